@@ -1,0 +1,58 @@
+# MACE: two commands on a fresh machine. `make demo` serves a synthetic partnership; `make test` runs every test.
+SHELL := /bin/bash
+PORT ?= 8000
+CHILDREN ?= 3000
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+STATIC := src/mace/static
+WEBROOT := src/mace/webroot
+
+.PHONY: demo test lint install assets chromium serve seed clean format
+
+install: $(BIN)/mace assets
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+$(BIN)/mace: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.package-lock.json
+	@mkdir -p $(STATIC)/govuk $(STATIC)/moj $(WEBROOT)
+	@cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
+	@cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(STATIC)/moj/
+	@cp -r node_modules/govuk-frontend/dist/govuk/assets $(WEBROOT)/
+	@cp -r node_modules/@ministryofjustice/frontend/moj/assets/. $(WEBROOT)/assets/
+
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; fi; \
+	fi
+
+demo: install
+	MACE_DEMO_MODE=1 $(BIN)/mace demo --port $(PORT) --children $(CHILDREN)
+
+test: install chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/djlint src/mace/templates --lint
+	$(BIN)/python scripts/lint_views.py
+
+format: install
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+clean:
+	rm -rf var $(STATIC)/govuk $(STATIC)/moj $(WEBROOT)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mace.core import audit
+from mace.core.models import AccessLogEntry
+from mace.core.ui import error_list
+
+from .backends import is_locked
+from .forms import SignInForm, TokenForm
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("core:home")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is not None:
+            login(request, user)
+            with transaction.atomic():
+                audit.record(audit.Actor.of(user), audit.Event(AccessLogEntry.Action.SIGN_IN, "user", str(user.pk)))
+            if not settings.DEMO_MODE:
+                return HttpResponseRedirect(reverse("accounts:two-factor") + f"?next={_safe_next(request)}")
+            return HttpResponseRedirect(_safe_next(request))
+        message = (
+            "Your account is locked after too many failed attempts. Try again in "
+            f"{settings.MACE_LOCKOUT_MINUTES} minutes or ask your administrator."
+            if is_locked(username)
+            else "The username or password is not right"
+        )
+        form.add_error("username", message)
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "title": "Sign in", "page_errors": error_list(form), "next": request.GET.get("next", "")},
+        status=200 if not form.errors else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            with transaction.atomic():
+                audit.record(
+                    audit.Actor.of(request.user),
+                    audit.Event(AccessLogEntry.Action.SIGN_OUT, "user", str(request.user.pk)),
+                )
+        logout(request)
+        return render(request, "accounts/signed_out.html", {"title": "You have signed out"})
+    return render(request, "accounts/sign_out.html", {"title": "Sign out"})
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Verify a TOTP code; a user without a confirmed device first enrols one from a QR code."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("code", "The code is not right. Check your authenticator app and try again")
+    context = {"form": form, "enrolling": enrolling, "title": "Two-factor authentication", "page_errors": error_list(form)}
+    if enrolling:
+        secret = base64.b32encode(device.bin_key).decode()
+        context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        context["qr"] = segno.make(device.config_url).svg_data_uri(scale=4)
+    return render(request, "accounts/two_factor.html", context)

@@ -1,0 +1,224 @@
+"""The `mace` command: run the demo, seed data, verify the access log, issue API tokens.
+
+`mace manage ARGS` passes anything else to Django's management commands.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+app = typer.Typer(
+    help="MACE: the multi-agency child exploitation platform.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+audit_app = typer.Typer(help="The tamper-evident access log.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for users and partner systems.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(token_app, name="token")
+console = Console(stderr=False)
+
+
+def _setup(settings_module: str = "mace.config.settings.dev") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    _setup()
+    _migrate()
+    console.print("Database is up to date.")
+
+
+@app.command()
+def seed(
+    children: Annotated[int, typer.Option(help="How many children to generate.")] = 3000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same partnership.")] = 1,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate", help="Migrate first.")] = True,
+) -> None:
+    """Generate a synthetic partnership: agencies, teams, staff and children with realistic mess."""
+    _setup()
+    if migrate_first:
+        _migrate()
+    from mace.demo.generate import generate
+
+    started = time.monotonic()
+    with progress_bar() as bar:
+        summary = generate(children=children, seed=seed, progress=bar)
+    _print_summary(summary, time.monotonic() - started)
+
+
+def _print_summary(summary: dict[str, int], seconds: float) -> None:
+    table = Table(title=f"Synthetic partnership generated in {seconds:.1f} s")
+    table.add_column("Records")
+    table.add_column("Count", justify="right")
+    for name, count in summary.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+def _print_accounts() -> None:
+    from mace.demo.generate import DEMO_PASSWORD, demo_accounts
+
+    table = Table(title=f"Demo sign-in accounts (password for all: {DEMO_PASSWORD})")
+    table.add_column("Role")
+    table.add_column("Username")
+    table.add_column("Team")
+    for role, username, team in demo_accounts():
+        table.add_row(role, username, team)
+    console.print(table)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    children: Annotated[int, typer.Option(help="Children to generate if the database is empty.")] = 3000,
+) -> None:
+    """Migrate, generate the demo partnership if the database is empty, and serve it with the worker."""
+    os.environ.setdefault("MACE_DEMO_MODE", "1")
+    _setup()
+    _migrate()
+    from django.core.management import call_command
+
+    from mace.people.models import Person
+
+    if not Person.objects.exists():
+        seed(children=children, seed=1, migrate_first=False)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _print_accounts()
+    console.print(f"\nMACE demo: http://127.0.0.1:{port}/  (Ctrl-C stops the server and the worker)\n")
+    serve(port=port)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="Web worker processes.")] = 2,
+) -> None:
+    """Serve the web application (gunicorn) and run the background worker beside it."""
+    env = dict(os.environ)
+    web = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable, "-m", "gunicorn", "mace.config.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+        ],
+        env=env,
+    )
+    worker_proc = subprocess.Popen([sys.executable, "-m", "mace.cli", "worker"], env=env)  # noqa: S603
+    procs = [web, worker_proc]
+
+    def stop(*_: object) -> None:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for p in procs:
+            p.wait(timeout=10)
+
+
+@app.command()
+def worker() -> None:
+    """Run background tasks (django-tasks database backend) and the periodic tick."""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=1.0)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the access log's hash chain; exit 1 naming the first broken entry."""
+    _setup()
+    from mace.core import audit
+    from mace.core.models import AccessLogEntry
+
+    total = AccessLogEntry.objects.count()
+    with progress_bar() as bar:
+        task = bar.add_task("Verifying the access log", total=total)
+        result = audit.verify(progress=lambda n: bar.advance(task, n))
+    if result.ok:
+        console.print(f"Access log verified: {result.checked:,} entries, chain intact.")
+        return
+    console.print(
+        f"[bold red]Access log broken[/]: entry {result.first_broken_id} — {result.problem}. "
+        f"{result.checked:,} entries verified before it."
+    )
+    raise typer.Exit(code=1)
+
+
+@token_app.command("create")
+def token_create(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for, e.g. 'police records system'.")] = "",
+) -> None:
+    """Create an API token for USERNAME and print it once."""
+    _setup()
+    from mace.accounts.models import User
+    from mace.accounts.services import token_create as create
+    from mace.core.audit import Actor
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        console.print(f"[red]No active user called {username!r}.[/]")
+        raise typer.Exit(code=2)
+    issued = create(user=user, name=name, by=Actor.system("cli"))
+    console.print("Token (shown once; store it securely):")
+    print(issued.raw)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command: mace manage <command> [args]."""
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mace manage", *ctx.args])
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

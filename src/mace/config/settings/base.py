@@ -1,0 +1,162 @@
+"""Settings shared by every environment. Environment-specific values come from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parents[2]  # src/mace
+PROJECT_DIR = BASE_DIR.parents[1]
+VAR_DIR = Path(os.environ.get("MACE_VAR_DIR", PROJECT_DIR / "var"))
+
+SECRET_KEY = os.environ.get("MACE_SECRET_KEY", "insecure-development-key-change-me")
+DEBUG = os.environ.get("MACE_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("MACE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+# Demo mode: synthetic data banner and no two-factor enrolment, so the demo accounts sign straight in.
+DEMO_MODE = os.environ.get("MACE_DEMO_MODE", "0") == "1"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "rules.apps.AutodiscoverRulesConfig",
+    "mace.core",
+    "mace.accounts",
+    "mace.people",
+    "mace.demo",
+]
+
+MIDDLEWARE = [
+    "mace.core.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mace.accounts.middleware.SignInRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mace.config.urls"
+WSGI_APPLICATION = "mace.config.wsgi.application"
+ASGI_APPLICATION = "mace.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "mace.core.ui.environment", "autoescape": True},
+    },
+    {
+        # Django's own templates (e.g. the OpenAPI docs page of django-ninja).
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+
+def database_from_env(default_sqlite: Path) -> dict[str, object]:
+    """PostgreSQL in production via DATABASE_URL; embedded SQLite (WAL, immediate transactions) otherwise."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        return dict(config)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": default_sqlite,
+        "OPTIONS": {
+            # IMMEDIATE: a writer takes the lock at BEGIN, so the access log's hash chain cannot fork.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        },
+    }
+
+
+DATABASES = {"default": database_from_env(VAR_DIR / "mace.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["rules.permissions.ObjectPermissionBackend", "mace.accounts.backends.LockoutBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "core:home"
+
+# Inactivity timeout: the session expires after this many seconds without a request.
+SESSION_COOKIE_AGE = int(os.environ.get("MACE_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Sign-in lockout: this many failures within the window locks the account for the window.
+MACE_LOCKOUT_FAILURES = 5
+MACE_LOCKOUT_MINUTES = 15
+# Break-glass access lasts this long before the user must give a reason again.
+MACE_BREAK_GLASS_HOURS = 8
+
+# Oversized requests are refused before they reach a view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MACE_LOG_LEVEL", "WARNING")},
+}
+
+EMAIL_BACKEND = os.environ.get("MACE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# GOV.UK Frontend's compiled CSS asks for fonts and images at /assets/; whitenoise serves them from here.
+WHITENOISE_ROOT = BASE_DIR / "webroot"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from mace.core.access import capabilities
+from mace.people.selectors import my_caseload, partnership_figures
+
+from .selectors import unread_notifications
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role opens on its own work: the children it works with, alerts, or partnership figures."""
+    user = request.user
+    caps = capabilities(user)
+    context = {
+        "title": "Home",
+        "caps": caps,
+        "notifications": unread_notifications(user),
+        "caseload": my_caseload(user) if caps.records else [],
+        "figures": partnership_figures(user) if caps.aggregates else None,
+    }
+    return render(request, "core/home.html", context)
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html", {"title": "Accessibility statement"})

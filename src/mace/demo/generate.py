@@ -1,0 +1,32 @@
+"""Build the synthetic partnership by running every registered generator step in order."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from django.utils import timezone
+
+from mace.core.audit import Actor
+
+from . import organisation, people  # noqa: F401 - importing registers the steps
+from .organisation import DEMO_PASSWORD, demo_accounts
+from .registry import STEPS, DemoContext
+
+__all__ = ["DEMO_PASSWORD", "demo_accounts", "generate"]
+
+
+def generate(*, children: int, seed: int, progress: Any = None) -> dict[str, int]:
+    """Deterministic for a given seed and day: the same people, relationships and mess."""
+    ctx = DemoContext(
+        rng=random.Random(seed),
+        children=children,
+        today=timezone.localdate(),
+        now=timezone.now().replace(microsecond=0),
+        actor=Actor.system("demo-generator"),
+        progress=progress,
+    )
+    summary: dict[str, int] = {}
+    for s in STEPS:
+        summary.update(s.run(ctx))
+    return summary

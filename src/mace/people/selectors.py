@@ -1,0 +1,349 @@
+"""Reading people: every query takes the user and is scoped by the access policy.
+
+Views never touch `Person.objects`: they call these selectors, which decide visibility from
+the user's relationships (an open involvement of their team, a restricted record's named users,
+or a live break-glass grant), and write the access log in the same transaction as the read.
+Forbidden and missing look the same to the caller: `PersonNotFound`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from mace.core import audit
+from mace.core.access import capabilities
+from mace.core.models import AccessLogEntry
+
+from .identifiers import nhs_number_is_valid
+from .keys import name_key
+from .models import (
+    BreakGlassGrant,
+    ChronologyEvent,
+    Flag,
+    Identifier,
+    Involvement,
+    Person,
+    PersonName,
+    RestrictedAccess,
+)
+
+SEARCH_LIMIT = 50
+CHRONOLOGY_PAGE = 50
+
+
+class PersonNotFound(Exception):
+    """No such record, or no right to see it: deliberately indistinguishable."""
+
+
+def _team_involved(user: Any) -> Exists:
+    return Exists(
+        Involvement.objects.filter(person=OuterRef("pk"), team_id=user.team_id, ended_at__isnull=True)
+    )
+
+
+def _break_glass_live(user: Any) -> Exists:
+    return Exists(
+        BreakGlassGrant.objects.filter(person=OuterRef("pk"), user_id=user.pk, expires_at__gt=timezone.now())
+    )
+
+
+def _named(user: Any) -> Exists:
+    return Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user_id=user.pk))
+
+
+def visible_to(user: Any) -> QuerySet[Person]:
+    """Every person this user may open now. The single-record rule and every list use this."""
+    caps = capabilities(user)
+    if not caps.records:
+        return Person.objects.none()
+    relationship = Q(_break_glass_live(user)) if caps.break_glass else Q(pk__in=[])
+    if user.team_id:
+        relationship |= Q(_team_involved(user))
+    return Person.objects.filter(archived_at__isnull=True).filter(
+        (Q(restricted=False) & relationship) | (Q(restricted=True) & Q(_named(user)))
+    )
+
+
+def relationship_of(user: Any, person: Person) -> str | None:
+    """Why this user may see this person: the relationship class, or None."""
+    caps = capabilities(user)
+    if not caps.records or person.archived_at is not None:
+        return None
+    if person.restricted:
+        return "named" if RestrictedAccess.objects.filter(person=person, user_id=user.pk).exists() else None
+    if user.team_id:
+        kinds = set(
+            Involvement.objects.filter(person=person, team_id=user.team_id, ended_at__isnull=True).values_list(
+                "kind", flat=True
+            )
+        )
+        for kind in (Involvement.Kind.ALLOCATED, Involvement.Kind.INVOLVED, Involvement.Kind.FRONT_DOOR):
+            if kind in kinds:
+                return str(kind)
+    if caps.break_glass and live_break_glass(user, person.pk) is not None:
+        return "break_glass"
+    return None
+
+
+def live_break_glass(user: Any, person_id: int) -> BreakGlassGrant | None:
+    return (
+        BreakGlassGrant.objects.filter(user_id=user.pk, person_id=person_id, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def _deny(user: Any, person_id: Any, purpose: str) -> PersonNotFound:
+    with transaction.atomic():
+        audit.record(
+            audit.Actor.of(user),
+            audit.Event(
+                action=AccessLogEntry.Action.DENY,
+                object_type="person",
+                object_id=str(person_id),
+                person_id=person_id if isinstance(person_id, int) else None,
+                detail={"purpose": purpose},
+            ),
+        )
+    return PersonNotFound()
+
+
+def person_for_user(user: Any, person_id: int, *, purpose: str = "view") -> tuple[Person, str]:
+    """Fetch one person for this user, logging the read (or the denial). Returns (person, relationship).
+
+    Call it outside any enclosing transaction: a denial is committed on its own, so that rolling
+    back the caller's work cannot erase the record of the attempt."""
+    person = Person.objects.select_related("partnership").filter(pk=person_id).first()
+    relationship = relationship_of(user, person) if person is not None else None
+    if person is None or relationship is None:
+        raise _deny(user, person_id, purpose)
+    reason = ""
+    if relationship == "break_glass":
+        grant = live_break_glass(user, person.pk)
+        reason = grant.reason if grant else ""
+    audit.record(
+        audit.Actor.of(user),
+        audit.Event(
+            action=AccessLogEntry.Action.VIEW if purpose == "view" else AccessLogEntry.Action.UPDATE,
+            object_type="person",
+            object_id=str(person.pk),
+            person_id=person.pk,
+            reason=reason,
+            detail={"relationship": relationship, "purpose": purpose},
+        ),
+    )
+    return person, relationship
+
+
+@dataclass
+class PersonRecord:
+    person: Person
+    relationship: str
+    names: list[PersonName]
+    identifiers: list[Identifier]
+    addresses: list[Any]
+    flags: list[Flag]
+    involvements: list[Involvement]
+    source_records: list[Any]
+    chronology: list[ChronologyEvent]
+    chronology_agencies: list[tuple[int, str]]
+    can_see_access_log: bool
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def person_record(user: Any, person_id: int, *, agency: str = "", kind: str = "") -> PersonRecord:
+    """Everything the child's record page shows, in a fixed number of queries whatever the data size."""
+    person, relationship = person_for_user(user, person_id)
+    involvements = list(
+        Involvement.objects.filter(person=person, ended_at__isnull=True)
+        .select_related("team__agency", "worker")
+        .order_by("kind", "team__agency__name")
+    )
+    events = ChronologyEvent.objects.filter(person=person).select_related("agency")
+    if agency.isdigit():
+        events = events.filter(agency_id=int(agency))
+    if kind in ChronologyEvent.Kind.values:
+        events = events.filter(kind=kind)
+    agencies = list(
+        ChronologyEvent.objects.filter(person=person, agency__isnull=False)
+        .values_list("agency_id", "agency__name")
+        .distinct()
+        .order_by("agency__name")
+    )
+    return PersonRecord(
+        person=person,
+        relationship=relationship,
+        names=list(person.names.select_related("agency")),
+        identifiers=list(person.identifiers.select_related("agency").order_by("scheme")),
+        addresses=list(person.addresses.all()[:10]),
+        flags=list(person.flags.filter(removed_at__isnull=True).select_related("agency").order_by("kind")),
+        involvements=involvements,
+        source_records=list(person.source_records.select_related("agency").order_by("agency__name")),
+        chronology=list(events.order_by("-occurred_at", "-id")[:CHRONOLOGY_PAGE]),
+        chronology_agencies=agencies,
+        can_see_access_log=_can_see_access_log(user, relationship, involvements),
+        filters={"agency": agency, "kind": kind},
+    )
+
+
+def _can_see_access_log(user: Any, relationship: str, involvements: list[Involvement]) -> bool:
+    """The CP-IS model: the allocated worker (and their team) can see every access to the child."""
+    if capabilities(user).review_break_glass:
+        return True
+    return any(i.kind == Involvement.Kind.ALLOCATED and i.team_id == user.team_id for i in involvements)
+
+
+def access_log_for_person(user: Any, person_id: int, *, limit: int = 500) -> tuple[Person, list[AccessLogEntry]]:
+    person, relationship = person_for_user(user, person_id, purpose="view")
+    involvements = list(Involvement.objects.filter(person=person, ended_at__isnull=True))
+    if not _can_see_access_log(user, relationship, involvements):
+        raise _deny(user, person_id, "access-log")
+    entries = list(
+        AccessLogEntry.objects.filter(person_id=person.pk).select_related("actor").order_by("-id")[:limit]
+    )
+    return person, entries
+
+
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _parse_date(text: str) -> date | None:
+    m = _DATE.match(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def search_filter(q: str) -> Q | None:
+    """Turn a search box into a filter: an identifier, a date of birth, names, or a mix."""
+    terms = [t for t in re.split(r"\s+", q.strip()) if t]
+    if not terms:
+        return None
+    digits = re.sub(r"[\s-]", "", q)
+    if digits.isdigit() and len(digits) == 10 and nhs_number_is_valid(digits):
+        return Q(Exists(Identifier.objects.filter(person=OuterRef("pk"), scheme="nhs", value=digits)))
+    condition = Q()
+    names: list[str] = []
+    for term in terms:
+        born = _parse_date(term)
+        if born is not None:
+            condition &= Q(date_of_birth=born)
+        elif any(ch.isdigit() for ch in term):
+            condition &= Q(Exists(Identifier.objects.filter(person=OuterRef("pk"), value__iexact=term)))
+        elif name_key(term):
+            names.append(name_key(term))
+    if names:
+        family, given = names[-1], names[:-1]
+        main = Q(family_key__startswith=family)
+        alias = PersonName.objects.filter(person=OuterRef("pk"), family_key__startswith=family)
+        if given:
+            main &= Q(given_key__startswith=given[0])
+            alias = alias.filter(given_key__startswith=given[0])
+            # People type "Smith John" as often as "John Smith".
+            main |= Q(family_key__startswith=given[0], given_key__startswith=family)
+        elif len(names) == 1:
+            main |= Q(given_key__startswith=family)
+        condition &= main | Q(Exists(alias))
+    return condition
+
+
+def search_people(user: Any, q: str, *, limit: int = SEARCH_LIMIT) -> tuple[list[Person], bool]:
+    """Search within what this user may see; the search itself is logged with what it showed."""
+    condition = search_filter(q)
+    with transaction.atomic():
+        results: list[Person] = []
+        if condition is not None:
+            results = list(
+                visible_to(user)
+                .filter(condition)
+                .select_related("partnership")
+                .order_by("family_key", "given_key", "id")[: limit + 1]
+            )
+        more = len(results) > limit
+        results = results[:limit]
+        audit.record(
+            audit.Actor.of(user),
+            audit.Event(
+                action=AccessLogEntry.Action.SEARCH,
+                object_type="person",
+                detail={"q": q[:200], "results": [p.pk for p in results], "more": more},
+            ),
+        )
+        return results, more
+
+
+def flags_by_person(people: list[Person]) -> dict[int, list[Flag]]:
+    out: dict[int, list[Flag]] = {p.pk: [] for p in people}
+    for flag in Flag.objects.filter(person__in=people, removed_at__isnull=True).order_by("kind"):
+        out[flag.person_id].append(flag)
+    return out
+
+
+def break_glass_queue(user: Any, *, include_reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
+    if not capabilities(user).review_break_glass:
+        return BreakGlassGrant.objects.none()
+    qs = BreakGlassGrant.objects.select_related("user__agency", "person").order_by("-started_at")
+    if not include_reviewed:
+        qs = qs.filter(reviewed_at__isnull=True)
+    return qs
+
+
+def prefetch_open_involvements() -> Prefetch:
+    return Prefetch(
+        "involvements",
+        queryset=Involvement.objects.filter(ended_at__isnull=True).select_related("team"),
+        to_attr="open_involvements",
+    )
+
+
+def my_caseload(user: Any, limit: int = 100) -> list[Involvement]:
+    """The children this user's team works with, the user's own first. Scoped like every list."""
+    if not user.team_id:
+        return []
+    return list(
+        Involvement.objects.filter(
+            team_id=user.team_id,
+            ended_at__isnull=True,
+            person__in=visible_to(user),
+        )
+        .select_related("person", "worker")
+        .order_by("-started_at")[:limit]
+    )
+
+
+@dataclass
+class PartnershipFigures:
+    children: int
+    flagged: dict[str, int]
+    break_glass_unreviewed: int
+
+
+def partnership_figures(user: Any) -> PartnershipFigures | None:
+    """Aggregates only: counts, never names. For analysts, executives and managers."""
+    if not capabilities(user).aggregates:
+        return None
+    partnerships = list(user.agency.partnerships.values_list("pk", flat=True)) if user.agency_id else []
+    people = Person.objects.filter(archived_at__isnull=True, kind=Person.Kind.CHILD)
+    if partnerships:
+        people = people.filter(partnership_id__in=partnerships)
+    flags = Flag.objects.filter(removed_at__isnull=True, person__in=people)
+    counts = {kind: 0 for kind in Flag.Kind.values}
+    for row in flags.values("kind").annotate(n=models.Count("person_id", distinct=True)):
+        counts[row["kind"]] = row["n"]
+    return PartnershipFigures(
+        children=people.count(),
+        flagged={Flag.Kind(k).label: v for k, v in counts.items()},
+        break_glass_unreviewed=BreakGlassGrant.objects.filter(
+            reviewed_at__isnull=True, person__in=people
+        ).count(),
+    )

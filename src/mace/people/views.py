@@ -1,0 +1,182 @@
+"""People pages. Views parse and render; every read goes through a user-scoped selector."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from mace.core.access import capabilities
+from mace.core.ui import error_list
+
+from . import selectors, services
+from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, PersonForm
+from .models import ChronologyEvent, Sex
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not getattr(capabilities(request.user), capability):
+        raise Http404("Not found")
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    _require(request, "records")
+    q = request.GET.get("q", "").strip()[:200]
+    results: list[Any] = []
+    more = False
+    if q:
+        results, more = selectors.search_people(request.user, q)
+    return render(
+        request,
+        "people/search.html",
+        {
+            "title": "Find a person",
+            "q": q,
+            "results": results,
+            "more": more,
+            "flags": selectors.flags_by_person(results),
+            "can_create": capabilities(request.user).create_people,
+        },
+    )
+
+
+def detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        record = selectors.person_record(
+            request.user, person_id, agency=request.GET.get("agency", ""), kind=request.GET.get("kind", "")
+        )
+    except selectors.PersonNotFound:
+        return _not_found(request, person_id)
+    return render(
+        request,
+        "people/detail.html",
+        {"title": record.person.display_name, "r": record, "kinds": ChronologyEvent.Kind.choices,
+         "can_flag": capabilities(request.user).set_flags},
+    )
+
+
+def _not_found(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Forbidden and missing look the same. The page offers break-glass to roles that have it."""
+    return render(
+        request,
+        "people/not_found.html",
+        {"title": "Record not available", "person_id": person_id,
+         "can_break_glass": capabilities(request.user).break_glass},
+        status=404,
+    )
+
+
+def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        person, entries = selectors.access_log_for_person(request.user, person_id)
+    except selectors.PersonNotFound:
+        return _not_found(request, person_id)
+    return render(request, "people/access_log.html", {"title": f"Who has looked at {person.display_name}'s record",
+                                                      "person": person, "entries": entries})
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    _require(request, "create_people")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new = services.NewPerson(**{f.name: data.get(f.name) or ("" if f.name != "date_of_birth" else None)
+                                    for f in fields(services.NewPerson)})
+        new.kind = data["kind"]
+        new.sex = data["sex"]
+        partnership = request.user.team.partnership if request.user.team and request.user.team.partnership else None
+        if partnership is None and request.user.agency:
+            partnership = request.user.agency.partnerships.order_by("pk").first()
+        try:
+            if partnership is None:
+                raise ValidationError({"__all__": "Your account is not part of a partnership"})
+            person = services.person_create(data=new, partnership=partnership, by=request.user)
+        except ValidationError as exc:
+            for name, problems in exc.message_dict.items():
+                for problem in problems:
+                    form.add_error(None if name == "__all__" else name, problem)
+        else:
+            messages.success(request, "Record created")
+            return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
+    return render(
+        request,
+        "people/create.html",
+        {"title": "Add a person", "form": form, "page_errors": error_list(form), "sexes": Sex.choices},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def flag_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "set_flags")
+    try:
+        person, _ = selectors.person_for_user(request.user, person_id, purpose="flag")
+    except selectors.PersonNotFound:
+        return _not_found(request, person_id)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_set(person=person, kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"],
+                              by=request.user)
+        except ValidationError as exc:
+            for name, problems in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
+    return render(request, "people/flag_new.html", {"title": "Set a flag", "person": person, "form": form,
+                                                    "page_errors": error_list(form)},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "break_glass")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_open(user=request.user, person_id=person_id, reason=form.cleaned_data["reason"])
+        except selectors.PersonNotFound:
+            return _not_found(request, person_id)
+        return HttpResponseRedirect(reverse("people:detail", args=[person_id]))
+    return render(request, "people/break_glass.html", {"title": "Give a reason to see this record",
+                                                       "person_id": person_id, "form": form,
+                                                       "page_errors": error_list(form)},
+                  status=400 if form.errors else 200)
+
+
+def break_glass_queue(request: HttpRequest) -> HttpResponse:
+    _require(request, "review_break_glass")
+    show_all = request.GET.get("show") == "all"
+    grants = list(selectors.break_glass_queue(request.user, include_reviewed=show_all)[:200])
+    return render(request, "people/break_glass_queue.html", {"title": "Break-glass reviews", "grants": grants,
+                                                             "show_all": show_all})
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
+    _require(request, "review_break_glass")
+    grant = selectors.break_glass_queue(request.user, include_reviewed=True).filter(pk=grant_id).first()
+    if grant is None:
+        raise Http404("Not found")
+    form = BreakGlassReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_review(grant=grant, outcome=form.cleaned_data["outcome"],
+                                        note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as exc:
+            for name, problems in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        except PermissionError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        else:
+            return HttpResponseRedirect(reverse("people:break-glass-queue"))
+    return render(request, "people/break_glass_review.html", {"title": "Review break-glass access", "grant": grant,
+                                                              "form": form, "page_errors": error_list(form)},
+                  status=400 if form.errors else 200)
