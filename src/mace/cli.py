@@ -14,7 +14,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 app = typer.Typer(
@@ -65,7 +72,9 @@ def migrate() -> None:
 @app.command()
 def seed(
     children: Annotated[int, typer.Option(help="How many children to generate.")] = 3000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same partnership.")] = 1,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same partnership.")
+    ] = 1,
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate", help="Migrate first.")] = True,
 ) -> None:
     """Generate a synthetic partnership: agencies, teams, staff and children with realistic mess."""
@@ -132,8 +141,16 @@ def serve(
     env = dict(os.environ)
     web = subprocess.Popen(  # noqa: S603
         [
-            sys.executable, "-m", "gunicorn", "mace.config.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "mace.config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
         ],
         env=env,
     )

@@ -6,7 +6,10 @@ from django import forms
 class SignInForm(forms.Form):
     username = forms.CharField(max_length=150, error_messages={"required": "Enter your username"})
     password = forms.CharField(
-        max_length=200, strip=False, widget=forms.PasswordInput, error_messages={"required": "Enter your password"}
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
     )
 
 

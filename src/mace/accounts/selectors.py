@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from .models import Role, User
+from .models import Partnership, Role, User
 
 
 def break_glass_reviewers(partnership_id: int) -> QuerySet[User]:
@@ -15,3 +17,25 @@ def break_glass_reviewers(partnership_id: int) -> QuerySet[User]:
         .filter(Q(agency__partnerships__id=partnership_id) | Q(agency__isnull=True))
         .distinct()
     )
+
+
+def totp_device_for(user: User) -> tuple[Any, bool]:
+    """The user's own authenticator device, creating an unconfirmed one to enrol. (device, enrolling)"""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        return device, False
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=False
+    )
+    return device, True
+
+
+def partnership_of(user: User) -> Partnership | None:
+    """The partnership a user works for: their team's, else their agency's first."""
+    if user.team_id and user.team and user.team.partnership_id:
+        return user.team.partnership
+    if user.agency_id and user.agency:
+        return user.agency.partnerships.order_by("pk").first()
+    return None

@@ -31,11 +31,16 @@ def user_set_roles(*, user: User, roles: list[str], by: Any) -> User:
     with transaction.atomic():
         RoleAssignment.objects.filter(user=user).exclude(role__in=roles).delete()
         existing = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
-        RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in roles if r not in existing)
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(user=user, role=r) for r in roles if r not in existing
+        )
         user.security_stamp = uuid.uuid4()
         user.save(update_fields=["security_stamp"])
         user.__dict__.pop("_role_codes", None)
-        audit.record(_actor(by), audit.Event(AccessLogEntry.Action.ADMIN, "user", str(user.pk), detail={"roles": roles}))
+        audit.record(
+            _actor(by),
+            audit.Event(AccessLogEntry.Action.ADMIN, "user", str(user.pk), detail={"roles": roles}),
+        )
     return user
 
 
@@ -45,7 +50,9 @@ def user_disable(*, user: User, reason: str, by: Any) -> User:
         user.security_stamp = uuid.uuid4()
         user.save(update_fields=["is_active", "security_stamp"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit.record(_actor(by), audit.Event(AccessLogEntry.Action.ADMIN, "user", str(user.pk), reason=reason))
+        audit.record(
+            _actor(by), audit.Event(AccessLogEntry.Action.ADMIN, "user", str(user.pk), reason=reason)
+        )
     return user
 
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mace.core import audit
 from mace.core.models import AccessLogEntry
 from mace.core.ui import error_list
 
 from .backends import is_locked
+from .selectors import totp_device_for
 from .forms import SignInForm, TokenForm
 
 
@@ -38,7 +38,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if user is not None:
             login(request, user)
             with transaction.atomic():
-                audit.record(audit.Actor.of(user), audit.Event(AccessLogEntry.Action.SIGN_IN, "user", str(user.pk)))
+                audit.record(
+                    audit.Actor.of(user), audit.Event(AccessLogEntry.Action.SIGN_IN, "user", str(user.pk))
+                )
             if not settings.DEMO_MODE:
                 return HttpResponseRedirect(reverse("accounts:two-factor") + f"?next={_safe_next(request)}")
             return HttpResponseRedirect(_safe_next(request))
@@ -52,7 +54,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "title": "Sign in", "page_errors": error_list(form), "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "title": "Sign in",
+            "page_errors": error_list(form),
+            "next": request.GET.get("next", ""),
+        },
         status=200 if not form.errors else 400,
     )
 
@@ -75,12 +82,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; a user without a confirmed device first enrols one from a QR code."""
     user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolling = device is None
-    if enrolling:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="Authenticator app", confirmed=False
-        )
+    device, enrolling = totp_device_for(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):
@@ -90,7 +92,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return HttpResponseRedirect(_safe_next(request))
         form.add_error("code", "The code is not right. Check your authenticator app and try again")
-    context = {"form": form, "enrolling": enrolling, "title": "Two-factor authentication", "page_errors": error_list(form)}
+    context = {
+        "form": form,
+        "enrolling": enrolling,
+        "title": "Two-factor authentication",
+        "page_errors": error_list(form),
+    }
     if enrolling:
         secret = base64.b32encode(device.bin_key).decode()
         context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

@@ -43,7 +43,9 @@ class Actor:
     @classmethod
     def of(cls, user: Any) -> Actor:
         if user is None or not getattr(user, "is_authenticated", False):
-            raise AttributionError("No user and no named system actor: refusing to record an anonymous change.")
+            raise AttributionError(
+                "No user and no named system actor: refusing to record an anonymous change."
+            )
         return cls(user_id=user.pk, label=user.get_username())
 
 

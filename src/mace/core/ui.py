@@ -36,7 +36,11 @@ def uk_date(value: date | datetime | None, fmt: str = "%-d %B %Y") -> str:
 
 def link(href: str, text: str, hidden_suffix: str = "") -> Markup:
     """A GOV.UK link with escaped text, for table cells; `hidden_suffix` adds context for screen readers."""
-    suffix = Markup('<span class="govuk-visually-hidden"> {}</span>').format(hidden_suffix) if hidden_suffix else ""
+    suffix = (
+        Markup('<span class="govuk-visually-hidden"> {}</span>').format(hidden_suffix)
+        if hidden_suffix
+        else ""
+    )
     return Markup('<a class="govuk-link" href="{}">{}{}</a>').format(href, text, suffix)
 
 

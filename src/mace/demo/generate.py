@@ -28,5 +28,8 @@ def generate(*, children: int, seed: int, progress: Any = None) -> dict[str, int
     )
     summary: dict[str, int] = {}
     for s in STEPS:
+        # Each step draws from its own stream, so one step's output does not depend on what
+        # another step found already in the database.
+        ctx.rng = random.Random(f"{seed}:{s.name}")
         summary.update(s.run(ctx))
     return summary

@@ -26,48 +26,155 @@ MAIN = "eastshire"
 
 # (agency code, name, kind, partnerships served, [(team code, team name, partnership or None, staff, roles)])
 AGENCIES: list[tuple[str, str, str, list[str], list[tuple[str, str, str | None, int, list[str]]]]] = [
-    ("shire-police", "Shire Constabulary", Agency.Kind.POLICE, [p for p, _ in PARTNERSHIPS], [
-        ("police-vh", "Vulnerability Hub", None, 8, [Role.POLICE_OFFICER]),
-        ("police-ce-east", "Child Exploitation Team (Eastshire)", "eastshire", 6, [Role.POLICE_OFFICER]),
-        ("police-mfh-east", "Missing from Home Team (Eastshire)", "eastshire", 4, [Role.POLICE_OFFICER]),
-    ]),
-    ("mid-shire-hospitals", "Mid Shire Hospitals NHS Foundation Trust", Agency.Kind.HEALTH, ["eastshire", "westshire"], [
-        ("mshft-ed", "Emergency Department (Leighton)", "eastshire", 10, [Role.ED_CLINICIAN]),
-        ("mshft-safeguarding", "Safeguarding Children Team (MSHFT)", "eastshire", 3, [Role.HEALTH_SAFEGUARDING_LEAD]),
-    ]),
-    ("east-shire-trust", "East Shire NHS Trust", Agency.Kind.HEALTH, ["eastshire"], [
-        ("est-ed", "Emergency Department (Macclesfield)", "eastshire", 8, [Role.ED_CLINICIAN]),
-        ("est-safeguarding", "Safeguarding Children Team (EST)", "eastshire", 2, [Role.HEALTH_SAFEGUARDING_LEAD]),
-        ("est-school-nursing", "School Nursing", "eastshire", 6, [Role.ED_CLINICIAN]),
-    ]),
+    (
+        "shire-police",
+        "Shire Constabulary",
+        Agency.Kind.POLICE,
+        [p for p, _ in PARTNERSHIPS],
+        [
+            ("police-vh", "Vulnerability Hub", None, 8, [Role.POLICE_OFFICER]),
+            ("police-ce-east", "Child Exploitation Team (Eastshire)", "eastshire", 6, [Role.POLICE_OFFICER]),
+            ("police-mfh-east", "Missing from Home Team (Eastshire)", "eastshire", 4, [Role.POLICE_OFFICER]),
+        ],
+    ),
+    (
+        "mid-shire-hospitals",
+        "Mid Shire Hospitals NHS Foundation Trust",
+        Agency.Kind.HEALTH,
+        ["eastshire", "westshire"],
+        [
+            ("mshft-ed", "Emergency Department (Leighton)", "eastshire", 10, [Role.ED_CLINICIAN]),
+            (
+                "mshft-safeguarding",
+                "Safeguarding Children Team (MSHFT)",
+                "eastshire",
+                3,
+                [Role.HEALTH_SAFEGUARDING_LEAD],
+            ),
+        ],
+    ),
+    (
+        "east-shire-trust",
+        "East Shire NHS Trust",
+        Agency.Kind.HEALTH,
+        ["eastshire"],
+        [
+            ("est-ed", "Emergency Department (Macclesfield)", "eastshire", 8, [Role.ED_CLINICIAN]),
+            (
+                "est-safeguarding",
+                "Safeguarding Children Team (EST)",
+                "eastshire",
+                2,
+                [Role.HEALTH_SAFEGUARDING_LEAD],
+            ),
+            ("est-school-nursing", "School Nursing", "eastshire", 6, [Role.ED_CLINICIAN]),
+        ],
+    ),
 ]
 for code, name in PARTNERSHIPS:
     short = name.split(" Safeguarding")[0]
     big = code == MAIN
     AGENCIES += [
-        (f"{code}-csc", f"{short} Council Children's Social Care", Agency.Kind.CHILDRENS_SOCIAL_CARE, [code], [
-            (f"{code}-ifd", f"{short} Integrated Front Door", code, 10 if big else 3,
-             [Role.FRONT_DOOR_WORKER]),
-            (f"{code}-cin-1", f"{short} Child in Need Team 1", code, 12 if big else 4, [Role.SOCIAL_WORKER]),
-            (f"{code}-cin-2", f"{short} Child in Need Team 2", code, 12 if big else 0, [Role.SOCIAL_WORKER]),
-            (f"{code}-cp", f"{short} Child Protection Team", code, 10 if big else 3, [Role.SOCIAL_WORKER]),
-            (f"{code}-cared-for", f"{short} Cared for Children Team", code, 10 if big else 3, [Role.SOCIAL_WORKER]),
-            (f"{code}-ce", f"{short} Exploitation and Missing Team", code, 6 if big else 2, [Role.SOCIAL_WORKER]),
-        ]),
-        (f"{code}-early-help", f"{short} Early Help", Agency.Kind.EARLY_HELP, [code], [
-            (f"{code}-eh", f"{short} Early Help Locality Team", code, 10 if big else 3, [Role.EARLY_HELP_PRACTITIONER]),
-        ]),
-        (f"{code}-education", f"{short} Education Service", Agency.Kind.EDUCATION, [code], [
-            (f"{code}-inclusion", f"{short} Inclusion and Attendance", code, 6 if big else 2, [Role.EDUCATION_OFFICER]),
-        ]),
-        (f"{code}-lscp", name, Agency.Kind.PARTNERSHIP, [code], [
-            (f"{code}-business", f"{short} Partnership Business Unit", code, 0, []),
-        ]),
+        (
+            f"{code}-csc",
+            f"{short} Council Children's Social Care",
+            Agency.Kind.CHILDRENS_SOCIAL_CARE,
+            [code],
+            [
+                (
+                    f"{code}-ifd",
+                    f"{short} Integrated Front Door",
+                    code,
+                    10 if big else 3,
+                    [Role.FRONT_DOOR_WORKER],
+                ),
+                (
+                    f"{code}-cin-1",
+                    f"{short} Child in Need Team 1",
+                    code,
+                    12 if big else 4,
+                    [Role.SOCIAL_WORKER],
+                ),
+                (
+                    f"{code}-cin-2",
+                    f"{short} Child in Need Team 2",
+                    code,
+                    12 if big else 0,
+                    [Role.SOCIAL_WORKER],
+                ),
+                (
+                    f"{code}-cp",
+                    f"{short} Child Protection Team",
+                    code,
+                    10 if big else 3,
+                    [Role.SOCIAL_WORKER],
+                ),
+                (
+                    f"{code}-cared-for",
+                    f"{short} Cared for Children Team",
+                    code,
+                    10 if big else 3,
+                    [Role.SOCIAL_WORKER],
+                ),
+                (
+                    f"{code}-ce",
+                    f"{short} Exploitation and Missing Team",
+                    code,
+                    6 if big else 2,
+                    [Role.SOCIAL_WORKER],
+                ),
+            ],
+        ),
+        (
+            f"{code}-early-help",
+            f"{short} Early Help",
+            Agency.Kind.EARLY_HELP,
+            [code],
+            [
+                (
+                    f"{code}-eh",
+                    f"{short} Early Help Locality Team",
+                    code,
+                    10 if big else 3,
+                    [Role.EARLY_HELP_PRACTITIONER],
+                ),
+            ],
+        ),
+        (
+            f"{code}-education",
+            f"{short} Education Service",
+            Agency.Kind.EDUCATION,
+            [code],
+            [
+                (
+                    f"{code}-inclusion",
+                    f"{short} Inclusion and Attendance",
+                    code,
+                    6 if big else 2,
+                    [Role.EDUCATION_OFFICER],
+                ),
+            ],
+        ),
+        (
+            f"{code}-lscp",
+            name,
+            Agency.Kind.PARTNERSHIP,
+            [code],
+            [
+                (f"{code}-business", f"{short} Partnership Business Unit", code, 0, []),
+            ],
+        ),
     ]
 AGENCIES.append(
-    ("compass-rhi", "Compass Return Home Service", Agency.Kind.COMMISSIONED, [p for p, _ in PARTNERSHIPS], [
-        ("compass-rhi-east", "Return Home Interviews (Eastshire)", "eastshire", 5, [Role.RHI_WORKER]),
-    ])
+    (
+        "compass-rhi",
+        "Compass Return Home Service",
+        Agency.Kind.COMMISSIONED,
+        [p for p, _ in PARTNERSHIPS],
+        [
+            ("compass-rhi-east", "Return Home Interviews (Eastshire)", "eastshire", 5, [Role.RHI_WORKER]),
+        ],
+    )
 )
 
 # One named account per role, printed by `make demo`: (role, username, team code, full name, job title).
@@ -90,7 +197,9 @@ DEMO_ACCOUNTS = [
 
 def demo_accounts() -> list[tuple[str, str, str]]:
     teams = dict(Team.objects.values_list("code", "name"))
-    return [(Role(role).label, username, teams.get(team, team)) for role, username, team, _, _ in DEMO_ACCOUNTS]
+    return [
+        (Role(role).label, username, teams.get(team, team)) for role, username, team, _, _ in DEMO_ACCOUNTS
+    ]
 
 
 @step(10, "organisation")
@@ -101,7 +210,8 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
 
     password = make_password(DEMO_PASSWORD)
     partnerships = {
-        code: Partnership.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in PARTNERSHIPS
+        code: Partnership.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in PARTNERSHIPS
     }
     teams: dict[str, Team] = {}
     staff: dict[str, list[User]] = {}
@@ -112,18 +222,28 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
         for t_code, t_name, t_partnership, size, roles in team_specs:
             team, _ = Team.objects.get_or_create(
                 code=t_code,
-                defaults={"name": t_name, "agency": agency,
-                          "partnership": partnerships[t_partnership] if t_partnership else None},
+                defaults={
+                    "name": t_name,
+                    "agency": agency,
+                    "partnership": partnerships[t_partnership] if t_partnership else None,
+                },
             )
             teams[t_code] = team
             existing = list(User.objects.filter(team=team, username__startswith=f"{t_code}."))
             new_users = []
             for i in range(len(existing), size):
                 person = pick_person(rng)
-                new_users.append(User(
-                    username=f"{t_code}.{i + 1:02d}", first_name=person.first_name, last_name=person.family_name,
-                    password=password, agency=agency, team=team, job_title=Role(roles[0]).label if roles else "",
-                ))
+                new_users.append(
+                    User(
+                        username=f"{t_code}.{i + 1:02d}",
+                        first_name=person.first_name,
+                        last_name=person.family_name,
+                        password=password,
+                        agency=agency,
+                        team=team,
+                        job_title=Role(roles[0]).label if roles else "",
+                    )
+                )
             User.objects.bulk_create(new_users)
             RoleAssignment.objects.bulk_create(
                 [RoleAssignment(user=u, role=r) for u in new_users for r in roles], ignore_conflicts=True
@@ -135,13 +255,25 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
         first, _, last = full_name.rpartition(" ")
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "password": password, "agency": team.agency,
-                      "team": team, "job_title": title},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "password": password,
+                "agency": team.agency,
+                "team": team,
+                "job_title": title,
+            },
         )
         RoleAssignment.objects.get_or_create(user=user, role=role)
         created_users += int(created)
-        if role in (Role.SOCIAL_WORKER, Role.EARLY_HELP_PRACTITIONER, Role.EDUCATION_OFFICER, Role.RHI_WORKER,
-                    Role.POLICE_OFFICER, Role.FRONT_DOOR_WORKER):
+        if role in (
+            Role.SOCIAL_WORKER,
+            Role.EARLY_HELP_PRACTITIONER,
+            Role.EDUCATION_OFFICER,
+            Role.RHI_WORKER,
+            Role.POLICE_OFFICER,
+            Role.FRONT_DOOR_WORKER,
+        ):
             staff.setdefault(team_code, []).insert(0, user)
     ctx.org.update({"partnerships": partnerships, "teams": teams, "staff": staff})
     return {"Partnerships": len(partnerships), "Teams": len(teams), "Staff accounts created": created_users}

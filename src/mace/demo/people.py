@@ -39,10 +39,16 @@ FLAG_RATES = {
     Flag.Kind.CPIS_LAC: 0.06,
 }
 FLAG_REASONS = {
-    Flag.Kind.CSE: ["Older boyfriend, gifts and going missing overnight", "Online contact with unknown adults",
-                    "Found in a hotel with adults not known to the family"],
-    Flag.Kind.CCE: ["Found out of area with cash and two phones", "Linked to county lines activity",
-                    "Arrested with older associates for possession with intent to supply"],
+    Flag.Kind.CSE: [
+        "Older boyfriend, gifts and going missing overnight",
+        "Online contact with unknown adults",
+        "Found in a hotel with adults not known to the family",
+    ],
+    Flag.Kind.CCE: [
+        "Found out of area with cash and two phones",
+        "Linked to county lines activity",
+        "Arrested with older associates for possession with intent to supply",
+    ],
     Flag.Kind.MISSING: ["Three missing episodes in 90 days", "Missing from care placement repeatedly"],
     Flag.Kind.CPIS_CP: ["Subject to a child protection plan (CP-IS)"],
     Flag.Kind.CPIS_LAC: ["Looked after child (CP-IS)"],
@@ -85,8 +91,19 @@ def build_people(ctx: DemoContext) -> dict[str, int]:
     partnerships = ctx.org["partnerships"]
     codes = [c for c, _ in PARTNERSHIPS]
     weights = [0.7 if c == MAIN else 0.1 for c in codes]
-    counts = dict.fromkeys(["Children", "Adults", "Duplicate child records", "Identifiers", "Agency records",
-                            "Flags", "Involvements", "Chronology events"], 0)
+    counts = dict.fromkeys(
+        [
+            "Children",
+            "Adults",
+            "Duplicate child records",
+            "Identifiers",
+            "Agency records",
+            "Flags",
+            "Involvements",
+            "Chronology events",
+        ],
+        0,
+    )
     advance = ctx.task("Generating children", ctx.children)
     done = 0
     while done < ctx.children:
@@ -97,8 +114,17 @@ def build_people(ctx: DemoContext) -> dict[str, int]:
     return counts
 
 
-def _batch(ctx: DemoContext, n: int, rng: random.Random, teams: dict[str, Any], staff: dict[str, list[Any]],
-           partnerships: dict[str, Any], codes: list[str], weights: list[float], counts: dict[str, int]) -> None:
+def _batch(
+    ctx: DemoContext,
+    n: int,
+    rng: random.Random,
+    teams: dict[str, Any],
+    staff: dict[str, list[Any]],
+    partnerships: dict[str, Any],
+    codes: list[str],
+    weights: list[float],
+    counts: dict[str, int],
+) -> None:
     people: list[Person] = []
     specs: list[dict[str, Any]] = []
     for _ in range(n):
@@ -107,7 +133,10 @@ def _batch(ctx: DemoContext, n: int, rng: random.Random, teams: dict[str, Any], 
         dob = _dob(rng, ctx.today)
         address = pick_address(rng)
         spec = {
-            "code": code, "name": name, "dob": dob, "address": address,
+            "code": code,
+            "name": name,
+            "dob": dob,
+            "address": address,
             "nhs": generate_nhs_number(rng) if rng.random() < 0.92 else None,
             "upn": generate_upn(rng) if rng.random() < 0.85 else None,
             "police": generate_police_id(rng) if rng.random() < 0.3 else None,
@@ -115,16 +144,42 @@ def _batch(ctx: DemoContext, n: int, rng: random.Random, teams: dict[str, Any], 
             "created": ctx.now - timedelta(days=rng.randrange(1, 730), minutes=rng.randrange(1440)),
         }
         specs.append(spec)
-        people.append(_person(partnerships[code], name.given_names, name.family_name, dob, name.sex,
-                              name.ethnicity.label, name.preferred_name or "", spec["created"]))
+        people.append(
+            _person(
+                partnerships[code],
+                name.given_names,
+                name.family_name,
+                dob,
+                name.sex,
+                name.ethnicity.label,
+                name.preferred_name or "",
+                spec["created"],
+            )
+        )
         # A share of children recorded a second time by another agency: same child, messy details.
         if rng.random() < 0.02:
-            v = variant_record(rng, given_names=name.given_names, family_name=name.family_name, date_of_birth=dob,
-                               nhs_number=spec["nhs"], postcode=address.postcode)
+            v = variant_record(
+                rng,
+                given_names=name.given_names,
+                family_name=name.family_name,
+                date_of_birth=dob,
+                nhs_number=spec["nhs"],
+                postcode=address.postcode,
+            )
             dup = dict(spec, duplicate_of=len(specs) - 1, nhs=v["nhs_number"], upn=None, police=None, la=None)
             specs.append(dup)
-            people.append(_person(partnerships[code], v["given_names"], v["family_name"], v["date_of_birth"],
-                                  name.sex, "", "", spec["created"] + timedelta(days=rng.randrange(1, 200))))
+            people.append(
+                _person(
+                    partnerships[code],
+                    v["given_names"],
+                    v["family_name"],
+                    v["date_of_birth"],
+                    name.sex,
+                    "",
+                    "",
+                    spec["created"] + timedelta(days=rng.randrange(1, 200)),
+                )
+            )
             counts["Duplicate child records"] += 1
     Person.objects.bulk_create(people, batch_size=BATCH)
     counts["Children"] += n
@@ -142,77 +197,180 @@ def _batch(ctx: DemoContext, n: int, rng: random.Random, teams: dict[str, Any], 
     for person, spec in zip(people, specs, strict=True):
         code = spec["code"]
         csc = teams[f"{code}-ifd"].agency
-        for scheme, value, agency in (("nhs", spec["nhs"], teams["mshft-ed"].agency),
-                                      ("upn", spec["upn"], teams[f"{code}-inclusion"].agency),
-                                      ("police", spec["police"], teams["police-vh"].agency),
-                                      ("la_child", spec["la"], csc)):
+        for scheme, value, agency in (
+            ("nhs", spec["nhs"], teams["mshft-ed"].agency),
+            ("upn", spec["upn"], teams[f"{code}-inclusion"].agency),
+            ("police", spec["police"], teams["police-vh"].agency),
+            ("la_child", spec["la"], csc),
+        ):
             if value:
-                identifiers.append(Identifier(person=person, scheme=scheme, value=value.replace(" ", ""),
-                                              agency=agency))
+                identifiers.append(
+                    Identifier(person=person, scheme=scheme, value=value.replace(" ", ""), agency=agency)
+                )
         a = spec["address"]
-        addresses.append(Address(person=person, line1=a.line1, town=a.town, postcode=normalise_postcode(a.postcode),
-                                 from_date=(spec["created"] - timedelta(days=rng.randrange(30, 2000))).date(),
-                                 agency=csc))
+        addresses.append(
+            Address(
+                person=person,
+                line1=a.line1,
+                town=a.town,
+                postcode=normalise_postcode(a.postcode),
+                from_date=(spec["created"] - timedelta(days=rng.randrange(30, 2000))).date(),
+                agency=csc,
+            )
+        )
         if person.preferred_name:
-            names.append(PersonName(person=person, kind=PersonName.Kind.PREFERRED, given_names=person.preferred_name,
-                                    family_name=person.family_name, family_key=person.family_key,
-                                    given_key=name_key(person.preferred_name)))
-        events.append(ChronologyEvent(person=person, occurred_at=spec["created"], kind=ChronologyEvent.Kind.RECORD,
-                                      title="Record created", agency=csc, actor_label=ctx.actor.label))
+            names.append(
+                PersonName(
+                    person=person,
+                    kind=PersonName.Kind.PREFERRED,
+                    given_names=person.preferred_name,
+                    family_name=person.family_name,
+                    family_key=person.family_key,
+                    given_key=name_key(person.preferred_name),
+                )
+            )
+        events.append(
+            ChronologyEvent(
+                person=person,
+                occurred_at=spec["created"],
+                kind=ChronologyEvent.Kind.RECORD,
+                title="Record created",
+                agency=csc,
+                actor_label=ctx.actor.label,
+            )
+        )
         if "duplicate_of" in spec:
             continue
         # How each agency's own system knows the child.
         for kind in rng.sample(["police", "health", "education", "csc"], k=rng.randint(2, 4)):
-            v = variant_record(rng, given_names=person.given_names, family_name=person.family_name,
-                               date_of_birth=person.date_of_birth, nhs_number=spec["nhs"], upn=spec["upn"],
-                               police_id=spec["police"], postcode=a.postcode)
+            v = variant_record(
+                rng,
+                given_names=person.given_names,
+                family_name=person.family_name,
+                date_of_birth=person.date_of_birth,
+                nhs_number=spec["nhs"],
+                upn=spec["upn"],
+                police_id=spec["police"],
+                postcode=a.postcode,
+            )
             ids = {k: v[k] for k in ("nhs_number", "upn", "police_id") if v[k]}  # type: ignore[literal-required]
-            sources.append(SourceRecord(person=person, agency=_agency_of(ctx, kind, code),
-                                        given_names=v["given_names"], family_name=v["family_name"],
-                                        date_of_birth=v["date_of_birth"], postcode=v["postcode"] or "",
-                                        identifiers=ids, recorded_at=spec["created"]))
+            sources.append(
+                SourceRecord(
+                    person=person,
+                    agency=_agency_of(ctx, kind, code),
+                    given_names=v["given_names"],
+                    family_name=v["family_name"],
+                    date_of_birth=v["date_of_birth"],
+                    postcode=v["postcode"] or "",
+                    identifiers=ids,
+                    recorded_at=spec["created"],
+                )
+            )
             if "nickname" in v["changes"] or "family_name_misspelt" in v["changes"]:
-                names.append(PersonName(person=person, kind=PersonName.Kind.ALIAS, given_names=v["given_names"],
-                                        family_name=v["family_name"], family_key=name_key(v["family_name"]),
-                                        given_key=name_key(v["given_names"]), agency=_agency_of(ctx, kind, code)))
+                names.append(
+                    PersonName(
+                        person=person,
+                        kind=PersonName.Kind.ALIAS,
+                        given_names=v["given_names"],
+                        family_name=v["family_name"],
+                        family_key=name_key(v["family_name"]),
+                        given_key=name_key(v["given_names"]),
+                        agency=_agency_of(ctx, kind, code),
+                    )
+                )
         _involve(ctx, rng, person, code, teams, staff, involvements, spec["created"])
         for kind, rate in FLAG_RATES.items():
             if rng.random() < rate:
                 set_at = spec["created"] + timedelta(days=rng.randrange(0, 60))
-                flags.append(Flag(person=person, kind=kind, reason=rng.choice(FLAG_REASONS[kind]),
-                                  set_by_label=ctx.actor.label, agency=csc if kind != "cse" else teams["police-vh"].agency,
-                                  set_at=set_at, review_due=(set_at + timedelta(days=90)).date()))
-                events.append(ChronologyEvent(person=person, occurred_at=set_at, kind=ChronologyEvent.Kind.FLAG,
-                                              title=f"Flag set: {Flag.Kind(kind).label}", agency=csc,
-                                              actor_label=ctx.actor.label))
+                flags.append(
+                    Flag(
+                        person=person,
+                        kind=kind,
+                        reason=rng.choice(FLAG_REASONS[kind]),
+                        set_by_label=ctx.actor.label,
+                        agency=csc if kind != "cse" else teams["police-vh"].agency,
+                        set_at=set_at,
+                        review_due=(set_at + timedelta(days=90)).date(),
+                    )
+                )
+                events.append(
+                    ChronologyEvent(
+                        person=person,
+                        occurred_at=set_at,
+                        kind=ChronologyEvent.Kind.FLAG,
+                        title=f"Flag set: {Flag.Kind(kind).label}",
+                        agency=csc,
+                        actor_label=ctx.actor.label,
+                    )
+                )
         for _ in range(rng.randint(1, 6)):
             kind, agency_kind, title = rng.choice(STORY)
-            events.append(ChronologyEvent(person=person, kind=kind, title=title, agency=_agency_of(ctx, agency_kind, code),
-                                          occurred_at=spec["created"] + timedelta(days=rng.randrange(0, 700),
-                                                                                  minutes=rng.randrange(1440)),
-                                          actor_label=ctx.actor.label))
+            events.append(
+                ChronologyEvent(
+                    person=person,
+                    kind=kind,
+                    title=title,
+                    agency=_agency_of(ctx, agency_kind, code),
+                    occurred_at=spec["created"]
+                    + timedelta(days=rng.randrange(0, 700), minutes=rng.randrange(1440)),
+                    actor_label=ctx.actor.label,
+                )
+            )
         if rng.random() < 0.003:
             person.restricted = True
-            flags.append(Flag(person=person, kind=Flag.Kind.RESTRICTED, reason="Record sealed: protected identity",
-                              set_by_label=ctx.actor.label, agency=csc, set_at=spec["created"]))
+            flags.append(
+                Flag(
+                    person=person,
+                    kind=Flag.Kind.RESTRICTED,
+                    reason="Record sealed: protected identity",
+                    set_by_label=ctx.actor.label,
+                    agency=csc,
+                    set_at=spec["created"],
+                )
+            )
             worker = staff[f"{code}-cp"][0] if staff.get(f"{code}-cp") else None
             if worker is not None:
-                named.append(RestrictedAccess(person=person, user=worker, granted_by_label=ctx.actor.label,
-                                              granted_at=spec["created"], reason="Allocated worker"))
+                named.append(
+                    RestrictedAccess(
+                        person=person,
+                        user=worker,
+                        granted_by_label=ctx.actor.label,
+                        granted_at=spec["created"],
+                        reason="Allocated worker",
+                    )
+                )
         if rng.random() < 0.05:
             adult = pick_person(rng)
-            adults.append(_person(person.partnership, adult.given_names, adult.family_name,
-                                  ctx.today - timedelta(days=rng.randrange(19 * 365, 45 * 365)), adult.sex,
-                                  adult.ethnicity.label, "", spec["created"], kind=Person.Kind.ADULT))
+            adults.append(
+                _person(
+                    person.partnership,
+                    adult.given_names,
+                    adult.family_name,
+                    ctx.today - timedelta(days=rng.randrange(19 * 365, 45 * 365)),
+                    adult.sex,
+                    adult.ethnicity.label,
+                    "",
+                    spec["created"],
+                    kind=Person.Kind.ADULT,
+                )
+            )
     Person.objects.bulk_update([p for p in people if p.restricted], ["restricted"])
     Person.objects.bulk_create(adults, batch_size=BATCH)
-    for model, rows in ((Identifier, identifiers), (Address, addresses), (PersonName, names),
-                        (SourceRecord, sources), (Flag, flags), (Involvement, involvements),
-                        (ChronologyEvent, events), (RestrictedAccess, named)):
+    for model, rows in (
+        (Identifier, identifiers),
+        (Address, addresses),
+        (PersonName, names),
+        (SourceRecord, sources),
+        (Flag, flags),
+        (Involvement, involvements),
+        (ChronologyEvent, events),
+        (RestrictedAccess, named),
+    ):
         model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
-    audit.record_many(ctx.actor, [
-        audit.Event(AccessLogEntry.Action.CREATE, "person", str(p.pk), p.pk) for p in [*people, *adults]
-    ])
+    audit.record_many(
+        ctx.actor,
+        [audit.Event(AccessLogEntry.Action.CREATE, "person", str(p.pk), p.pk) for p in [*people, *adults]],
+    )
     counts["Adults"] += len(adults)
     counts["Identifiers"] += len(identifiers)
     counts["Agency records"] += len(sources)
@@ -221,29 +379,69 @@ def _batch(ctx: DemoContext, n: int, rng: random.Random, teams: dict[str, Any], 
     counts["Chronology events"] += len(events)
 
 
-def _person(partnership: Any, given: str, family: str, dob: date | None, sex: str, ethnicity: str, preferred: str,
-            created: datetime, kind: str = Person.Kind.CHILD) -> Person:
-    return Person(partnership=partnership, kind=kind, given_names=given, family_name=family, preferred_name=preferred,
-                  date_of_birth=dob, sex=sex, ethnicity=ethnicity, family_key=name_key(family),
-                  given_key=name_key(given))
+def _person(
+    partnership: Any,
+    given: str,
+    family: str,
+    dob: date | None,
+    sex: str,
+    ethnicity: str,
+    preferred: str,
+    created: datetime,
+    kind: str = Person.Kind.CHILD,
+) -> Person:
+    return Person(
+        partnership=partnership,
+        kind=kind,
+        given_names=given,
+        family_name=family,
+        preferred_name=preferred,
+        date_of_birth=dob,
+        sex=sex,
+        ethnicity=ethnicity,
+        family_key=name_key(family),
+        given_key=name_key(given),
+    )
 
 
-def _involve(ctx: DemoContext, rng: random.Random, person: Person, code: str, teams: dict[str, Any],
-             staff: dict[str, list[Any]], out: list[Involvement], since: datetime) -> None:
+def _involve(
+    ctx: DemoContext,
+    rng: random.Random,
+    person: Person,
+    code: str,
+    teams: dict[str, Any],
+    staff: dict[str, list[Any]],
+    out: list[Involvement],
+    since: datetime,
+) -> None:
     """Who works with the child: a statutory team or early help, school, police and health sometimes."""
+
     def add(team_code: str, kind: str, role: str) -> None:
         members = staff.get(team_code) or []
         # Demo accounts sit first in their team's list and get a larger share of children.
         worker = members[0] if members and rng.random() < 0.15 else (rng.choice(members) if members else None)
-        out.append(Involvement(person=person, team=teams[team_code], worker=worker, kind=kind,
-                               role_description=role, started_at=since + timedelta(days=rng.randrange(0, 90))))
+        out.append(
+            Involvement(
+                person=person,
+                team=teams[team_code],
+                worker=worker,
+                kind=kind,
+                role_description=role,
+                started_at=since + timedelta(days=rng.randrange(0, 90)),
+            )
+        )
 
     r = rng.random()
     if r < 0.12:
         add(f"{code}-ce", Involvement.Kind.ALLOCATED, "Allocated social worker")
     elif r < 0.30:
-        add(rng.choice([f"{code}-cin-1", f"{code}-cin-2", f"{code}-cp", f"{code}-cared-for"])
-            if code == MAIN else f"{code}-cin-1", Involvement.Kind.ALLOCATED, "Allocated social worker")
+        add(
+            rng.choice([f"{code}-cin-1", f"{code}-cin-2", f"{code}-cp", f"{code}-cared-for"])
+            if code == MAIN
+            else f"{code}-cin-1",
+            Involvement.Kind.ALLOCATED,
+            "Allocated social worker",
+        )
     elif r < 0.50:
         add(f"{code}-eh", Involvement.Kind.ALLOCATED, "Early help practitioner")
     elif r < 0.56:
@@ -255,7 +453,10 @@ def _involve(ctx: DemoContext, rng: random.Random, person: Person, code: str, te
     if rng.random() < 0.08:
         add("police-vh", Involvement.Kind.INVOLVED, "Vulnerability hub")
     if code == MAIN and rng.random() < 0.10:
-        add(rng.choice(["mshft-safeguarding", "est-safeguarding", "est-school-nursing"]),
-            Involvement.Kind.INVOLVED, "Health")
+        add(
+            rng.choice(["mshft-safeguarding", "est-safeguarding", "est-school-nursing"]),
+            Involvement.Kind.INVOLVED,
+            "Health",
+        )
     if code == MAIN and rng.random() < 0.04:
         add("compass-rhi-east", Involvement.Kind.INVOLVED, "Return home interviews")

@@ -46,7 +46,9 @@ class Step:
 STEPS: list[Step] = []
 
 
-def step(order: int, name: str) -> Callable[[Callable[[DemoContext], dict[str, int]]], Callable[[DemoContext], dict[str, int]]]:
+def step(
+    order: int, name: str
+) -> Callable[[Callable[[DemoContext], dict[str, int]]], Callable[[DemoContext], dict[str, int]]]:
     def register(fn: Callable[[DemoContext], dict[str, int]]) -> Callable[[DemoContext], dict[str, int]]:
         STEPS.append(Step(order, name, fn))
         STEPS.sort(key=lambda s: s.order)

@@ -4,9 +4,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 
 from . import selectors, services
@@ -79,7 +80,9 @@ router = Router(tags=["people"])
 
 
 @router.get("", response=PersonSearchOut, summary="Search people you may see")
-def search_people(request: HttpRequest, q: str = Field(..., min_length=1, max_length=200)) -> dict[str, object]:
+def search_people(
+    request: HttpRequest, q: str = Query(..., min_length=1, max_length=200)
+) -> dict[str, object]:
     if not capabilities(request.user).records:
         raise HttpError(403, "Your role does not work with people's records")
     results, more = selectors.search_people(request.user, q)
@@ -102,61 +105,76 @@ def search_people(request: HttpRequest, q: str = Field(..., min_length=1, max_le
 
 
 @router.get("/{person_id}", response={200: PersonDetail, 404: ErrorOut}, summary="One person's record")
-def get_person(request: HttpRequest, person_id: int) -> tuple[int, dict[str, object]]:
+def get_person(request: HttpRequest, person_id: int) -> Status[dict[str, object]]:
     try:
         r = selectors.person_record(request.user, person_id)
     except selectors.PersonNotFound:
-        return 404, {"detail": "Not found"}
+        return Status(404, {"detail": "Not found"})
     p = r.person
-    return 200, {
-        "id": p.pk,
-        "given_names": p.given_names,
-        "family_name": p.family_name,
-        "preferred_name": p.preferred_name,
-        "date_of_birth": p.date_of_birth,
-        "sex": p.sex,
-        "kind": p.kind,
-        "ethnicity": p.ethnicity,
-        "relationship": r.relationship,
-        "flags": [f.kind for f in r.flags],
-        "flag_details": [{"kind": f.kind, "label": f.get_kind_display(), "reason": f.reason} for f in r.flags],
-        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in r.identifiers],
-        "involvements": [
-            {
-                "agency": i.team.agency.name,
-                "team": i.team.name,
-                "worker": i.worker.get_full_name() if i.worker else None,
-                "kind": i.kind,
-            }
-            for i in r.involvements
-        ],
-    }
+    return Status(
+        200,
+        {
+            "id": p.pk,
+            "given_names": p.given_names,
+            "family_name": p.family_name,
+            "preferred_name": p.preferred_name,
+            "date_of_birth": p.date_of_birth,
+            "sex": p.sex,
+            "kind": p.kind,
+            "ethnicity": p.ethnicity,
+            "relationship": r.relationship,
+            "flags": [f.kind for f in r.flags],
+            "flag_details": [
+                {"kind": f.kind, "label": f.get_kind_display(), "reason": f.reason} for f in r.flags
+            ],
+            "identifiers": [{"scheme": i.scheme, "value": i.value} for i in r.identifiers],
+            "involvements": [
+                {
+                    "agency": i.team.agency.name,
+                    "team": i.team.name,
+                    "worker": i.worker.get_full_name() if i.worker else None,
+                    "kind": i.kind,
+                }
+                for i in r.involvements
+            ],
+        },
+    )
 
 
 @router.post("", response={201: PersonSummary, 403: ErrorOut, 422: ErrorOut}, summary="Add a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, object]]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, object]]:
     user = request.user
     if not capabilities(user).create_people:
-        return 403, {"detail": "Your role cannot add people"}
-    partnership = user.team.partnership if user.team and user.team.partnership else None  # type: ignore[union-attr]
-    if partnership is None and user.agency:  # type: ignore[union-attr]
-        partnership = user.agency.partnerships.order_by("pk").first()  # type: ignore[union-attr]
+        return Status(403, {"detail": "Your role cannot add people"})
+    partnership = partnership_of(user)  # type: ignore[arg-type]
     if partnership is None:
-        return 422, {"detail": [{"loc": ["body"], "field": "", "msg": "Your account is not part of a partnership"}]}
+        return Status(
+            422,
+            {"detail": [{"loc": ["body"], "field": "", "msg": "Your account is not part of a partnership"}]},
+        )
     try:
-        person = services.person_create(data=services.NewPerson(**payload.dict()), partnership=partnership, by=user)
+        person = services.person_create(
+            data=services.NewPerson(**payload.dict()), partnership=partnership, by=user
+        )
     except ValidationError as exc:
-        return 422, {
-            "detail": [
-                {"loc": ["body", name], "field": name, "msg": " ".join(msgs)} for name, msgs in exc.message_dict.items()
-            ]
-        }
-    return 201, {
-        "id": person.pk,
-        "given_names": person.given_names,
-        "family_name": person.family_name,
-        "preferred_name": person.preferred_name,
-        "date_of_birth": person.date_of_birth,
-        "sex": person.sex,
-        "flags": [],
-    }
+        return Status(
+            422,
+            {
+                "detail": [
+                    {"loc": ["body", name], "field": name, "msg": " ".join(msgs)}
+                    for name, msgs in exc.message_dict.items()
+                ]
+            },
+        )
+    return Status(
+        201,
+        {
+            "id": person.pk,
+            "given_names": person.given_names,
+            "family_name": person.family_name,
+            "preferred_name": person.preferred_name,
+            "date_of_birth": person.date_of_birth,
+            "sex": person.sex,
+            "flags": [],
+        },
+    )

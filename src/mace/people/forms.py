@@ -6,8 +6,12 @@ from .models import Flag, Person, Sex
 
 
 class PersonForm(forms.Form):
-    given_names = forms.CharField(max_length=150, error_messages={"required": "Enter the person's given names"})
-    family_name = forms.CharField(max_length=150, error_messages={"required": "Enter the person's family name"})
+    given_names = forms.CharField(
+        max_length=150, error_messages={"required": "Enter the person's given names"}
+    )
+    family_name = forms.CharField(
+        max_length=150, error_messages={"required": "Enter the person's family name"}
+    )
     preferred_name = forms.CharField(max_length=150, required=False)
     kind = forms.ChoiceField(choices=Person.Kind.choices, initial=Person.Kind.CHILD)
     dob_day = forms.IntegerField(required=False, min_value=1, max_value=31)
@@ -62,6 +66,8 @@ class BreakGlassForm(forms.Form):
 
 
 class BreakGlassReviewForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[("appropriate", "Appropriate"), ("inappropriate", "Not appropriate")],
-                                error_messages={"required": "Choose whether the access was appropriate"})
+    outcome = forms.ChoiceField(
+        choices=[("appropriate", "Appropriate"), ("inappropriate", "Not appropriate")],
+        error_messages={"required": "Choose whether the access was appropriate"},
+    )
     note = forms.CharField(max_length=2000, required=False)

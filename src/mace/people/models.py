@@ -140,7 +140,9 @@ class Flag(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     reason = models.TextField()
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     set_by_label = models.CharField(max_length=150)
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField()
@@ -182,7 +184,9 @@ class Involvement(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["team", "person"], name="involvement_team_person", condition=models.Q(ended_at=None)),
+            models.Index(
+                fields=["team", "person"], name="involvement_team_person", condition=models.Q(ended_at=None)
+            ),
             models.Index(fields=["person", "ended_at"], name="involvement_person_open"),
         ]
 
@@ -213,7 +217,9 @@ class BreakGlassGrant(models.Model):
         APPROPRIATE = "appropriate", "Appropriate"
         INAPPROPRIATE = "inappropriate", "Not appropriate"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass_grants")
     reason = models.TextField()
     started_at = models.DateTimeField()

@@ -80,9 +80,9 @@ def relationship_of(user: Any, person: Person) -> str | None:
         return "named" if RestrictedAccess.objects.filter(person=person, user_id=user.pk).exists() else None
     if user.team_id:
         kinds = set(
-            Involvement.objects.filter(person=person, team_id=user.team_id, ended_at__isnull=True).values_list(
-                "kind", flat=True
-            )
+            Involvement.objects.filter(
+                person=person, team_id=user.team_id, ended_at__isnull=True
+            ).values_list("kind", flat=True)
         )
         for kind in (Involvement.Kind.ALLOCATED, Involvement.Kind.INVOLVED, Involvement.Kind.FRONT_DOOR):
             if kind in kinds:
@@ -200,7 +200,9 @@ def _can_see_access_log(user: Any, relationship: str, involvements: list[Involve
     return any(i.kind == Involvement.Kind.ALLOCATED and i.team_id == user.team_id for i in involvements)
 
 
-def access_log_for_person(user: Any, person_id: int, *, limit: int = 500) -> tuple[Person, list[AccessLogEntry]]:
+def access_log_for_person(
+    user: Any, person_id: int, *, limit: int = 500
+) -> tuple[Person, list[AccessLogEntry]]:
     person, relationship = person_for_user(user, person_id, purpose="view")
     involvements = list(Involvement.objects.filter(person=person, ended_at__isnull=True))
     if not _can_see_access_log(user, relationship, involvements):

@@ -74,7 +74,9 @@ def validate_new_person(data: NewPerson, *, today: date | None = None) -> dict[s
         elif dob < EARLIEST_BIRTH:
             errors["date_of_birth"] = "Date of birth must be after 1 January 1900"
         elif data.kind == Person.Kind.CHILD and (today.year - dob.year) > CHILD_MAX_AGE_YEARS:
-            errors["date_of_birth"] = f"A child's date of birth must be within the last {CHILD_MAX_AGE_YEARS} years"
+            errors["date_of_birth"] = (
+                f"A child's date of birth must be within the last {CHILD_MAX_AGE_YEARS} years"
+            )
     if data.nhs_number:
         try:
             normalise_nhs_number(data.nhs_number)
@@ -166,7 +168,11 @@ def person_create(*, data: NewPerson, partnership: Partnership, by: Any) -> Pers
                 started_at=timezone.now(),
             )
         chronology_add(
-            person=person, kind=ChronologyEvent.Kind.RECORD, title="Record created", actor=actor, agency=by.agency
+            person=person,
+            kind=ChronologyEvent.Kind.RECORD,
+            title="Record created",
+            actor=actor,
+            agency=by.agency,
         )
         audit.record(
             actor,
@@ -236,7 +242,11 @@ def flag_remove(*, flag: Flag, reason: str, by: Any) -> Flag:
         audit.record(
             actor,
             audit.Event(
-                AccessLogEntry.Action.UPDATE, "flag", str(flag.pk), flag.person_id, detail={"removed": flag.kind}
+                AccessLogEntry.Action.UPDATE,
+                "flag",
+                str(flag.pk),
+                flag.person_id,
+                detail={"removed": flag.kind},
             ),
         )
     return flag
@@ -275,7 +285,11 @@ def involvement_start(
         audit.record(
             actor,
             audit.Event(
-                AccessLogEntry.Action.UPDATE, "involvement", str(involvement.pk), person.pk, detail={"kind": kind}
+                AccessLogEntry.Action.UPDATE,
+                "involvement",
+                str(involvement.pk),
+                person.pk,
+                detail={"kind": kind},
             ),
         )
     return involvement
@@ -289,7 +303,9 @@ def involvement_end(*, involvement: Involvement, reason: str, by: Any) -> Involv
         involvement.save(update_fields=["ended_at", "ended_reason"])
         audit.record(
             actor,
-            audit.Event(AccessLogEntry.Action.UPDATE, "involvement", str(involvement.pk), involvement.person_id),
+            audit.Event(
+                AccessLogEntry.Action.UPDATE, "involvement", str(involvement.pk), involvement.person_id
+            ),
         )
     return involvement
 
@@ -302,16 +318,27 @@ def break_glass_open(*, user: Any, person_id: int, reason: str) -> BreakGlassGra
 
     reason = reason.strip()
     if len(reason) < 10:
-        raise ValidationError({"reason": "Give the reason you need to see this record (at least 10 characters)"})
+        raise ValidationError(
+            {"reason": "Give the reason you need to see this record (at least 10 characters)"}
+        )
     if not capabilities(user).break_glass:
         raise PermissionError("This role cannot use break-glass access.")
     actor = audit.Actor.of(user)
     person = Person.objects.filter(pk=person_id, archived_at__isnull=True, restricted=False).first()
-    if person is None or (user.agency and not user.agency.partnerships.filter(pk=person.partnership_id).exists()):
+    if person is None or (
+        user.agency and not user.agency.partnerships.filter(pk=person.partnership_id).exists()
+    ):
         with transaction.atomic():
             audit.record(
                 actor,
-                audit.Event(AccessLogEntry.Action.DENY, "person", str(person_id), None, reason, {"purpose": "break_glass"}),
+                audit.Event(
+                    AccessLogEntry.Action.DENY,
+                    "person",
+                    str(person_id),
+                    None,
+                    reason,
+                    {"purpose": "break_glass"},
+                ),
             )
         from .selectors import PersonNotFound
 
@@ -368,7 +395,12 @@ def break_glass_review(*, grant: BreakGlassGrant, outcome: str, note: str, by: A
         audit.record(
             actor,
             audit.Event(
-                AccessLogEntry.Action.UPDATE, "break_glass", str(grant.pk), grant.person_id, note, {"outcome": outcome}
+                AccessLogEntry.Action.UPDATE,
+                "break_glass",
+                str(grant.pk),
+                grant.person_id,
+                note,
+                {"outcome": outcome},
             ),
         )
     return grant

@@ -12,12 +12,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.ui import error_list
 
 from . import selectors, services
 from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, PersonForm
 from .models import ChronologyEvent, Sex
+
+
+def _partnership_of(user: Any) -> Any:
+    partnership = partnership_of(user)
+    if partnership is None:
+        raise ValidationError({"__all__": "Your account is not part of a partnership"})
+    return partnership
 
 
 def _require(request: HttpRequest, capability: str) -> None:
@@ -56,8 +64,12 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "people/detail.html",
-        {"title": record.person.display_name, "r": record, "kinds": ChronologyEvent.Kind.choices,
-         "can_flag": capabilities(request.user).set_flags},
+        {
+            "title": record.person.display_name,
+            "r": record,
+            "kinds": ChronologyEvent.Kind.choices,
+            "can_flag": capabilities(request.user).set_flags,
+        },
     )
 
 
@@ -66,8 +78,11 @@ def _not_found(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "people/not_found.html",
-        {"title": "Record not available", "person_id": person_id,
-         "can_break_glass": capabilities(request.user).break_glass},
+        {
+            "title": "Record not available",
+            "person_id": person_id,
+            "can_break_glass": capabilities(request.user).break_glass,
+        },
         status=404,
     )
 
@@ -77,34 +92,40 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
         person, entries = selectors.access_log_for_person(request.user, person_id)
     except selectors.PersonNotFound:
         return _not_found(request, person_id)
-    return render(request, "people/access_log.html", {"title": f"Who has looked at {person.display_name}'s record",
-                                                      "person": person, "entries": entries})
+    return render(
+        request,
+        "people/access_log.html",
+        {"title": f"Who has looked at {person.display_name}'s record", "person": person, "entries": entries},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     _require(request, "create_people")
     form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        new = services.NewPerson(**{f.name: data.get(f.name) or ("" if f.name != "date_of_birth" else None)
-                                    for f in fields(services.NewPerson)})
-        new.kind = data["kind"]
-        new.sex = data["sex"]
-        partnership = request.user.team.partnership if request.user.team and request.user.team.partnership else None
-        if partnership is None and request.user.agency:
-            partnership = request.user.agency.partnerships.order_by("pk").first()
-        try:
-            if partnership is None:
-                raise ValidationError({"__all__": "Your account is not part of a partnership"})
-            person = services.person_create(data=new, partnership=partnership, by=request.user)
-        except ValidationError as exc:
-            for name, problems in exc.message_dict.items():
-                for problem in problems:
-                    form.add_error(None if name == "__all__" else name, problem)
-        else:
-            messages.success(request, "Record created")
-            return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
+    if request.method == "POST":
+        form.is_valid()
+        data = {**{k: v for k, v in form.data.items() if isinstance(v, str)}, **form.cleaned_data}
+        new = services.NewPerson(
+            **{
+                f.name: (data.get(f.name) or None) if f.name == "date_of_birth" else str(data.get(f.name) or "")
+                for f in fields(services.NewPerson)
+            }
+        )
+        # Every problem at once: the service's own rules run even when the form found some already.
+        for name, problem in services.validate_new_person(new).items():
+            if name not in form.errors and name in {*form.fields, "date_of_birth"}:
+                form.add_error(name, problem)
+        if not form.errors:
+            try:
+                person = services.person_create(data=new, partnership=_partnership_of(request.user), by=request.user)
+            except ValidationError as exc:
+                for name, problems in exc.message_dict.items():
+                    for problem in problems:
+                        form.add_error(None if name == "__all__" else name, problem)
+            else:
+                messages.success(request, "Record created")
+                return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
     return render(
         request,
         "people/create.html",
@@ -123,16 +144,23 @@ def flag_new(request: HttpRequest, person_id: int) -> HttpResponse:
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.flag_set(person=person, kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"],
-                              by=request.user)
+            services.flag_set(
+                person=person,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
         except ValidationError as exc:
             for name, problems in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, problems)
         else:
             return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
-    return render(request, "people/flag_new.html", {"title": "Set a flag", "person": person, "form": form,
-                                                    "page_errors": error_list(form)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/flag_new.html",
+        {"title": "Set a flag", "person": person, "form": form, "page_errors": error_list(form)},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -141,22 +169,34 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_glass_open(user=request.user, person_id=person_id, reason=form.cleaned_data["reason"])
+            services.break_glass_open(
+                user=request.user, person_id=person_id, reason=form.cleaned_data["reason"]
+            )
         except selectors.PersonNotFound:
             return _not_found(request, person_id)
         return HttpResponseRedirect(reverse("people:detail", args=[person_id]))
-    return render(request, "people/break_glass.html", {"title": "Give a reason to see this record",
-                                                       "person_id": person_id, "form": form,
-                                                       "page_errors": error_list(form)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/break_glass.html",
+        {
+            "title": "Give a reason to see this record",
+            "person_id": person_id,
+            "form": form,
+            "page_errors": error_list(form),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def break_glass_queue(request: HttpRequest) -> HttpResponse:
     _require(request, "review_break_glass")
     show_all = request.GET.get("show") == "all"
     grants = list(selectors.break_glass_queue(request.user, include_reviewed=show_all)[:200])
-    return render(request, "people/break_glass_queue.html", {"title": "Break-glass reviews", "grants": grants,
-                                                             "show_all": show_all})
+    return render(
+        request,
+        "people/break_glass_queue.html",
+        {"title": "Break-glass reviews", "grants": grants, "show_all": show_all},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,8 +208,12 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     form = BreakGlassReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_glass_review(grant=grant, outcome=form.cleaned_data["outcome"],
-                                        note=form.cleaned_data["note"], by=request.user)
+            services.break_glass_review(
+                grant=grant,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
         except ValidationError as exc:
             for name, problems in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, problems)
@@ -177,6 +221,9 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
             raise PermissionDenied(str(exc)) from exc
         else:
             return HttpResponseRedirect(reverse("people:break-glass-queue"))
-    return render(request, "people/break_glass_review.html", {"title": "Review break-glass access", "grant": grant,
-                                                              "form": form, "page_errors": error_list(form)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/break_glass_review.html",
+        {"title": "Review break-glass access", "grant": grant, "form": form, "page_errors": error_list(form)},
+        status=400 if form.errors else 200,
+    )

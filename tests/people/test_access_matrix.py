@@ -1,0 +1,181 @@
+"""Every role against every route and relationship class, from one policy table.
+
+The expectations below are written out independently of `mace.core.access.POLICY`: if the code's
+policy drifts from what the partnership agreed, these tests fail. Zero unexpected allows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mace.accounts.models import Role
+from mace.accounts.services import token_create
+from mace.core.audit import Actor
+from mace.core.models import AccessLogEntry
+from mace.people.models import Involvement
+
+from ..conftest import sign_in
+from ..factories import (
+    AgencyFactory,
+    InvolvementFactory,
+    LiveBreakGlassFactory,
+    PersonFactory,
+    RestrictedAccessFactory,
+    RestrictedPersonFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+RECORD_ROLES = {
+    Role.FRONT_DOOR_WORKER,
+    Role.FRONT_DOOR_MANAGER,
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.EARLY_HELP_PRACTITIONER,
+    Role.POLICE_OFFICER,
+    Role.ED_CLINICIAN,
+    Role.HEALTH_SAFEGUARDING_LEAD,
+    Role.EDUCATION_OFFICER,
+    Role.RHI_WORKER,
+}
+BREAK_GLASS_ROLES = RECORD_ROLES - {Role.RHI_WORKER}
+ACCESS_LOG_REVIEWERS = {Role.HEALTH_SAFEGUARDING_LEAD}
+
+# relationship class -> which roles may open the record
+POLICY_TABLE: dict[str, set[str]] = {
+    "own_team": RECORD_ROLES,
+    "own_team_ended": set(),
+    "other_team_same_agency": set(),
+    "other_agency": set(),
+    "restricted_not_named": set(),
+    "restricted_named": RECORD_ROLES,
+    "no_relationship": set(),
+    "break_glass": BREAK_GLASS_ROLES,
+    "break_glass_expired": set(),
+    "archived": set(),
+}
+ROUTES = ["record_page", "record_api", "search_page", "search_api", "access_log_page"]
+
+
+def _setup(role: str, relationship: str) -> tuple[Any, Any]:
+    team = TeamFactory()
+    user = UserFactory(team=team, roles=[role])
+    person = RestrictedPersonFactory() if relationship.startswith("restricted") else PersonFactory()
+    if relationship in ("own_team", "restricted_not_named", "restricted_named"):
+        InvolvementFactory(person=person, team=team, kind=Involvement.Kind.ALLOCATED)
+    elif relationship == "own_team_ended":
+        InvolvementFactory(person=person, team=team, ended_at="2024-01-01T00:00:00Z")
+    elif relationship == "other_team_same_agency":
+        InvolvementFactory(person=person, team=TeamFactory(agency=team.agency))
+    elif relationship == "other_agency":
+        InvolvementFactory(person=person, team=TeamFactory(agency=AgencyFactory()))
+    elif relationship == "break_glass":
+        LiveBreakGlassFactory(user=user, person=person)
+    elif relationship == "break_glass_expired":
+        LiveBreakGlassFactory(user=user, person=person, expires_at="2024-01-01T00:00:00Z")
+    elif relationship == "archived":
+        InvolvementFactory(person=person, team=team)
+        person.archived_at = "2024-01-01T00:00:00Z"
+        person.save()
+    if relationship == "restricted_named":
+        RestrictedAccessFactory(person=person, user=user)
+    return user, person
+
+
+def _expected(role: str, relationship: str, route: str) -> bool:
+    allowed = role in POLICY_TABLE[relationship]
+    if route == "access_log_page":
+        return allowed and (relationship in ("own_team", "restricted_named") or role in ACCESS_LOG_REVIEWERS)
+    return allowed
+
+
+def _actual(user: Any, person: Any, route: str) -> bool:
+    client = Client()
+    if route.endswith("_api"):
+        raw = token_create(user=user, by=Actor.system("test")).raw
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        if route == "record_api":
+            return client.get(f"/api/v1/people/{person.pk}", **headers).status_code == 200
+        response = client.get("/api/v1/people", {"q": person.family_name}, **headers)
+        return response.status_code == 200 and person.pk in [r["id"] for r in response.json()["results"]]
+    sign_in(client, user)
+    if route == "record_page":
+        return client.get(f"/people/{person.pk}/").status_code == 200
+    if route == "access_log_page":
+        return client.get(f"/people/{person.pk}/access-log/").status_code == 200
+    response = client.get("/people/", {"q": person.family_name})
+    return response.status_code == 200 and f"/people/{person.pk}/" in response.content.decode()
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("relationship", list(POLICY_TABLE))
+@pytest.mark.parametrize("role", list(Role.values))
+def test_access_matches_the_policy_table(role: str, relationship: str, route: str) -> None:
+    user, person = _setup(role, relationship)
+    assert _actual(user, person, route) is _expected(role, relationship, route)
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_a_denied_record_read_is_logged(role: str) -> None:
+    user, person = _setup(role, "no_relationship")
+    client = Client()
+    sign_in(client, user)
+    client.get(f"/people/{person.pk}/")
+    assert AccessLogEntry.objects.filter(actor=user, action="deny", object_id=str(person.pk)).exists()
+
+
+def _page_shape(html: str, person_id: int) -> str:
+    """The page with what differs per request (nonce, CSRF token) and the requested ID blanked."""
+    html = re.sub(r'nonce="[^"]+"', "", html)
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return html.replace(f"/people/{person_id}/", "/people/ID/")
+
+
+def test_forbidden_and_missing_records_look_the_same() -> None:
+    user, person = _setup(Role.SOCIAL_WORKER, "no_relationship")
+    client = Client()
+    sign_in(client, user)
+    forbidden = client.get(f"/people/{person.pk}/")
+    missing = client.get(f"/people/{person.pk + 100000}/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert _page_shape(forbidden.content.decode(), person.pk) == _page_shape(
+        missing.content.decode(), person.pk + 100000
+    )
+
+
+def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
+    user, person = _setup(Role.SOCIAL_WORKER, "no_relationship")
+    raw = token_create(user=user, by=Actor.system("test")).raw
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    forbidden = client.get(f"/api/v1/people/{person.pk}")
+    missing = client.get(f"/api/v1/people/{person.pk + 100000}")
+    assert (
+        (forbidden.status_code, forbidden.json())
+        == (missing.status_code, missing.json())
+        == (404, {"detail": "Not found"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("route", "roles"),
+    [
+        (
+            "/people/new/",
+            {Role.FRONT_DOOR_WORKER, Role.FRONT_DOOR_MANAGER, Role.POLICE_OFFICER, Role.ED_CLINICIAN},
+        ),
+        ("/access/break-glass/", {Role.HEALTH_SAFEGUARDING_LEAD, Role.ADMINISTRATOR}),
+        ("/people/", RECORD_ROLES),
+    ],
+)
+@pytest.mark.parametrize("role", list(Role.values))
+def test_role_pages_open_only_to_their_roles(role: str, route: str, roles: set[str]) -> None:
+    client = Client()
+    sign_in(client, UserFactory(roles=[role]))
+    status = client.get(route).status_code
+    assert (status == 200) is (role in roles), status
