@@ -19,8 +19,10 @@ def offences(path: Path) -> list[str]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN:
-            found.append(f"{path.relative_to(ROOT.parents[1])}:{node.lineno}: reads a model manager directly; "
-                         "use a selector that takes the user")
+            found.append(
+                f"{path.relative_to(ROOT.parents[1])}:{node.lineno}: reads a model manager directly; "
+                "use a selector that takes the user"
+            )
     return found
 
 

@@ -154,7 +154,7 @@ def serve(
         ],
         env=env,
     )
-    worker_proc = subprocess.Popen([sys.executable, "-m", "mace.cli", "worker"], env=env)  # noqa: S603
+    worker_proc = subprocess.Popen([sys.executable, "-m", "mace.cli", "worker"], env=env)
     procs = [web, worker_proc]
 
     def stop(*_: object) -> None:

@@ -14,7 +14,9 @@ def test_lint_flags_a_view_that_reads_a_model_directly(tmp_path, monkeypatch) ->
     root = tmp_path / "src" / "mace"
     root.mkdir(parents=True)
     bad = root / "views.py"
-    bad.write_text("from mace.people.models import Person\n\ndef v(request):\n    return Person.objects.all()\n")
+    bad.write_text(
+        "from mace.people.models import Person\n\ndef v(request):\n    return Person.objects.all()\n"
+    )
     monkeypatch.setattr(lint_views, "ROOT", root)
     assert lint_views.offences(bad)
 

@@ -33,9 +33,12 @@ def test_children_are_known_to_several_agencies_with_messy_details() -> None:
     generate(children=300, seed=11)
     per_child = SourceRecord.objects.values("person").annotate(n=Count("id"))
     assert min(r["n"] for r in per_child) >= 2
-    differing = sum(1 for s in SourceRecord.objects.select_related("person")
-                    if (s.given_names, s.family_name, s.date_of_birth)
-                    != (s.person.given_names, s.person.family_name, s.person.date_of_birth))
+    differing = sum(
+        1
+        for s in SourceRecord.objects.select_related("person")
+        if (s.given_names, s.family_name, s.date_of_birth)
+        != (s.person.given_names, s.person.family_name, s.person.date_of_birth)
+    )
     assert differing > 0
 
 

@@ -24,8 +24,14 @@ def _child(worker, events: int = 3):
     InvolvementFactory(person=person, team=worker.team)
     agency = AgencyFactory()
     ChronologyEvent.objects.bulk_create(
-        ChronologyEvent(person=person, occurred_at="2025-01-01T10:00:00Z", kind="education", title=f"Event {i}",
-                        agency=agency, actor_label="test")
+        ChronologyEvent(
+            person=person,
+            occurred_at="2025-01-01T10:00:00Z",
+            kind="education",
+            title=f"Event {i}",
+            agency=agency,
+            actor_label="test",
+        )
         for i in range(events)
     )
     return person
@@ -57,10 +63,12 @@ def test_record_page_shows_flags_and_people_involved(worker) -> None:
 
 def test_chronology_is_newest_first(worker) -> None:
     person = _child(worker, events=0)
-    ChronologyEvent.objects.create(person=person, occurred_at="2024-01-01T10:00:00Z", kind="visit", title="Older",
-                                   actor_label="t")
-    ChronologyEvent.objects.create(person=person, occurred_at="2025-01-01T10:00:00Z", kind="visit", title="Newer",
-                                   actor_label="t")
+    ChronologyEvent.objects.create(
+        person=person, occurred_at="2024-01-01T10:00:00Z", kind="visit", title="Older", actor_label="t"
+    )
+    ChronologyEvent.objects.create(
+        person=person, occurred_at="2025-01-01T10:00:00Z", kind="visit", title="Newer", actor_label="t"
+    )
     html = sign_in(Client(), worker).get(f"/people/{person.pk}/").content.decode()
     assert html.index("Newer") < html.index("Older")
 
@@ -68,10 +76,22 @@ def test_chronology_is_newest_first(worker) -> None:
 def test_chronology_filters_by_agency_and_kind(worker) -> None:
     person = _child(worker, events=0)
     police, school = AgencyFactory(name="Shire Police"), AgencyFactory(name="Shire School")
-    ChronologyEvent.objects.create(person=person, occurred_at="2025-01-01T10:00:00Z", kind="contact",
-                                   title="Police VPA", agency=police, actor_label="t")
-    ChronologyEvent.objects.create(person=person, occurred_at="2025-01-02T10:00:00Z", kind="education",
-                                   title="Exclusion", agency=school, actor_label="t")
+    ChronologyEvent.objects.create(
+        person=person,
+        occurred_at="2025-01-01T10:00:00Z",
+        kind="contact",
+        title="Police VPA",
+        agency=police,
+        actor_label="t",
+    )
+    ChronologyEvent.objects.create(
+        person=person,
+        occurred_at="2025-01-02T10:00:00Z",
+        kind="education",
+        title="Exclusion",
+        agency=school,
+        actor_label="t",
+    )
     client = sign_in(Client(), worker)
     by_agency = client.get(f"/people/{person.pk}/", {"agency": police.pk}).content.decode()
     by_kind = client.get(f"/people/{person.pk}/", {"kind": "education"}).content.decode()
@@ -81,9 +101,14 @@ def test_chronology_filters_by_agency_and_kind(worker) -> None:
 
 def test_free_text_is_escaped(worker) -> None:
     person = _child(worker, events=0)
-    ChronologyEvent.objects.create(person=person, occurred_at="2025-01-01T10:00:00Z", kind="visit",
-                                   title="<script>alert(1)</script>", body="<img src=x onerror=alert(1)>",
-                                   actor_label="t")
+    ChronologyEvent.objects.create(
+        person=person,
+        occurred_at="2025-01-01T10:00:00Z",
+        kind="visit",
+        title="<script>alert(1)</script>",
+        body="<img src=x onerror=alert(1)>",
+        actor_label="t",
+    )
     html = sign_in(Client(), worker).get(f"/people/{person.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
@@ -106,20 +131,44 @@ def test_involved_but_not_allocated_team_cannot_see_the_access_log(make_user) ->
 
 def test_add_person_form_reports_every_error(make_user) -> None:
     client = sign_in(Client(), make_user(Role.FRONT_DOOR_WORKER))
-    response = client.post("/people/new/", {"given_names": "", "family_name": "", "sex": "F", "kind": "child",
-                                            "nhs_number": "1234567890", "dob_day": "31", "dob_month": "2",
-                                            "dob_year": "2012"})
+    response = client.post(
+        "/people/new/",
+        {
+            "given_names": "",
+            "family_name": "",
+            "sex": "F",
+            "kind": "child",
+            "nhs_number": "1234567890",
+            "dob_day": "31",
+            "dob_month": "2",
+            "dob_year": "2012",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
-    for message in ("Enter the person&#39;s given names", "Enter a valid NHS number", "Date of birth must be a real"):
+    for message in (
+        "Enter the person&#39;s given names",
+        "Enter a valid NHS number",
+        "Date of birth must be a real",
+    ):
         assert message in html
 
 
 def test_add_person_form_creates_and_opens_the_record(make_user) -> None:
     user = make_user(Role.FRONT_DOOR_WORKER)
     client = sign_in(Client(), user)
-    response = client.post("/people/new/", {"given_names": "Kayden", "family_name": "Moss", "sex": "M",
-                                            "kind": "child", "dob_day": "27", "dob_month": "3", "dob_year": "2011"})
+    response = client.post(
+        "/people/new/",
+        {
+            "given_names": "Kayden",
+            "family_name": "Moss",
+            "sex": "M",
+            "kind": "child",
+            "dob_day": "27",
+            "dob_month": "3",
+            "dob_year": "2011",
+        },
+    )
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
 

@@ -19,7 +19,7 @@ from .models import User
 
 
 class LockoutBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

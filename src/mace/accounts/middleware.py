@@ -24,6 +24,7 @@ class SignInRequiredMiddleware:
         user = request.user
         if not user.is_authenticated:
             return HttpResponseRedirect(f"{reverse('accounts:sign-in')}?{urlencode({'next': path})}")
-        if not settings.DEMO_MODE and not user.is_verified() and not path.startswith(TWO_FACTOR_PREFIXES):  # type: ignore[union-attr]
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not settings.DEMO_MODE and not verified and not path.startswith(TWO_FACTOR_PREFIXES):
             return HttpResponseRedirect(reverse("accounts:two-factor"))
         return self.get_response(request)

@@ -18,8 +18,8 @@ from mace.core.models import AccessLogEntry
 from mace.core.ui import error_list
 
 from .backends import is_locked
-from .selectors import totp_device_for
 from .forms import SignInForm, TokenForm
+from .selectors import totp_device_for
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -82,7 +82,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; a user without a confirmed device first enrols one from a QR code."""
     user = request.user
-    device, enrolling = totp_device_for(user)
+    device, enrolling = totp_device_for(user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):

@@ -132,7 +132,7 @@ def _batch(
         name = pick_person(rng)
         dob = _dob(rng, ctx.today)
         address = pick_address(rng)
-        spec = {
+        spec: dict[str, Any] = {
             "code": code,
             "name": name,
             "dob": dob,
@@ -253,7 +253,7 @@ def _batch(
                 police_id=spec["police"],
                 postcode=a.postcode,
             )
-            ids = {k: v[k] for k in ("nhs_number", "upn", "police_id") if v[k]}  # type: ignore[literal-required]
+            ids = {k: v[k] for k in ("nhs_number", "upn", "police_id") if v[k]}
             sources.append(
                 SourceRecord(
                     person=person,
@@ -366,7 +366,7 @@ def _batch(
         (ChronologyEvent, events),
         (RestrictedAccess, named),
     ):
-        model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
+        model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[arg-type]
     audit.record_many(
         ctx.actor,
         [audit.Event(AccessLogEntry.Action.CREATE, "person", str(p.pk), p.pk) for p in [*people, *adults]],

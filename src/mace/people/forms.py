@@ -46,7 +46,7 @@ class PersonForm(forms.Form):
     def add_error(self, field: str | None, error: object) -> None:
         if field == "date_of_birth" and "date_of_birth" not in self.fields:
             self.fields["date_of_birth"] = forms.DateField(required=False)
-        super().add_error(field, error)  # type: ignore[arg-type]
+        super().add_error(field, error)  # type: ignore[call-overload]
 
 
 class FlagForm(forms.Form):

@@ -107,8 +107,10 @@ def create(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         data = {**{k: v for k, v in form.data.items() if isinstance(v, str)}, **form.cleaned_data}
         new = services.NewPerson(
-            **{
-                f.name: (data.get(f.name) or None) if f.name == "date_of_birth" else str(data.get(f.name) or "")
+            **{  # type: ignore[arg-type]
+                f.name: (data.get(f.name) or None)
+                if f.name == "date_of_birth"
+                else str(data.get(f.name) or "")
                 for f in fields(services.NewPerson)
             }
         )
@@ -118,7 +120,9 @@ def create(request: HttpRequest) -> HttpResponse:
                 form.add_error(name, problem)
         if not form.errors:
             try:
-                person = services.person_create(data=new, partnership=_partnership_of(request.user), by=request.user)
+                person = services.person_create(
+                    data=new, partnership=_partnership_of(request.user), by=request.user
+                )
             except ValidationError as exc:
                 for name, problems in exc.message_dict.items():
                     for problem in problems:
