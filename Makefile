@@ -2,20 +2,19 @@
 SHELL := /bin/bash
 PORT ?= 8000
 CHILDREN ?= 3000
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
 VENV := .venv
 BIN := $(VENV)/bin
 STATIC := src/mace/static
 WEBROOT := src/mace/webroot
 
-.PHONY: demo test lint install assets chromium serve seed clean format
+.PHONY: demo test lint install assets chromium clean format
 
 install: $(BIN)/mace assets
 
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-
-$(BIN)/mace: pyproject.toml uv.lock | $(UV)
+$(BIN)/mace: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 	@touch $@
 
