@@ -80,8 +80,9 @@ def measure(label: str, samples: int, rng: random.Random) -> None:
     print(
         f"{label}: {total:,} people on {connection.vendor}; social worker may see {len(visible):,}\n"
         f"  child record page  p50 {statistics.median(pages):6.1f} ms  p95 {percentile(pages, 95):6.1f} ms  "
-        f"queries per page {min(query_counts)}–{max(query_counts)}\n"
-        f"  person search      p50 {statistics.median(searches):6.1f} ms  p95 {percentile(searches, 95):6.1f} ms"
+        f"queries per page {min(query_counts)} to {max(query_counts)}\n"
+        f"  person search      p50 {statistics.median(searches):6.1f} ms  "
+        f"p95 {percentile(searches, 95):6.1f} ms"
     )
 
 

@@ -53,3 +53,15 @@ def test_some_children_have_no_nhs_number_and_some_are_recorded_twice() -> None:
 def test_generated_data_is_in_the_access_log_and_verifies() -> None:
     generate(children=50, seed=1)
     assert audit.verify().ok
+
+
+def test_nothing_generated_happens_in_the_future() -> None:
+    from django.utils import timezone
+
+    from mace.people.models import ChronologyEvent, Flag, Involvement
+
+    generate(children=300, seed=9)
+    now = timezone.now()
+    assert not ChronologyEvent.objects.filter(occurred_at__gt=now).exists()
+    assert not Involvement.objects.filter(started_at__gt=now).exists()
+    assert not Flag.objects.filter(set_at__gt=now).exists()

@@ -281,7 +281,7 @@ def _batch(
         _involve(ctx, rng, person, code, teams, staff, involvements, spec["created"])
         for kind, rate in FLAG_RATES.items():
             if rng.random() < rate:
-                set_at = spec["created"] + timedelta(days=rng.randrange(0, 60))
+                set_at = min(ctx.now, spec["created"] + timedelta(days=rng.randrange(0, 60)))
                 flags.append(
                     Flag(
                         person=person,
@@ -311,8 +311,10 @@ def _batch(
                     kind=kind,
                     title=title,
                     agency=_agency_of(ctx, agency_kind, code),
-                    occurred_at=spec["created"]
-                    + timedelta(days=rng.randrange(0, 700), minutes=rng.randrange(1440)),
+                    occurred_at=min(
+                        ctx.now,
+                        spec["created"] + timedelta(days=rng.randrange(0, 700), minutes=rng.randrange(1440)),
+                    ),
                     actor_label=ctx.actor.label,
                 )
             )
@@ -427,7 +429,7 @@ def _involve(
                 worker=worker,
                 kind=kind,
                 role_description=role,
-                started_at=since + timedelta(days=rng.randrange(0, 90)),
+                started_at=min(ctx.now, since + timedelta(days=rng.randrange(0, 90))),
             )
         )
 
