@@ -150,3 +150,36 @@ def test_executive_sees_figures_but_no_names(page: Any, live_server: Any, assert
     assert page.get_by_text("Children on record").is_visible()
     assert page.get_by_text("Unseen").count() == 0
     assert_accessible(page)
+
+
+def test_signing_out_and_the_accessibility_statement(
+    page: Any, live_server: Any, assert_accessible: Any
+) -> None:
+    user = UserFactory(roles=[Role.TEAM_MANAGER])
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}/accessibility")
+    assert_accessible(page)
+    page.get_by_role("link", name="Sign out").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("heading", name="You have signed out").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/people/")
+    assert "/sign-in/" in page.url
+
+
+def test_returning_user_enters_a_code_from_their_enrolled_device(
+    page: Any, live_server: Any, assert_accessible: Any
+) -> None:
+    user = UserFactory(roles=[Role.SOCIAL_WORKER])
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Enter your security code").is_visible()
+    assert_accessible(page)
+    page.get_by_label("6-digit code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
