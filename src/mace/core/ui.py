@@ -51,6 +51,13 @@ def nl2br(value: str | None) -> Markup:
     return Markup("<br>").join(escape(value).split("\n"))
 
 
+def _capability(user: Any, name: str) -> bool:
+    """Templates ask the access policy table directly (no permission tables to query)."""
+    from mace.core.access import capabilities
+
+    return bool(getattr(capabilities(user), name))
+
+
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
@@ -68,7 +75,7 @@ def environment(**options: Any) -> Environment:
             "field_error": field_error,
             "link": link,
             "error_list": error_list,
-            "perm": lambda user, name: user.has_perm(f"mace.{name}"),
+            "perm": _capability,
         }
     )
     env.filters.update({"uk_datetime": uk_datetime, "uk_date": uk_date, "nl2br": nl2br})

@@ -43,6 +43,7 @@ class Person(VersionedModel):
         indexes = [
             models.Index(fields=["family_key", "given_key"], name="person_name_key"),
             models.Index(fields=["date_of_birth"], name="person_dob"),
+            models.Index(fields=["given_key"], name="person_given_key"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mace.core import audit
@@ -42,32 +42,29 @@ class PersonNotFound(Exception):
     """No such record, or no right to see it: deliberately indistinguishable."""
 
 
-def _team_involved(user: Any) -> Exists:
-    return Exists(
-        Involvement.objects.filter(person=OuterRef("pk"), team_id=user.team_id, ended_at__isnull=True)
-    )
-
-
-def _break_glass_live(user: Any) -> Exists:
-    return Exists(
-        BreakGlassGrant.objects.filter(person=OuterRef("pk"), user_id=user.pk, expires_at__gt=timezone.now())
-    )
-
-
-def _named(user: Any) -> Exists:
-    return Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user_id=user.pk))
-
-
 def visible_to(user: Any) -> QuerySet[Person]:
-    """Every person this user may open now. The single-record rule and every list use this."""
+    """Every person this user may open now. The single-record rule and every list use this.
+
+    Written as `id IN (…)` over the small sets a user has (their team's open involvements, their live
+    break-glass grants, the sealed records naming them), so the database drives from those sets and
+    from indexes, not from a scan of every person."""
     caps = capabilities(user)
     if not caps.records:
         return Person.objects.none()
-    relationship = Q(_break_glass_live(user)) if caps.break_glass else Q(pk__in=[])
+    relationship = Q(pk__in=[])
     if user.team_id:
-        relationship |= Q(_team_involved(user))
+        relationship |= Q(
+            pk__in=Involvement.objects.filter(team_id=user.team_id, ended_at__isnull=True).values("person_id")
+        )
+    if caps.break_glass:
+        relationship |= Q(
+            pk__in=BreakGlassGrant.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values(
+                "person_id"
+            )
+        )
+    named = RestrictedAccess.objects.filter(user_id=user.pk).values("person_id")
     return Person.objects.filter(archived_at__isnull=True).filter(
-        (Q(restricted=False) & relationship) | (Q(restricted=True) & Q(_named(user)))
+        (Q(restricted=False) & relationship) | (Q(restricted=True) & Q(pk__in=named))
     )
 
 
@@ -226,6 +223,11 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
+def _prefix(field: str, key: str) -> Q:
+    """`startswith` as a range, so that both databases use the index (keys are only a to z)."""
+    return Q(**{f"{field}__gte": key, f"{field}__lte": key + "z" * (150 - len(key))})
+
+
 def search_filter(q: str) -> Q | None:
     """Turn a search box into a filter: an identifier, a date of birth, names, or a mix."""
     terms = [t for t in re.split(r"\s+", q.strip()) if t]
@@ -233,7 +235,7 @@ def search_filter(q: str) -> Q | None:
         return None
     digits = re.sub(r"[\s-]", "", q)
     if digits.isdigit() and len(digits) == 10 and nhs_number_is_valid(digits):
-        return Q(Exists(Identifier.objects.filter(person=OuterRef("pk"), scheme="nhs", value=digits)))
+        return Q(pk__in=Identifier.objects.filter(scheme="nhs", value=digits).values("person_id"))
     condition = Q()
     names: list[str] = []
     for term in terms:
@@ -241,21 +243,21 @@ def search_filter(q: str) -> Q | None:
         if born is not None:
             condition &= Q(date_of_birth=born)
         elif any(ch.isdigit() for ch in term):
-            condition &= Q(Exists(Identifier.objects.filter(person=OuterRef("pk"), value__iexact=term)))
+            condition &= Q(pk__in=Identifier.objects.filter(value=term.upper()).values("person_id"))
         elif name_key(term):
             names.append(name_key(term))
     if names:
         family, given = names[-1], names[:-1]
-        main = Q(family_key__startswith=family)
-        alias = PersonName.objects.filter(person=OuterRef("pk"), family_key__startswith=family)
+        main = _prefix("family_key", family)
+        alias = PersonName.objects.filter(_prefix("family_key", family))
         if given:
-            main &= Q(given_key__startswith=given[0])
-            alias = alias.filter(given_key__startswith=given[0])
+            main &= _prefix("given_key", given[0])
+            alias = alias.filter(_prefix("given_key", given[0]))
             # People type "Smith John" as often as "John Smith".
-            main |= Q(family_key__startswith=given[0], given_key__startswith=family)
+            main |= _prefix("family_key", given[0]) & _prefix("given_key", family)
         elif len(names) == 1:
-            main |= Q(given_key__startswith=family)
-        condition &= main | Q(Exists(alias))
+            main |= _prefix("given_key", family)
+        condition &= main | Q(pk__in=alias.values("person_id"))
     return condition
 
 
