@@ -99,3 +99,10 @@ def error_list(form: Any) -> list[dict[str, str]]:
         for error in errors:
             items.append({"text": str(error), "href": anchor})
     return items
+
+
+def apply_errors(form: Any, exc: Any) -> None:
+    """Put a service's ValidationError onto the form: field problems on fields, the rest at the top."""
+    for name, problems in exc.message_dict.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mace.core import audit
@@ -301,13 +301,6 @@ def break_glass_queue(user: Any, *, include_reviewed: bool = False) -> QuerySet[
         qs = qs.filter(reviewed_at__isnull=True)
     return qs
 
-
-def prefetch_open_involvements() -> Prefetch:
-    return Prefetch(
-        "involvements",
-        queryset=Involvement.objects.filter(ended_at__isnull=True).select_related("team"),
-        to_attr="open_involvements",
-    )
 
 
 def my_caseload(user: Any, limit: int = 100) -> list[Involvement]:

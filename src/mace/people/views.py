@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.ui import error_list
+from mace.core.ui import apply_errors, error_list
 
 from . import selectors, services
 from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, PersonForm
@@ -124,9 +124,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     data=new, partnership=_partnership_of(request.user), by=request.user
                 )
             except ValidationError as exc:
-                for name, problems in exc.message_dict.items():
-                    for problem in problems:
-                        form.add_error(None if name == "__all__" else name, problem)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Record created")
                 return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
@@ -155,8 +153,7 @@ def flag_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            for name, problems in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
+            apply_errors(form, exc)
         else:
             return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
     return render(
@@ -219,8 +216,7 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            for name, problems in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
+            apply_errors(form, exc)
         except PermissionError as exc:
             raise PermissionDenied(str(exc)) from exc
         else:
