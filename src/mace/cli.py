@@ -28,6 +28,7 @@ app = typer.Typer(
     help="MACE: the multi-agency child exploitation platform.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
 audit_app = typer.Typer(help="The tamper-evident access log.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for users and partner systems.", no_args_is_help=True)

@@ -82,6 +82,7 @@ def database_from_env(default_sqlite: Path) -> dict[str, object]:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         return dict(config)
+    default_sqlite.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": default_sqlite,
