@@ -302,7 +302,6 @@ def break_glass_queue(user: Any, *, include_reviewed: bool = False) -> QuerySet[
     return qs
 
 
-
 def my_caseload(user: Any, limit: int = 100) -> list[Involvement]:
     """The children this user's team works with, the user's own first. Scoped like every list."""
     if not user.team_id:
