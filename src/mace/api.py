@@ -70,9 +70,11 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 
 def _register() -> None:
+    from mace.frontdoor.api import router as contacts_router
     from mace.people.api import router as people_router
 
     api.add_router("/people", people_router)
+    api.add_router("/contacts", contacts_router)
 
 
 _register()

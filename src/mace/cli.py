@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,6 +35,8 @@ audit_app = typer.Typer(help="The tamper-evident access log.", no_args_is_help=T
 token_app = typer.Typer(help="API tokens for users and partner systems.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
+import_app = typer.Typer(help="Import records from partner systems.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 console = Console(stderr=False)
 
 
@@ -90,8 +93,10 @@ def seed(
     _print_summary(summary, time.monotonic() - started)
 
 
-def _print_summary(summary: dict[str, int], seconds: float) -> None:
-    table = Table(title=f"Synthetic partnership generated in {seconds:.1f} s")
+def _print_summary(
+    summary: dict[str, int], seconds: float, title: str = "Synthetic partnership generated"
+) -> None:
+    table = Table(title=f"{title} in {seconds:.1f} s")
     table.add_column("Records")
     table.add_column("Count", justify="right")
     for name, count in summary.items():
@@ -176,12 +181,22 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
-    """Run background tasks (django-tasks database backend) and the periodic tick."""
+def worker(
+    interval: Annotated[int, typer.Option(help="Seconds between ticks of the periodic work.")] = 60,
+) -> None:
+    """Run background tasks and, every minute, the periodic work (escalating contacts before a breach)."""
     _setup()
     from django.core.management import call_command
 
-    call_command("db_worker", interval=1.0)
+    from mace.frontdoor.jobs import tick
+
+    console.print("MACE worker: background tasks and the periodic tick")
+    while True:
+        call_command("db_worker", batch=True, verbosity=0)
+        done = tick()
+        if any(done.values()):
+            console.print(f"tick: {done}")
+        time.sleep(interval)
 
 
 @audit_app.command("verify")
@@ -223,6 +238,53 @@ def token_create(
     issued = create(user=user, name=name, by=Actor.system("cli"))
     console.print("Token (shown once; store it securely):")
     print(issued.raw)
+
+
+@import_app.command("contacts")
+def import_contacts(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv or .jsonl file")],
+    partnership: Annotated[str, typer.Option(help="Partnership code (default: the first)")] = "",
+    report: Annotated[Path | None, typer.Option(help="Where to write rejected rows (CSV)")] = None,
+) -> None:
+    """Import contacts (VPAs, screenings, referrals): idempotent, resumable, every reject reported."""
+    _setup()
+    from mace.accounts.models import Partnership
+    from mace.core.audit import Actor
+    from mace.frontdoor.imports import count_rows, write_rejects
+    from mace.frontdoor.imports import import_contacts as run
+
+    target = (
+        Partnership.objects.filter(code=partnership).first()
+        if partnership
+        else Partnership.objects.order_by("pk").first()
+    )
+    if target is None:
+        console.print(f"[red]No partnership {partnership!r}. Run mace seed or mace demo first.[/]")
+        raise typer.Exit(code=2)
+    started = time.monotonic()
+    with progress_bar() as bar:
+        task = bar.add_task(f"Importing {path.name}", total=count_rows(path))
+        result = run(
+            path,
+            partnership=target,
+            actor=Actor.system(f"import:{path.name}"),
+            progress=lambda n: bar.advance(task, n),
+        )
+    report = report or path.with_name(path.stem + ".rejects.csv")
+    if result.rejected:
+        write_rejects(result, report)
+    _print_summary(
+        {
+            "Rows read": result.rows,
+            "Contacts created": result.created,
+            "Already in MACE (skipped)": result.already_present,
+            "Rejected": len(result.rejected),
+        },
+        time.monotonic() - started,
+        title="Import finished",
+    )
+    if result.rejected:
+        console.print(f"Rejected rows and their reasons: {report}")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

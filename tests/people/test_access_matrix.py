@@ -46,6 +46,15 @@ RECORD_ROLES = {
 }
 BREAK_GLASS_ROLES = RECORD_ROLES - {Role.RHI_WORKER}
 ACCESS_LOG_REVIEWERS = {Role.HEALTH_SAFEGUARDING_LEAD}
+FRONT_DOOR_ROLES = {Role.FRONT_DOOR_WORKER, Role.FRONT_DOOR_MANAGER}
+AGGREGATE_ROLES = {
+    Role.FRONT_DOOR_MANAGER,
+    Role.TEAM_MANAGER,
+    Role.HEALTH_SAFEGUARDING_LEAD,
+    Role.PARTNERSHIP_ANALYST,
+    Role.EXECUTIVE,
+    Role.ADMINISTRATOR,
+}
 
 # relationship class -> which roles may open the record
 POLICY_TABLE: dict[str, set[str]] = {
@@ -171,6 +180,13 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ),
         ("/access/break-glass/", {Role.HEALTH_SAFEGUARDING_LEAD, Role.ADMINISTRATOR}),
         ("/people/", RECORD_ROLES),
+        ("/front-door/", FRONT_DOOR_ROLES),
+        ("/front-door/matching/", FRONT_DOOR_ROLES),
+        ("/front-door/meetings/daily/", FRONT_DOOR_ROLES),
+        ("/front-door/meetings/weekly/", FRONT_DOOR_ROLES),
+        ("/front-door/contacts/new/", RECORD_ROLES),
+        ("/front-door/performance/", FRONT_DOOR_ROLES | AGGREGATE_ROLES),
+        ("/report-a-concern/", set(Role.values)),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))
@@ -179,3 +195,67 @@ def test_role_pages_open_only_to_their_roles(role: str, route: str, roles: set[s
     sign_in(client, UserFactory(roles=[role]))
     status = client.get(route).status_code
     assert (status == 200) is (role in roles), status
+
+
+def _contact_about(person: Any, partnership: Any) -> Any:
+    from mace.frontdoor.models import Contact
+
+    return Contact.objects.create(
+        partnership=partnership,
+        kind="vpa",
+        route="api",
+        received_at="2026-11-02T09:00:00Z",
+        review_due_at="2026-11-03T09:00:00Z",
+        decision_due_at="2026-11-02T17:00:00Z",
+        subject={"family_name": "X"},
+        person=person,
+        match_status="matched",
+        summary="Concern",
+    )
+
+
+@pytest.mark.parametrize(
+    "relationship",
+    [
+        "own_team",
+        "other_agency",
+        "no_relationship",
+        "front_door_same_area",
+        "front_door_other_area",
+        "submitter",
+    ],
+)
+@pytest.mark.parametrize("role", list(Role.values))
+def test_contact_access_matches_the_policy(role: str, relationship: str) -> None:
+    """Front door roles see their partnership's contacts; teams see contacts about their children;
+    a submitter sees what they sent; nobody else."""
+    from ..factories import PartnershipFactory
+
+    area = PartnershipFactory()
+    other = PartnershipFactory(code="elsewhere", name="Elsewhere")
+    team = TeamFactory(partnership=area)
+    team.agency.partnerships.set([other if relationship == "front_door_other_area" else area])
+    user = UserFactory(team=team, roles=[role])
+    person = PersonFactory(partnership=area)
+    contact = _contact_about(person, area)
+    if relationship == "own_team":
+        InvolvementFactory(person=person, team=team)
+    elif relationship == "other_agency":
+        InvolvementFactory(person=person, team=TeamFactory(agency=AgencyFactory()))
+    elif relationship == "submitter":
+        contact.submitted_by = user
+        contact.save()
+    expected = {
+        "own_team": role in RECORD_ROLES or role in FRONT_DOOR_ROLES,
+        "other_agency": False,
+        "no_relationship": False,
+        "front_door_same_area": role in FRONT_DOOR_ROLES,
+        "front_door_other_area": False,
+        "submitter": True,
+    }[relationship]
+    if relationship in ("other_agency", "no_relationship") and role in FRONT_DOOR_ROLES:
+        expected = True  # the front door works every contact in its partnership
+    client = Client()
+    sign_in(client, user)
+    status = client.get(f"/front-door/contacts/{contact.pk}/").status_code
+    assert (status == 200) is expected, status

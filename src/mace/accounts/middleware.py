@@ -9,7 +9,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-PUBLIC_PREFIXES = ("/sign-in", "/static/", "/assets/", "/api/", "/health", "/favicon.ico", "/accessibility")
+PUBLIC_PREFIXES = (
+    "/sign-in",
+    "/static/",
+    "/assets/",
+    "/api/",
+    "/health",
+    "/favicon.ico",
+    "/accessibility",
+    "/report-a-concern",
+)
 TWO_FACTOR_PREFIXES = ("/two-factor", "/sign-out")
 
 

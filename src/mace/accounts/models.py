@@ -49,6 +49,8 @@ class Team(models.Model):
     )
     code = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
+    # The integrated front door team of its partnership: it works every open contact.
+    front_door = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name

@@ -23,24 +23,50 @@ class Capabilities:
     review_break_glass: bool = False  # works the break-glass review queue
     aggregates: bool = False  # sees partnership-wide figures (no personal data)
     manage_users: bool = False  # administers accounts
+    submit_contacts: bool = False  # may send a concern about a child to the front door
+    front_door: bool = False  # works the front door queue: matching, information, analysis, decisions
+    approve_decisions: bool = False  # approves front door decisions (management oversight)
 
 
 POLICY: dict[str, Capabilities] = {
-    Role.FRONT_DOOR_WORKER: Capabilities(records=True, break_glass=True, create_people=True, set_flags=True),
+    Role.FRONT_DOOR_WORKER: Capabilities(
+        records=True,
+        break_glass=True,
+        create_people=True,
+        set_flags=True,
+        submit_contacts=True,
+        front_door=True,
+    ),
     Role.FRONT_DOOR_MANAGER: Capabilities(
-        records=True, break_glass=True, create_people=True, set_flags=True, aggregates=True
+        records=True,
+        break_glass=True,
+        create_people=True,
+        set_flags=True,
+        aggregates=True,
+        submit_contacts=True,
+        front_door=True,
+        approve_decisions=True,
     ),
-    Role.SOCIAL_WORKER: Capabilities(records=True, break_glass=True, set_flags=True),
-    Role.TEAM_MANAGER: Capabilities(records=True, break_glass=True, set_flags=True, aggregates=True),
-    Role.EARLY_HELP_PRACTITIONER: Capabilities(records=True, break_glass=True),
-    Role.POLICE_OFFICER: Capabilities(records=True, break_glass=True, create_people=True, set_flags=True),
-    Role.ED_CLINICIAN: Capabilities(records=True, break_glass=True, create_people=True),
+    Role.SOCIAL_WORKER: Capabilities(records=True, break_glass=True, set_flags=True, submit_contacts=True),
+    Role.TEAM_MANAGER: Capabilities(
+        records=True, break_glass=True, set_flags=True, aggregates=True, submit_contacts=True
+    ),
+    Role.EARLY_HELP_PRACTITIONER: Capabilities(records=True, break_glass=True, submit_contacts=True),
+    Role.POLICE_OFFICER: Capabilities(
+        records=True, break_glass=True, create_people=True, set_flags=True, submit_contacts=True
+    ),
+    Role.ED_CLINICIAN: Capabilities(records=True, break_glass=True, create_people=True, submit_contacts=True),
     Role.HEALTH_SAFEGUARDING_LEAD: Capabilities(
-        records=True, break_glass=True, set_flags=True, review_break_glass=True, aggregates=True
+        records=True,
+        break_glass=True,
+        set_flags=True,
+        review_break_glass=True,
+        aggregates=True,
+        submit_contacts=True,
     ),
-    Role.EDUCATION_OFFICER: Capabilities(records=True, break_glass=True),
+    Role.EDUCATION_OFFICER: Capabilities(records=True, break_glass=True, submit_contacts=True),
     # A commissioned service sees only the children it is asked to work with: no break-glass.
-    Role.RHI_WORKER: Capabilities(records=True),
+    Role.RHI_WORKER: Capabilities(records=True, submit_contacts=True),
     Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True),
     Role.EXECUTIVE: Capabilities(aggregates=True),
     Role.ADMINISTRATOR: Capabilities(review_break_glass=True, manage_users=True, aggregates=True),

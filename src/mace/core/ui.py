@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
@@ -73,6 +74,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "demo_mode": lambda: settings.DEMO_MODE,
             "field_error": field_error,
+            "get_messages": get_messages,
             "link": link,
             "error_list": error_list,
             "perm": _capability,

@@ -12,9 +12,14 @@ from .selectors import unread_notifications
 
 def home(request: HttpRequest) -> HttpResponse:
     """Each role opens on its own work: the children it works with, alerts, or partnership figures."""
+    from mace.frontdoor.selectors import QueueFilters, front_door_queue, open_tasks, todays_contacts_for_team
+
     user = request.user
     caps = capabilities(user)
     context = {
+        "todays_contacts": todays_contacts_for_team(user) if caps.records else [],
+        "tasks": open_tasks(user) if caps.records else [],
+        "queue_total": front_door_queue(user, QueueFilters())[1] if caps.front_door else None,
         "title": "Home",
         "caps": caps,
         "notifications": unread_notifications(user),

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from mace.core.audit import Actor
+from mace.frontdoor import demo as frontdoor_demo  # noqa: F401 - importing registers the step
 
 from . import organisation, people  # noqa: F401 - importing registers the steps
 from .organisation import DEMO_PASSWORD, demo_accounts

@@ -226,6 +226,7 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
                     "name": t_name,
                     "agency": agency,
                     "partnership": partnerships[t_partnership] if t_partnership else None,
+                    "front_door": t_code.endswith("-ifd"),
                 },
             )
             teams[t_code] = team

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "mace.core",
     "mace.accounts",
     "mace.people",
+    "mace.frontdoor",
     "mace.demo",
 ]
 

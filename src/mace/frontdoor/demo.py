@@ -1,0 +1,468 @@
+"""The front door's part of the synthetic partnership: a year of contacts with the real weekly
+pattern (police VPAs spike on Monday and Tuesday because of no weekend working), messy subjects,
+duplicate submissions, partner information, decisions, approvals, tasks and the meetings.
+
+Review timeliness starts near the 77% inspectors found and improves towards the 95% target, so the
+performance page tells the story the partnership needs to see.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from mace.core import audit, clocks
+from mace.core.models import AccessLogEntry
+from mace.demo.mess import variant_record
+from mace.demo.organisation import MAIN
+from mace.demo.registry import DemoContext, step
+from mace.people.models import ChronologyEvent, Identifier, Involvement, Person
+
+from . import thresholds
+from .models import Contact, FrontDoorMeeting, InformationRequest, MeetingAction, Task
+
+DAYS = 365
+WEEKDAY_WEIGHT = [1.7, 1.5, 1.0, 1.0, 0.9, 0.3, 0.3]  # Monday first
+KIND_WEIGHT = {"vpa": 0.58, "screening": 0.12, "ed_referral": 0.08, "professional": 0.17, "public": 0.05}
+DECISION_WEIGHT = {"referral": 0.25, "early_help": 0.30, "strategy": 0.08, "advice": 0.20, "nfa": 0.17}
+SUMMARIES = {
+    "vpa": [
+        "Found in a car with two older males at 02:00, {town}. Had £{money} and two phones.",
+        "Reported missing by carer overnight; returned with new trainers and would not say where.",
+        "Stopped with older associates known for drug supply; cannabis found.",
+        "Domestic incident at home; child present and distressed.",
+        "Seen getting into cars with unknown adults near the bus station.",
+    ],
+    "screening": [
+        "Screening tool completed by school: several CCE indicators, older boyfriend.",
+        "Screening tool completed after ED attendance: unexplained injuries and cash.",
+    ],
+    "ed_referral": [
+        "Attended ED intoxicated with an older adult who left before assessment.",
+        "Self-harm presentation; disclosed being pressured to hold drugs.",
+    ],
+    "professional": [
+        "School: attendance dropped to 60%, new expensive clothes, leaves at lunch.",
+        "Youth worker: child says they are paid to deliver parcels out of area.",
+    ],
+    "public": [
+        "Neighbour worried about a girl visiting a flat with older men late at night.",
+        "Parent worried about messages from an adult on a gaming app.",
+    ],
+}
+VOICES = [
+    "I just want to go home and for it to stop.",
+    "They're my mates, they look after me.",
+    "I don't want to talk about it.",
+    "I owe them money and they said they would hurt my mum.",
+    "School is boring, I get more out of being with them.",
+]
+CONCERN_BY_KIND = {
+    "vpa": [
+        "missing",
+        "found_out_of_area",
+        "older_associates",
+        "county_lines",
+        "unexplained_money",
+        "weapons",
+    ],
+    "screening": [
+        "sexual_exploitation",
+        "older_associates",
+        "online_contact",
+        "unexplained_money",
+        "missing",
+    ],
+    "ed_referral": ["injuries", "substance_misuse", "sexual_health", "mental_health"],
+    "professional": ["school_non_attendance", "behaviour_change", "unexplained_money", "gang_association"],
+    "public": ["older_associates", "online_contact", "missing"],
+}
+
+
+def _received(rng: random.Random, day: date) -> datetime:
+    out_of_hours = rng.random() < 0.25
+    hour = rng.choice([0, 1, 2, 3, 6, 7, 18, 19, 20, 21, 22, 23]) if out_of_hours else rng.randrange(8, 17)
+    return datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=clocks.LONDON)
+
+
+@step(30, "contacts")
+def build_contacts(ctx: DemoContext) -> dict[str, int]:
+    rng = ctx.rng
+    teams = ctx.org["teams"]
+    staff = ctx.org["staff"]
+    partnership = ctx.org["partnerships"][MAIN]
+    children = list(
+        Person.objects.filter(
+            partnership=partnership, kind=Person.Kind.CHILD, pk__in=ctx.child_ids
+        ).values_list("pk", "given_names", "family_name", "date_of_birth", "sex")
+    )
+    if not children:
+        return {}
+    nhs = dict(
+        Identifier.objects.filter(person_id__in=[c[0] for c in children], scheme="nhs").values_list(
+            "person_id", "value"
+        )
+    )
+    # A minority of children account for most contacts, as in real front doors.
+    frequent = rng.sample(children, k=max(1, len(children) // 8))
+    per_year = int(len(ctx.child_ids) * 1.6)
+    today = ctx.today
+    days = [today - timedelta(days=d) for d in range(DAYS, -1, -1)]
+    weights = [WEEKDAY_WEIGHT[d.weekday()] for d in days]
+    mean = per_year / sum(weights)
+    agencies = {
+        "vpa": teams["police-vh"].agency,
+        "screening": teams[f"{MAIN}-inclusion"].agency,
+        "ed_referral": teams["mshft-ed"].agency,
+        "professional": teams[f"{MAIN}-inclusion"].agency,
+        "public": None,
+    }
+    front_door = teams[f"{MAIN}-ifd"]
+    workers = staff.get(f"{MAIN}-ifd", [])
+    managers = [u for u in front_door.members.all() if u.has_role("front_door_manager")] or workers[:1]
+    csc_teams = [teams[f"{MAIN}-{t}"] for t in ("cin-1", "cin-2", "cp", "ce")]
+    eh_team = teams[f"{MAIN}-eh"]
+    allocated = {
+        p: t
+        for p, t in Involvement.objects.filter(
+            person_id__in=[c[0] for c in children], kind=Involvement.Kind.ALLOCATED, ended_at__isnull=True
+        ).values_list("person_id", "team_id")
+    }
+    contacts: list[Contact] = []
+    advance = ctx.task("Generating a year of contacts", len(days))
+    ref = Contact.objects.count()  # refs stay unique when a partnership is seeded again
+    for index, day in enumerate(days):
+        n = max(0, round(rng.gauss(mean * weights[index], (mean * weights[index]) ** 0.5)))
+        progress_in_year = index / len(days)
+        for _ in range(n):
+            ref += 1
+            child = rng.choice(frequent) if rng.random() < 0.6 else rng.choice(children)
+            kind = rng.choices(list(KIND_WEIGHT), weights=list(KIND_WEIGHT.values()))[0]
+            received = _received(rng, day).astimezone(UTC)
+            if received > ctx.now:
+                continue
+            contacts.append(
+                _contact(
+                    ctx,
+                    rng,
+                    child,
+                    nhs.get(child[0]),
+                    kind,
+                    received,
+                    ref,
+                    agencies[kind],
+                    partnership,
+                    progress_in_year,
+                    workers,
+                    managers,
+                    csc_teams,
+                    eh_team,
+                    allocated,
+                )
+            )
+            if rng.random() < 0.03:  # the same concern sent again by another route
+                ref += 1
+                dup = _contact(
+                    ctx,
+                    rng,
+                    child,
+                    nhs.get(child[0]),
+                    "professional",
+                    received + timedelta(minutes=rng.randrange(20, 180)),
+                    ref,
+                    agencies["professional"],
+                    partnership,
+                    progress_in_year,
+                    workers,
+                    managers,
+                    csc_teams,
+                    eh_team,
+                    allocated,
+                )
+                dup.summary = "Duplicate submission: " + contacts[-1].summary
+                if dup.received_at <= ctx.now:
+                    contacts.append(dup)
+        advance(1)
+    Contact.objects.bulk_create(contacts, batch_size=1000)
+    _follow_up(ctx, rng, contacts, front_door, workers)
+    _meetings(ctx, rng, partnership, agencies, contacts)
+    return {"Contacts": len(contacts)}
+
+
+def _contact(
+    ctx: DemoContext,
+    rng: random.Random,
+    child: tuple[Any, ...],
+    nhs: str | None,
+    kind: str,
+    received: datetime,
+    ref: int,
+    agency: Any,
+    partnership: Any,
+    progress: float,
+    workers: list[Any],
+    managers: list[Any],
+    csc_teams: list[Any],
+    eh_team: Any,
+    allocated: dict[int, int],
+) -> Contact:
+    pk, given, family, dob, _sex = child
+    v = variant_record(rng, given_names=given, family_name=family, date_of_birth=dob, nhs_number=nhs)
+    subject = {"given_names": v["given_names"], "family_name": v["family_name"]}
+    if v["date_of_birth"]:
+        subject["date_of_birth"] = v["date_of_birth"].isoformat()
+    if v["nhs_number"]:
+        subject["nhs_number"] = v["nhs_number"]
+    review_due = clocks.review_due(received)
+    decision_due = clocks.decision_due(received)
+    concerns = rng.sample(CONCERN_BY_KIND[kind], k=rng.randint(1, 3))
+    summary = rng.choice(SUMMARIES[kind]).format(
+        town=rng.choice(["Crewe", "Macclesfield", "Stoke", "Manchester"]), money=rng.randrange(50, 900)
+    )
+    c = Contact(
+        partnership=partnership,
+        kind=kind,
+        route="import" if kind == "vpa" else rng.choice(["web", "api"]),
+        source_system="niche" if kind == "vpa" else "",
+        external_ref=f"VPA-{ctx.today.year}-{ref:07d}" if kind == "vpa" else "",
+        source_agency=agency,
+        received_at=received,
+        review_due_at=review_due,
+        decision_due_at=decision_due,
+        subject=subject,
+        person_id=pk,
+        match_status=rng.choices(["matched", "linked", "new"], [0.85, 0.12, 0.03])[0],
+        match_score=round(rng.uniform(0.995, 1.0), 4),
+        summary=summary,
+        concerns=sorted(concerns),
+        child_voice=rng.choice(VOICES) if rng.random() < 0.8 else "",
+        reporter={"name": "Member of the public"} if kind == "public" else {},
+    )
+    age = ctx.now - received
+    if age < timedelta(hours=40) and rng.random() < 0.85:
+        # Still being worked: the live queue.
+        c.status = rng.choice(
+            [Contact.Status.OPEN, Contact.Status.GATHERING, Contact.Status.AWAITING_APPROVAL]
+        )
+        if rng.random() < 0.12:
+            c.person_id, c.match_status, c.match_score = (
+                None,
+                Contact.Match.NEEDS_REVIEW,
+                round(rng.uniform(0.3, 0.9), 3),
+            )
+            c.status = Contact.Status.OPEN
+        if c.status == Contact.Status.AWAITING_APPROVAL and c.person_id:
+            c.risk = rng.choice([2, 3])
+            c.analysis = (
+                "Information gathered from police, health and school; risk outside the home is rising."
+            )
+            c.analysed_by = rng.choice(workers) if workers else None
+            _decide(c, rng, received, workers, csc_teams, eh_team, allocated, ctx.now)
+        return c
+    c.risk = rng.choices([1, 2, 3], [0.4, 0.4, 0.2])[0]
+    c.analysis = "Information from police, health and school considered. " + rng.choice(
+        [
+            "Pattern of escalating risk outside the home.",
+            "Protective factors at home; concerns are emerging.",
+            "Risk is high and current: significant harm is likely without intervention.",
+        ]
+    )
+    c.analysed_by = rng.choice(workers) if workers else None
+    _decide(c, rng, received, workers, csc_teams, eh_team, allocated, ctx.now)
+    # Review timeliness improves through the year (77% to about 95%); Mondays and Tuesdays lag.
+    on_time = 0.72 + 0.24 * progress - (0.08 if received.astimezone(clocks.LONDON).weekday() < 2 else 0)
+    window = (review_due - received).total_seconds() / 3600
+    hours = (
+        rng.uniform(2, window * 0.95) if rng.random() < on_time else rng.uniform(window * 1.02, window * 2.5)
+    )
+    c.approved_at = min(received + timedelta(hours=hours), ctx.now)
+    assert c.decided_at is not None
+    c.decided_at = min(c.decided_at, c.approved_at)
+    c.approved_by = rng.choice(managers) if managers else None
+    c.status = Contact.Status.CLOSED
+    return c
+
+
+def _decide(
+    c: Contact,
+    rng: random.Random,
+    received: datetime,
+    workers: list[Any],
+    csc_teams: list[Any],
+    eh_team: Any,
+    allocated: dict[int, int],
+    now: datetime,
+) -> None:
+    c.decision = rng.choices(list(DECISION_WEIGHT), weights=list(DECISION_WEIGHT.values()))[0]
+    c.decision_reason = "Decision made on the information gathered and the child's history."
+    c.threshold_level = thresholds.assess(concerns=c.concerns, risk=c.risk).level
+    c.decided_by = rng.choice(workers) if workers else None
+    on_time = rng.random() < 0.88
+    due = c.decision_due_at
+    c.decided_at = min(
+        now,
+        (due - timedelta(hours=rng.uniform(0.2, 6)))
+        if on_time
+        else due + timedelta(hours=rng.uniform(1, 20)),
+    )
+    c.decided_at = max(c.decided_at, received + timedelta(minutes=20))
+    if c.decision in ("referral", "strategy"):
+        team_id = allocated.get(c.person_id or 0)
+        c.allocated_team = next((t for t in csc_teams if t.pk == team_id), None) or rng.choice(csc_teams)
+    elif c.decision == "early_help":
+        c.allocated_team = eh_team
+    if c.allocated_team is not None:
+        members = list(c.allocated_team.members.all()[:20])
+        c.allocated_worker = rng.choice(members) if members else None
+
+
+def _follow_up(
+    ctx: DemoContext, rng: random.Random, contacts: list[Contact], front_door: Any, workers: list[Any]
+) -> None:
+    requests: list[InformationRequest] = []
+    tasks: list[Task] = []
+    events: list[ChronologyEvent] = []
+    involvements: list[Involvement] = []
+    seen_front_door: set[int] = set()
+    for c in contacts:
+        label = ctx.actor.label
+        if c.status != Contact.Status.OPEN or rng.random() < 0.5:
+            for source in rng.sample(["police", "health", "education"], k=rng.randint(1, 3)):
+                asked = c.received_at + timedelta(minutes=rng.randrange(10, 120))
+                answered = asked + timedelta(hours=rng.uniform(0.5, 6))
+                requests.append(
+                    InformationRequest(
+                        contact=c,
+                        source=source,
+                        question="What do you know about the child and family?",
+                        requested_by_label=label,
+                        requested_at=asked,
+                        due_at=asked + timedelta(hours=4),
+                        response="Known to us: see attached history." if answered < ctx.now else "",
+                        responded_by_label=label if answered < ctx.now else "",
+                        responded_at=answered if answered < ctx.now else None,
+                    )
+                )
+        if c.person_id:
+            events.append(
+                ChronologyEvent(
+                    person_id=c.person_id,
+                    occurred_at=c.received_at,
+                    kind="contact",
+                    title=f"{c.get_kind_display()} received by the front door",
+                    body=c.summary,
+                    agency=c.source_agency,
+                    actor_label=label,
+                )
+            )
+            if c.status != Contact.Status.CLOSED and c.person_id not in seen_front_door:
+                seen_front_door.add(c.person_id)
+                involvements.append(
+                    Involvement(
+                        person_id=c.person_id,
+                        team=front_door,
+                        kind="front_door",
+                        role_description="Front door",
+                        started_at=c.received_at,
+                    )
+                )
+        if c.status == Contact.Status.CLOSED and c.person_id and c.approved_at:
+            events.append(
+                ChronologyEvent(
+                    person_id=c.person_id,
+                    occurred_at=c.approved_at,
+                    kind="contact",
+                    title=f"Front door decision: {c.get_decision_display()}",
+                    body=c.decision_reason,
+                    actor_label=label,
+                )
+            )
+            plan = {
+                "referral": [("visit", 24), ("assessment", 45 * 24)],
+                "strategy": [("strategy", 8), ("visit", 24)],
+                "early_help": [("early_help", 10 * 24)],
+            }.get(c.decision, [])
+            for kind, hours in plan:
+                due = c.approved_at + timedelta(hours=hours)
+                done = c.approved_at + timedelta(hours=hours * rng.uniform(0.3, 1.3))
+                tasks.append(
+                    Task(
+                        contact=c,
+                        person_id=c.person_id,
+                        kind=kind,
+                        team=c.allocated_team,
+                        assignee=c.allocated_worker,
+                        created_at=c.approved_at,
+                        due_at=due,
+                        completed_at=done if done < ctx.now else None,
+                    )
+                )
+    InformationRequest.objects.bulk_create(requests, batch_size=1000)
+    Task.objects.bulk_create(tasks, batch_size=1000)
+    ChronologyEvent.objects.bulk_create(events, batch_size=1000)
+    Involvement.objects.bulk_create(involvements, batch_size=1000)
+    audit.record_many(
+        ctx.actor,
+        [audit.Event(AccessLogEntry.Action.CREATE, "contact", str(c.pk), c.person_id) for c in contacts],
+    )
+
+
+def _meetings(
+    ctx: DemoContext, rng: random.Random, partnership: Any, agencies: dict[str, Any], contacts: list[Contact]
+) -> None:
+    present = [a for a in agencies.values() if a is not None]
+    recent = [c for c in contacts if c.received_at > ctx.now - timedelta(days=70)]
+    for offset in range(60, 0, -1):
+        day = ctx.today - timedelta(days=offset)
+        if not clocks.is_working_day(day):
+            continue
+        meeting, created = FrontDoorMeeting.objects.get_or_create(
+            partnership=partnership,
+            kind="daily",
+            held_on=day,
+            defaults={
+                "period_start": day - timedelta(days=1),
+                "period_end": day,
+                "notes": "VPAs reviewed agency by agency; actions agreed.",
+                "recorded_by_label": ctx.actor.label,
+            },
+        )
+        if not created:
+            continue
+        meeting.agencies_present.set(rng.sample(present, k=min(len(present), 3)))
+        day_contacts = [
+            c for c in recent if c.received_at.astimezone(clocks.LONDON).date() == day - timedelta(days=1)
+        ]
+        MeetingAction.objects.bulk_create(
+            MeetingAction(
+                meeting=meeting,
+                contact=c,
+                description="Share police intelligence with the allocated team",
+                owner_agency=rng.choice(present),
+                due_on=day + timedelta(days=2),
+                completed_at=ctx.now if rng.random() < 0.8 else None,
+            )
+            for c in day_contacts[:3]
+        )
+        if day.weekday() == 0:
+            weekly, _ = FrontDoorMeeting.objects.get_or_create(
+                partnership=partnership,
+                kind="weekly",
+                held_on=day,
+                defaults={
+                    "period_start": day - timedelta(days=7),
+                    "period_end": day - timedelta(days=1),
+                    "notes": "Immediate safety planning reviewed for every child screened.",
+                    "recorded_by_label": ctx.actor.label,
+                },
+            )
+            MeetingAction.objects.bulk_create(
+                MeetingAction(
+                    meeting=weekly,
+                    description="Safety plan to include a named trusted adult",
+                    owner_agency=rng.choice(present),
+                    due_on=day + timedelta(days=7),
+                )
+                for _ in range(rng.randint(1, 3))
+            )

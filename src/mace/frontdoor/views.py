@@ -1,0 +1,543 @@
+"""Front door pages: the queue, a contact's work from matching to approval, the meetings, the
+figures, and the public 'report a concern' form. Views parse and render; selectors and services do
+the rest."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mace.accounts.selectors import partnership_of
+from mace.core import clocks
+from mace.core.access import capabilities
+from mace.core.audit import Actor
+from mace.core.ui import apply_errors, error_list
+from mace.people.selectors import PersonNotFound
+
+from . import selectors, services, thresholds
+from .forms import (
+    AnalysisForm,
+    ApprovalForm,
+    DecisionForm,
+    InformationRequestForm,
+    InformationResponseForm,
+    ProfessionalContactForm,
+    PublicConcernForm,
+    VersionForm,
+)
+from .models import Contact
+
+PUBLIC_RATE_LIMIT = 5  # reports an hour from one address
+PUBLIC_MIN_SECONDS = 3  # a person takes longer than this to fill in the form
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not getattr(capabilities(request.user), capability):
+        raise Http404("Not found")
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "frontdoor/not_found.html", {"title": "Contact not available"}, status=404)
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    _require(request, "front_door")
+    page = request.GET.get("page", "1")
+    filters = selectors.QueueFilters(
+        kind=request.GET.get("kind", ""),
+        agency=request.GET.get("agency", ""),
+        status=request.GET.get("status", ""),
+        match=request.GET.get("match", ""),
+        page=int(page) if page.isdigit() else 1,
+    )
+    contacts, total = selectors.front_door_queue(request.user, filters)
+    now = timezone.now()
+    rows = [
+        (
+            c,
+            clocks.rag(c.review_due_at, now, started=c.received_at),
+            clocks.format_time_left(clocks.time_left(c.review_due_at, now)),
+            clocks.format_time_left(clocks.time_left(c.decision_due_at, now)),
+        )
+        for c in contacts
+    ]
+    return render(
+        request,
+        "frontdoor/queue.html",
+        {
+            "title": "Front door queue",
+            "rows": rows,
+            "total": total,
+            "filters": filters,
+            "kinds": Contact.Kind.choices,
+            "statuses": [s for s in Contact.Status.choices if s[0] != "closed"],
+            "matches": Contact.Match.choices,
+            "pages": (total + selectors.QUEUE_PAGE - 1) // selectors.QUEUE_PAGE,
+            "review_count": len(selectors.needs_review(request.user)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "submit_contacts")
+    form = ProfessionalContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subject = form.subject()
+        for key in ("police_id", "upn"):
+            if form.cleaned_data.get(key):
+                subject[key] = form.cleaned_data[key].strip()
+        partnership = partnership_of(request.user)  # type: ignore[arg-type]
+        if not form.errors and partnership is not None:
+            data = services.ContactIn(
+                kind=form.cleaned_data["kind"],
+                received_at=timezone.now(),
+                summary=form.cleaned_data["summary"],
+                subject=subject,
+                source_agency=request.user.agency,  # type: ignore[union-attr]
+                concerns=form.cleaned_data["concerns"],
+                child_voice=form.cleaned_data["child_voice"],
+                reporter={"name": request.user.get_full_name(), "job_title": request.user.job_title},  # type: ignore[union-attr]
+            )
+            try:
+                contact, _ = services.contact_receive(
+                    data=data, partnership=partnership, route=Contact.Route.WEB, by=request.user
+                )
+            except ValidationError as exc:
+                apply_errors(form, _flatten(exc))
+            else:
+                return render(
+                    request,
+                    "frontdoor/sent.html",
+                    {"title": "Concern sent to the front door", "contact": contact},
+                )
+    return render(
+        request,
+        "frontdoor/contact_new.html",
+        {
+            "title": "Tell the front door about a concern",
+            "form": form,
+            "page_errors": error_list(form),
+            "kinds": [c for c in Contact.Kind.choices if c[0] != "public"],
+            "concern_choices": thresholds.CONCERNS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _flatten(exc: ValidationError) -> ValidationError:
+    """Service errors name subject fields 'subject.x'; the forms call them 'x'."""
+    return ValidationError(
+        {
+            k.removeprefix("subject.").replace("date_of_birth", "dob_day"): v
+            for k, v in exc.message_dict.items()
+        }
+    )
+
+
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    try:
+        contact = selectors.contact_for_user(request.user, contact_id)
+    except PersonNotFound:
+        return _not_found(request)
+    return _render_contact(request, contact)
+
+
+def _render_contact(
+    request: HttpRequest, contact: Contact, *, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    caps = capabilities(request.user)
+    now = timezone.now()
+    forms = forms or {}
+    analysis = forms.get("analysis") or AnalysisForm(
+        initial={
+            "version": contact.version,
+            "analysis": contact.analysis,
+            "risk": contact.risk or None,
+            "child_voice": contact.child_voice,
+            "concerns": contact.concerns,
+        }
+    )
+    decision = forms.get("decision") or DecisionForm(initial={"version": contact.version})
+    approval = forms.get("approval") or ApprovalForm(initial={"version": contact.version})
+    request_form = forms.get("request") or InformationRequestForm()
+    page_errors = [e for f in forms.values() for e in error_list(f)]
+    return render(
+        request,
+        "frontdoor/contact.html",
+        {
+            "title": f"Contact {contact.pk}",
+            "c": contact,
+            "caps": caps,
+            "review_left": clocks.format_time_left(clocks.time_left(contact.review_due_at, now)),
+            "decision_left": clocks.format_time_left(clocks.time_left(contact.decision_due_at, now)),
+            "review_rag": clocks.rag(contact.review_due_at, now, started=contact.received_at),
+            "decision_rag": clocks.rag(contact.decision_due_at, now, started=contact.received_at),
+            "requests": selectors.contact_requests(contact),
+            "history": selectors.contact_history(contact),
+            "threshold": selectors.threshold_for(contact),
+            "concern_labels": thresholds.CONCERNS,
+            "teams": selectors.allocation_teams(contact) if caps.front_door else [],
+            "workers": selectors.allocation_workers(contact) if caps.front_door else [],
+            "analysis_form": analysis,
+            "decision_form": decision,
+            "approval_form": approval,
+            "request_form": request_form,
+            "page_errors": page_errors,
+            "now": now,
+            "tasks": list(contact.tasks.select_related("assignee", "team")),
+        },
+        status=status,
+    )
+
+
+def _conflict(request: HttpRequest, exc: services.Conflict) -> HttpResponse:
+    return render(
+        request,
+        "frontdoor/conflict.html",
+        {"title": "Someone else changed this contact", "c": exc.contact, "attempted": exc.attempted},
+        status=409,
+    )
+
+
+def _contact_or_404(request: HttpRequest, contact_id: int) -> Contact:
+    try:
+        return selectors.contact_for_user(request.user, contact_id)
+    except PersonNotFound as exc:
+        raise Http404("Not found") from exc
+
+
+@require_POST
+def contact_analyse(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require(request, "front_door")
+    contact = _contact_or_404(request, contact_id)
+    form = AnalysisForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_analyse(
+                contact=contact,
+                analysis=form.cleaned_data["analysis"],
+                risk=form.cleaned_data["risk"],
+                child_voice=form.cleaned_data["child_voice"],
+                concerns=form.cleaned_data["concerns"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except services.Conflict as exc:
+            return _conflict(request, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Analysis saved")
+            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]) + "#decision")
+    return _render_contact(request, contact, forms={"analysis": form}, status=400)
+
+
+@require_POST
+def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require(request, "front_door")
+    contact = _contact_or_404(request, contact_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        team, worker = selectors.allocation_target(
+            contact, form.cleaned_data["allocated_team"], form.cleaned_data["allocated_worker"]
+        )
+        try:
+            services.contact_decide(
+                contact=contact,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+                allocated_team=team,
+                allocated_worker=worker,
+            )
+        except services.Conflict as exc:
+            return _conflict(request, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Decision recorded: it now needs a manager's approval")
+            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]))
+    return _render_contact(request, contact, forms={"decision": form}, status=400)
+
+
+@require_POST
+def contact_approve(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require(request, "approve_decisions")
+    contact = _contact_or_404(request, contact_id)
+    form = ApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_approve(
+                contact=contact,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+            )
+        except services.Conflict as exc:
+            return _conflict(request, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Decision approved: the allocated team has been told")
+            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]))
+    return _render_contact(request, contact, forms={"approval": form}, status=400)
+
+
+@require_POST
+def request_new(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require(request, "front_door")
+    contact = _contact_or_404(request, contact_id)
+    form = InformationRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.information_request(
+                contact=contact,
+                source=form.cleaned_data["source"],
+                question=form.cleaned_data["question"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]) + "#information")
+    return _render_contact(request, contact, forms={"request": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def request_respond(request: HttpRequest, request_id: int) -> HttpResponse:
+    info = selectors.information_request_for(request.user, request_id)
+    if info is None:
+        raise Http404("Not found")
+    form = InformationResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_respond(
+                request=info, response=form.cleaned_data["response"], by=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return HttpResponseRedirect(reverse("frontdoor:contact", args=[info.contact_id]) + "#information")
+    return render(
+        request,
+        "frontdoor/respond.html",
+        {"title": "Record the information shared", "r": info, "form": form, "page_errors": error_list(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_match(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require(request, "front_door")
+    contact = _contact_or_404(request, contact_id)
+    form = VersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "")
+        try:
+            if action == "new":
+                services.contact_create_person(
+                    contact=contact, by=request.user, version=form.cleaned_data["version"]
+                )
+            elif action.startswith("link-") and action[5:].isdigit():
+                person = selectors.linkable_person(request.user, contact, int(action[5:]))
+                if person is None:
+                    raise Http404("Not found")
+                services.contact_link(
+                    contact=contact, person=person, by=request.user, version=form.cleaned_data["version"]
+                )
+            else:
+                form.add_error(None, "Choose a child to link, or create a new record")
+        except services.Conflict as exc:
+            return _conflict(request, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        if not form.errors:
+            messages.success(request, "Contact linked to the child's record")
+            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]))
+    candidates = selectors.match_candidates(request.user, contact)
+    return render(
+        request,
+        "frontdoor/match.html",
+        {
+            "title": "Match the contact to a child",
+            "c": contact,
+            "candidates": candidates,
+            "form": form,
+            "page_errors": error_list(form),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def matching_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "front_door")
+    return render(
+        request,
+        "frontdoor/matching.html",
+        {"title": "Contacts to match", "contacts": selectors.needs_review(request.user)},
+    )
+
+
+def _day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return default
+
+
+def daily_meeting(request: HttpRequest) -> HttpResponse:
+    _require(request, "front_door")
+    day = _day(request.GET.get("date"), timezone.localdate())
+    meeting = selectors.meeting_for(request.user, "daily", day)
+    return render(
+        request,
+        "frontdoor/daily.html",
+        {
+            "title": "Daily information-sharing meeting",
+            "day": day,
+            "groups": selectors.daily_meeting_contacts(request.user, day),
+            "meeting": meeting,
+            "actions": selectors.meeting_actions(meeting),
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+        },
+    )
+
+
+def weekly_meeting(request: HttpRequest) -> HttpResponse:
+    _require(request, "front_door")
+    today = timezone.localdate()
+    start = _day(request.GET.get("week"), today - timedelta(days=today.weekday() + 7))
+    start = start - timedelta(days=start.weekday())
+    meeting = selectors.meeting_for(request.user, "weekly", start + timedelta(days=7))
+    return render(
+        request,
+        "frontdoor/weekly.html",
+        {
+            "title": "Weekly front door meeting",
+            "start": start,
+            "end": start + timedelta(days=6),
+            "contacts": selectors.weekly_meeting_contacts(request.user, start),
+            "meeting": meeting,
+            "actions": selectors.meeting_actions(meeting),
+            "previous": start - timedelta(days=7),
+            "next": start + timedelta(days=7),
+        },
+    )
+
+
+def performance(request: HttpRequest) -> HttpResponse:
+    caps = capabilities(request.user)
+    if not (caps.front_door or caps.aggregates):
+        raise Http404("Not found")
+    until = _day(request.GET.get("until"), timezone.localdate())
+    since = _day(request.GET.get("since"), until - timedelta(days=89))
+    return render(
+        request,
+        "frontdoor/performance.html",
+        {
+            "title": "Front door performance",
+            "p": selectors.performance(request.user, since, until),
+        },
+    )
+
+
+def contact_list(request: HttpRequest) -> HttpResponse:
+    caps = capabilities(request.user)
+    if not (caps.front_door or caps.aggregates):
+        raise Http404("Not found")
+    contacts, total = selectors.contact_list(request.user, request.GET.dict())
+    return render(
+        request,
+        "frontdoor/list.html",
+        {
+            "title": "Contacts behind the figure",
+            "contacts": contacts,
+            "total": total,
+            "show_names": caps.front_door,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_concern(request: HttpRequest) -> HttpResponse:
+    """A child, parent or member of the public reports a concern: no sign-in, protected from abuse."""
+    form = PublicConcernForm(request.POST or None)
+    if request.method == "POST":
+        ip = request.META.get("REMOTE_ADDR", "unknown")
+        key = f"public-concern:{ip}"
+        if cache.get(key, 0) >= PUBLIC_RATE_LIMIT:
+            return render(
+                request, "frontdoor/public_limited.html", {"title": "Please call us instead"}, status=429
+            )
+        if form.is_valid():
+            if form.cleaned_data["website"] or not _human_pace(form.cleaned_data["shown"]):
+                # Silently accepted-looking, but nothing is stored: a bot learns nothing.
+                return render(
+                    request, "frontdoor/public_thanks.html", {"title": "Thank you", "reference": None}
+                )
+            subject = form.subject()
+            if not form.errors:
+                cache.set(key, cache.get(key, 0) + 1, 3600)
+                partnership = _public_partnership()
+                data = services.ContactIn(
+                    kind=Contact.Kind.PUBLIC,
+                    received_at=timezone.now(),
+                    summary=form.cleaned_data["summary"],
+                    subject=subject,
+                    reporter={
+                        k: form.cleaned_data[f"reporter_{k}"] for k in ("name", "contact", "relationship")
+                    },
+                )
+                try:
+                    contact, _ = services.contact_receive(
+                        data=data,
+                        partnership=partnership,
+                        route=Contact.Route.PUBLIC,
+                        by=Actor.system("public-form"),
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, _flatten(exc))
+                else:
+                    return render(
+                        request,
+                        "frontdoor/public_thanks.html",
+                        {"title": "Thank you", "reference": contact.pk},
+                    )
+    return render(
+        request,
+        "frontdoor/public.html",
+        {
+            "title": "Report a concern about a child",
+            "form": form,
+            "page_errors": error_list(form),
+            "shown": signing.dumps(timezone.now().timestamp()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _human_pace(token: str) -> bool:
+    try:
+        shown = float(signing.loads(token, max_age=24 * 3600))
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return timezone.now().timestamp() - shown >= PUBLIC_MIN_SECONDS
+
+
+def _public_partnership() -> Any:
+    from .selectors import public_partnership
+
+    return public_partnership()
