@@ -145,9 +145,15 @@ def match_candidates(user: Any, contact: Contact) -> list[Candidate]:
         return []
     match = linkage.match_subject(contact.subject, contact.partnership_id)
     subject = linkage.subject_record(contact.subject)
-    candidates = [Candidate(p, compare(subject, linkage.person_record(p))) for p in match.candidates]
-    candidates.sort(key=lambda c: -c.comparison.probability)
-    shown = candidates[:10]
+    scored = sorted(
+        (
+            (compare(subject, record), pk)
+            for pk, record in zip(match.candidate_ids, match.records, strict=True)
+        ),
+        key=lambda pair: -pair[0].probability,
+    )[:10]
+    people = Person.objects.in_bulk([pk for _, pk in scored])
+    shown = [Candidate(people[pk], comparison) for comparison, pk in scored if pk in people]
     audit.record_many(
         audit.Actor.of(user),
         [

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from .identifiers import normalise_nhs_number, normalise_postcode
 from .keys import name_key
 from .matching import MatchDecision, Record, decide
-from .models import Address, Identifier, Person
+from .models import Address, Identifier, Person, PersonName
 
 MAX_CANDIDATES = 200
 # Auto-link only when near certain; send anything plausible to a person. A missed duplicate splits a
@@ -46,23 +46,6 @@ def subject_record(subject: dict[str, Any]) -> Record:
     )
 
 
-def person_record(person: Person) -> Record:
-    ids = {i.scheme: i.value for i in person.identifiers.all()}
-    addresses = list(person.addresses.all())
-    return Record(
-        given_names=person.given_names,
-        family_name=person.family_name,
-        date_of_birth=person.date_of_birth,
-        sex=person.sex,
-        nhs_number=ids.get("nhs"),
-        police_id=ids.get("police"),
-        la_child_id=ids.get("la_child"),
-        upn=ids.get("upn"),
-        postcode=addresses[0].postcode if addresses else None,
-        other_names=tuple((n.given_names, n.family_name) for n in person.names.all()),
-    )
-
-
 def _identifier_values(record: Record) -> list[tuple[str, str]]:
     values = []
     for field, scheme in SCHEMES.items():
@@ -78,65 +61,126 @@ def _identifier_values(record: Record) -> list[tuple[str, str]]:
     return values
 
 
+def _prefix(field: str, key: str) -> Q:
+    return Q(**{f"{field}__gte": key, f"{field}__lte": key + "z" * (150 - len(key))})
+
+
 def candidate_ids(record: Record, partnership_id: int) -> list[int]:
-    """Blocking: people sharing an identifier, a date of birth (or its day-month swap), or a family name."""
+    """Blocking: cheap, indexed look-ups that any true match almost certainly shares with the subject.
+
+    Shared identifier; same date of birth (or day and month swapped); same family name and year of
+    birth; same family name and given name starting alike. Each block is narrow, so common names do
+    not flood the scorer."""
     ids: set[int] = set()
     for scheme, value in _identifier_values(record):
         ids.update(
             Identifier.objects.filter(scheme=scheme, value=value).values_list("person_id", flat=True)[:50]
         )
-    people = Person.objects.filter(partnership_id=partnership_id, archived_at__isnull=True)
+    # The partnership is checked when the candidates are loaded: filtering on it here would tempt the
+    # planner into scanning the partnership instead of using the name and birth-date indexes.
+    people = Person.objects.filter(archived_at__isnull=True)
     dob = record.date_of_birth
     family = name_key(record.family_name)
-    blocks = Q()
+    given = name_key(record.given_names.split()[0]) if record.given_names.split() else ""
+    blocks: list[Q] = []
     if dob:
-        blocks |= Q(date_of_birth=dob)
+        blocks.append(Q(date_of_birth=dob))
         if dob.day <= 12 and dob.day != dob.month:
-            blocks |= Q(date_of_birth=date(dob.year, dob.day, dob.month))
+            blocks.append(Q(date_of_birth=date(dob.year, dob.day, dob.month)))
+    year = (
+        Q(date_of_birth__gte=date(dob.year, 1, 1), date_of_birth__lte=date(dob.year, 12, 31)) if dob else Q()
+    )
     if family:
-        blocks |= Q(family_key=family)
         if dob:
-            blocks |= Q(family_key__gte=family[:3], family_key__lte=family[:3] + "z" * 147) & Q(
-                date_of_birth__year__in=[dob.year - 1, dob.year, dob.year + 1]
-            )
-        ids.update(people.filter(names__family_key=family).values_list("pk", flat=True)[:MAX_CANDIDATES])
-    if blocks:
-        ids.update(people.filter(blocks).values_list("pk", flat=True)[:MAX_CANDIDATES])
+            blocks.append(Q(family_key=family) & year)
+        if given:
+            blocks.append(Q(family_key=family) & _prefix("given_key", given[:2]))
+        aliases = PersonName.objects.filter(family_key=family)
+        if given:
+            aliases = aliases.filter(given_key__startswith=given[:1])
+        ids.update(
+            people.filter(
+                pk__in=list(aliases.values_list("person_id", flat=True)[:MAX_CANDIDATES])
+            ).values_list("pk", flat=True)
+        )
+    # One query per block: each is served by an index, where one query ORing them all is a table scan.
+    for block in blocks:
+        ids.update(people.filter(block).values_list("pk", flat=True)[:MAX_CANDIDATES])
+    if ids:
+        ids = set(
+            Person.objects.filter(pk__in=ids, partnership_id=partnership_id).values_list("pk", flat=True)
+        )
     return sorted(ids)[:MAX_CANDIDATES]
 
 
 @dataclass(frozen=True)
 class Match:
     decision: MatchDecision
-    candidates: list[Person]
+    candidate_ids: list[int]
+    records: list[Record]
 
     @property
     def person(self) -> Person | None:
         if self.decision.status == "matched" and self.decision.best_index is not None:
-            return self.candidates[self.decision.best_index]
+            return Person.objects.get(pk=self.candidate_ids[self.decision.best_index])
         return None
 
 
-def load_candidates(ids: Iterable[int]) -> list[Person]:
-    return list(
-        Person.objects.filter(pk__in=list(ids), archived_at__isnull=True)
-        .prefetch_related(
-            "identifiers", "names", Prefetch("addresses", queryset=Address.objects.order_by("-from_date"))
-        )
-        .order_by("pk")
+def load_records(ids: Iterable[int]) -> dict[int, Record]:
+    """Matching records for many people in four queries, without building model instances."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    identifiers: dict[int, dict[str, str]] = {}
+    for person_id, scheme, value in Identifier.objects.filter(person_id__in=ids).values_list(
+        "person_id", "scheme", "value"
+    ):
+        identifiers.setdefault(person_id, {})[scheme] = value
+    postcodes: dict[int, str] = {}
+    for person_id, postcode in (
+        Address.objects.filter(person_id__in=ids)
+        .order_by("person_id", "from_date")
+        .values_list("person_id", "postcode")
+    ):
+        postcodes[person_id] = postcode  # the latest address wins
+    names: dict[int, list[tuple[str, str]]] = {}
+    for person_id, given, family in PersonName.objects.filter(person_id__in=ids).values_list(
+        "person_id", "given_names", "family_name"
+    ):
+        names.setdefault(person_id, []).append((given, family))
+    records = {}
+    rows = Person.objects.filter(pk__in=ids, archived_at__isnull=True).values_list(
+        "pk", "given_names", "family_name", "date_of_birth", "sex"
     )
+    for pk, given, family, dob, sex in rows:
+        ids_of = identifiers.get(pk, {})
+        records[pk] = Record(
+            given_names=given,
+            family_name=family,
+            date_of_birth=dob,
+            sex=sex,
+            nhs_number=ids_of.get("nhs"),
+            police_id=ids_of.get("police"),
+            la_child_id=ids_of.get("la_child"),
+            upn=ids_of.get("upn"),
+            postcode=postcodes.get(pk) or None,
+            other_names=tuple(names.get(pk, ())),
+        )
+    return records
 
 
 def match_subject(subject: dict[str, Any], partnership_id: int) -> Match:
     record = subject_record(subject)
-    candidates = load_candidates(candidate_ids(record, partnership_id))
+    loaded = load_records(candidate_ids(record, partnership_id))
+    ids = sorted(loaded)
+    records = [loaded[i] for i in ids]
     decision = decide(
         record,
-        [person_record(p) for p in candidates],
+        records,
         match_threshold=MATCH_THRESHOLD,
         review_threshold=REVIEW_THRESHOLD,
     )
-    return Match(decision=decision, candidates=candidates)
+    return Match(decision=decision, candidate_ids=ids, records=records)
 
 
 def postcode_or_blank(value: str | None) -> str:
