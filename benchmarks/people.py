@@ -12,39 +12,16 @@ record page's query count at each size, which must not grow with the data.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mace.config.settings.dev")
-os.environ["MACE_DEMO_MODE"] = "1"
-os.environ["MACE_ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("MACE_VAR_DIR", str(ROOT / "var" / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import configure, fresh_database, percentile, setup_django
 
-
-def fresh_database() -> None:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        import psycopg
-
-        name = url.rsplit("/", 1)[1]
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        var = Path(os.environ["MACE_VAR_DIR"])
-        var.mkdir(parents=True, exist_ok=True)
-        for f in var.glob("mace.sqlite3*"):
-            f.unlink()
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+configure()
 
 
 def measure(label: str, samples: int, rng: random.Random) -> None:
@@ -61,6 +38,7 @@ def measure(label: str, samples: int, rng: random.Random) -> None:
     client.force_login(user)
     visible = list(visible_to(user).values_list("pk", "given_names", "family_name"))
     total = Person.objects.count()
+    client.get("/")  # warm up: templates compiled, bank holidays loaded
     pages, searches, query_counts = [], [], []
     for i in range(samples):
         pk, given, family = rng.choice(visible)
@@ -92,14 +70,9 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
     fresh_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup_django()
     from mace.demo.generate import generate
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(42)
     first = min(10_000, args.children)
     started = time.perf_counter()

@@ -19,7 +19,7 @@ ESCALATE_AT = 0.8  # of the 24-hour review window used: escalate before the brea
 def escalate_before_breach(now: datetime | None = None) -> int:
     """Tell the front door managers about every open contact that is about to breach (or has)."""
     now = now or timezone.now()
-    candidates = Contact.objects.filter(escalated_at__isnull=True).exclude(status=Contact.Status.CLOSED)
+    candidates = Contact.objects.exclude(status=Contact.Status.CLOSED).filter(escalated_at__isnull=True)
     due = [
         c
         for c in candidates.select_related("partnership").only(

@@ -113,12 +113,18 @@ class Contact(VersionedModel):
             )
         ]
         indexes = [
-            models.Index(fields=["partnership", "status", "review_due_at"], name="contact_queue"),
+            # The live queue: a partial index holding only open contacts, so the queue costs the same
+            # with a million closed contacts behind it. Queries must say `.exclude(status="closed")`.
+            models.Index(
+                fields=["partnership", "review_due_at"],
+                name="contact_open",
+                condition=~models.Q(status="closed"),
+            ),
             models.Index(fields=["received_at"], name="contact_received"),
             models.Index(fields=["person", "received_at"], name="contact_person"),
-            models.Index(
-                fields=["match_status"], name="contact_match", condition=models.Q(match_status="needs_review")
-            ),
+            # Looked up on every intake (idempotency); the unique constraint's index is partial, which
+            # SQLite cannot use for a parameterised look-up.
+            models.Index(fields=["source_system", "external_ref"], name="contact_source_ref"),
         ]
 
     def __str__(self) -> str:

@@ -95,6 +95,7 @@ def needs_review(user: Any) -> list[Contact]:
         return []
     return list(
         Contact.objects.filter(partnership_id__in=_partnership_ids(user), person__isnull=True)
+        .exclude(status=Contact.Status.CLOSED)
         .select_related("source_agency")
         .order_by("review_due_at")[:200]
     )
