@@ -155,16 +155,21 @@ def test_a_member_of_the_public_reports_a_concern(
     assert contact.kind == "public" and contact.route == "public"
 
 
-def test_front_door_meetings_and_performance_pages(
+def test_front_door_meetings_performance_and_merge_pages(
     page: Any, live_server: Any, assert_accessible: Any
 ) -> None:
     area = _area()
+    one, two = PersonFactory(partnership=area["partnership"]), PersonFactory(partnership=area["partnership"])
+    for person in (one, two):
+        InvolvementFactory(person=person, team=area["manager"].team, kind="front_door")
     sign_in(page, live_server, area["manager"])
     for path in (
         "/front-door/meetings/daily/",
         "/front-door/meetings/weekly/",
         "/front-door/performance/",
         "/front-door/contacts/?met=review",
+        f"/people/{one.pk}/merge/",
+        f"/people/{one.pk}/merge/?other={two.pk}",
     ):
         page.goto(live_server.url + path)
         assert_accessible(page)

@@ -71,3 +71,14 @@ class BreakGlassReviewForm(forms.Form):
         error_messages={"required": "Choose whether the access was appropriate"},
     )
     note = forms.CharField(max_length=2000, required=False)
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": "Enter the number of the duplicate record",
+            "invalid": "Enter a record number, like 1234",
+        },
+    )
+    reason = forms.CharField(max_length=2000, required=False)

@@ -38,6 +38,7 @@ class Person(VersionedModel):
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     archive_reason = models.TextField(blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         indexes = [
@@ -270,3 +271,25 @@ class ChronologyEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PersonMerge(models.Model):
+    """Two records found to be one child: everything of `merged` moved to `survivor`. Reversible:
+    `moved` lists every row moved, by model, so an undo puts each one back."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    reason = models.TextField()
+    merged_by_label = models.CharField(max_length=150)
+    merged_at = models.DateTimeField()
+    moved = models.JSONField(default=dict)
+    created = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by_label = models.CharField(max_length=150, blank=True)
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} into {self.survivor_id}"

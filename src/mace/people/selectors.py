@@ -343,3 +343,28 @@ def partnership_figures(user: Any) -> PartnershipFigures | None:
             reviewed_at__isnull=True, person__in=people
         ).count(),
     )
+
+
+def merges_into(person: Person) -> list[Any]:
+    from .models import PersonMerge
+
+    return list(PersonMerge.objects.filter(survivor=person).order_by("-merged_at")[:20])
+
+
+def merge_for_user(user: Any, merge_id: int) -> Any:
+    """A merge the user may undo: front door, and able to open the surviving record."""
+    from .models import PersonMerge
+
+    merge = PersonMerge.objects.select_related("survivor", "merged").filter(pk=merge_id).first()
+    if merge is None or not capabilities(user).front_door:
+        raise PersonNotFound()
+    person_for_user(user, merge.survivor_id, purpose="merge")
+    return merge
+
+
+def merge_comparison(survivor: Person, other: Person) -> Any:
+    from .linkage import load_records
+    from .matching import compare
+
+    records = load_records([survivor.pk, other.pk])
+    return compare(records[survivor.pk], records[other.pk]) if len(records) == 2 else None

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mace.accounts.models import Agency, Partnership
@@ -27,6 +27,8 @@ from .models import (
     Identifier,
     Involvement,
     Person,
+    PersonMerge,
+    PersonName,
     RestrictedAccess,
     Sex,
 )
@@ -404,3 +406,152 @@ def break_glass_review(*, grant: BreakGlassGrant, outcome: str, note: str, by: A
             ),
         )
     return grant
+
+
+def _person_foreign_keys() -> list[tuple[Any, str]]:
+    """Every (model, field name) that points at a person, from every module: a merge moves them all."""
+    from django.db.models import ForeignKey
+
+    found = []
+    for rel in Person._meta.related_objects:
+        field = rel.field
+        if not isinstance(field, ForeignKey) or rel.related_model in (Person, PersonMerge):
+            continue
+        found.append((rel.related_model, field.name))
+    return found
+
+
+def person_merge(*, survivor: Person, merged: Person, reason: str, by: Any) -> PersonMerge:
+    """Merge a duplicate record into the survivor. Everything moves; nothing is deleted; undo restores it.
+
+    A row that would break a uniqueness rule on the survivor (the same identifier twice) stays where
+    it is, and is listed as kept."""
+    actor = audit.Actor.of(by)
+    if not capabilities(by).front_door:
+        raise PermissionError("Only the front door merges records.")
+    errors = {}
+    if survivor.pk == merged.pk:
+        errors["merged"] = "Choose a different record to merge"
+    if survivor.restricted or merged.restricted:
+        errors["merged"] = "Restricted records are merged only by their named users' administrator"
+    if merged.archived_at or survivor.archived_at:
+        errors["merged"] = "One of these records is archived or already merged"
+    if not reason.strip():
+        errors["reason"] = "Say why these records are the same child"
+    if errors:
+        raise ValidationError(errors)
+    moved: dict[str, list[int]] = {}
+    kept: dict[str, list[int]] = {}
+    now = timezone.now()
+    with transaction.atomic():
+        for model, field in _person_foreign_keys():
+            label = model._meta.label
+            for pk in model.objects.filter(**{field: merged}).values_list("pk", flat=True):
+                try:
+                    with transaction.atomic():
+                        model.objects.filter(pk=pk).update(**{field: survivor})
+                    moved.setdefault(label, []).append(pk)
+                except IntegrityError:
+                    kept.setdefault(label, []).append(pk)
+        alias = PersonName.objects.create(
+            person=survivor,
+            kind=PersonName.Kind.ALIAS,
+            given_names=merged.given_names,
+            family_name=merged.family_name,
+            family_key=merged.family_key,
+            given_key=merged.given_key,
+        )
+        Person.objects.filter(pk=merged.pk).update(
+            archived_at=now,
+            archive_reason=f"Merged into record {survivor.pk}: {reason.strip()}",
+            merged_into=survivor,
+        )
+        merge = PersonMerge.objects.create(
+            survivor=survivor,
+            merged=merged,
+            reason=reason.strip(),
+            merged_by_label=actor.label,
+            merged_at=now,
+            moved=moved,
+            created={"people.PersonName": [alias.pk], "kept": kept},
+        )
+        chronology_add(
+            person=survivor,
+            kind=ChronologyEvent.Kind.RECORD,
+            title=f"Record {merged.pk} merged in",
+            body=reason,
+            actor=actor,
+            agency=getattr(by, "agency", None),
+        )
+        audit.record(
+            actor,
+            audit.Event(
+                AccessLogEntry.Action.UPDATE,
+                "person_merge",
+                str(merge.pk),
+                survivor.pk,
+                reason,
+                {"merged": merged.pk, "moved": {k: len(v) for k, v in moved.items()}},
+            ),
+        )
+        audit.record(
+            actor,
+            audit.Event(
+                AccessLogEntry.Action.ARCHIVE,
+                "person",
+                str(merged.pk),
+                merged.pk,
+                reason,
+                {"merged_into": survivor.pk},
+            ),
+        )
+    return merge
+
+
+def person_unmerge(*, merge: PersonMerge, reason: str, by: Any) -> PersonMerge:
+    """Undo a merge: every moved row goes back to the record it came from, which is restored."""
+    from django.apps import apps
+
+    actor = audit.Actor.of(by)
+    if not capabilities(by).front_door:
+        raise PermissionError("Only the front door undoes merges.")
+    if merge.undone_at is not None:
+        raise ValidationError({"merge": "This merge has already been undone"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the merge was wrong"})
+    with transaction.atomic():
+        fields = {model._meta.label: field for model, field in _person_foreign_keys()}
+        for label, pks in merge.moved.items():
+            model = apps.get_model(label)
+            model.objects.filter(pk__in=pks).update(**{fields[label]: merge.merged_id})
+        PersonName.objects.filter(pk__in=merge.created.get("people.PersonName", [])).delete()
+        Person.objects.filter(pk=merge.merged_id).update(
+            archived_at=None, archive_reason="", merged_into=None
+        )
+        merge.undone_at, merge.undone_by_label, merge.undo_reason = (
+            timezone.now(),
+            actor.label,
+            reason.strip(),
+        )
+        merge.save(update_fields=["undone_at", "undone_by_label", "undo_reason"])
+        for person_id in (merge.survivor_id, merge.merged_id):
+            ChronologyEvent.objects.create(
+                person_id=person_id,
+                occurred_at=timezone.now(),
+                kind=ChronologyEvent.Kind.RECORD,
+                title=f"Merge of records {merge.merged_id} and {merge.survivor_id} undone",
+                body=reason,
+                actor_label=actor.label,
+            )
+        audit.record(
+            actor,
+            audit.Event(
+                AccessLogEntry.Action.UPDATE,
+                "person_merge",
+                str(merge.pk),
+                merge.survivor_id,
+                reason,
+                {"undone": True},
+            ),
+        )
+    return merge

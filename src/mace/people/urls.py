@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/<int:person_id>/access-log/", views.access_log, name="access-log"),
     path("people/<int:person_id>/flags/new/", views.flag_new, name="flag-new"),
     path("people/<int:person_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("people/<int:person_id>/merge/", views.merge, name="merge"),
+    path("people/merges/<int:merge_id>/undo/", views.merge_undo, name="merge-undo"),
     path("access/break-glass/", views.break_glass_queue, name="break-glass-queue"),
     path("access/break-glass/<int:grant_id>/", views.break_glass_review, name="break-glass-review"),
 ]

@@ -17,7 +17,7 @@ from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list
 
 from . import selectors, services
-from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, PersonForm
+from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, MergeForm, PersonForm
 from .models import ChronologyEvent, Sex
 
 
@@ -227,3 +227,63 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
         {"title": "Review break-glass access", "grant": grant, "form": form, "page_errors": error_list(form)},
         status=400 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Merge a duplicate record into this one: compare side by side, give the reason, confirm."""
+    _require(request, "front_door")
+    try:
+        survivor, _ = selectors.person_for_user(request.user, person_id, purpose="merge")
+    except selectors.PersonNotFound:
+        return _not_found(request, person_id)
+    form = MergeForm(request.POST or request.GET or None)
+    other = comparison = None
+    if form.is_bound and form.is_valid():
+        try:
+            other, _ = selectors.person_for_user(request.user, form.cleaned_data["other"], purpose="merge")
+        except selectors.PersonNotFound:
+            form.add_error("other", "There is no record with that number that you can open")
+        else:
+            comparison = selectors.merge_comparison(survivor, other)
+            if request.method == "POST" and request.POST.get("confirm") == "yes":
+                try:
+                    services.person_merge(
+                        survivor=survivor, merged=other, reason=form.cleaned_data["reason"], by=request.user
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    messages.success(request, f"Record {other.pk} merged into this record")
+                    return HttpResponseRedirect(reverse("people:detail", args=[survivor.pk]))
+    return render(
+        request,
+        "people/merge.html",
+        {
+            "title": "Merge a duplicate record",
+            "survivor": survivor,
+            "other": other,
+            "comparison": comparison,
+            "form": form,
+            "page_errors": error_list(form) if request.method == "POST" else [],
+            "merges": selectors.merges_into(survivor),
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@require_http_methods(["POST"])
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    _require(request, "front_door")
+    try:
+        merge_record = selectors.merge_for_user(request.user, merge_id)
+    except selectors.PersonNotFound as exc:
+        raise Http404("Not found") from exc
+    reason = request.POST.get("reason", "")
+    try:
+        services.person_unmerge(merge=merge_record, reason=reason, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, f"Merge undone: record {merge_record.merged_id} restored")
+    return HttpResponseRedirect(reverse("people:merge", args=[merge_record.survivor_id]))

@@ -6,139 +6,411 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_team_front_door'),
-        ('people', '0002_person_given_key'),
+        ("accounts", "0002_team_front_door"),
+        ("people", "0002_person_given_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('vpa', 'Police vulnerable person assessment'), ('screening', 'Exploitation screening tool'), ('ed_referral', 'Emergency department referral'), ('professional', 'Professional concern'), ('public', 'Public concern')], max_length=15)),
-                ('route', models.CharField(choices=[('web', 'Professional web form'), ('public', 'Public web form'), ('api', 'Partner system (API)'), ('import', 'Batch import')], max_length=10)),
-                ('source_system', models.CharField(blank=True, max_length=60)),
-                ('external_ref', models.CharField(blank=True, max_length=100)),
-                ('reporter', models.JSONField(blank=True, default=dict)),
-                ('received_at', models.DateTimeField()),
-                ('review_due_at', models.DateTimeField()),
-                ('decision_due_at', models.DateTimeField()),
-                ('subject', models.JSONField(default=dict)),
-                ('match_status', models.CharField(choices=[('matched', 'Matched'), ('new', 'New person'), ('needs_review', 'Needs review'), ('linked', 'Linked by a worker')], max_length=15)),
-                ('match_score', models.FloatField(default=0.0)),
-                ('summary', models.TextField()),
-                ('concerns', models.JSONField(blank=True, default=list)),
-                ('child_voice', models.TextField(blank=True)),
-                ('risk', models.IntegerField(choices=[(0, 'Not yet assessed'), (1, 'Low'), (2, 'Medium'), (3, 'High')], default=0)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('gathering', 'Gathering information'), ('awaiting_approval', 'Awaiting approval'), ('closed', 'Decided and approved')], default='open', max_length=20)),
-                ('analysis', models.TextField(blank=True)),
-                ('decision', models.CharField(blank=True, choices=[('referral', "Referral to children's social care"), ('early_help', 'Early help'), ('strategy', 'Strategy discussion (significant harm suspected)'), ('advice', 'Information and advice'), ('nfa', 'No further action')], max_length=15)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('threshold_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('allocated_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('allocated_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('analysed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='accounts.partnership')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='people.person')),
-                ('source_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("vpa", "Police vulnerable person assessment"),
+                            ("screening", "Exploitation screening tool"),
+                            ("ed_referral", "Emergency department referral"),
+                            ("professional", "Professional concern"),
+                            ("public", "Public concern"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("web", "Professional web form"),
+                            ("public", "Public web form"),
+                            ("api", "Partner system (API)"),
+                            ("import", "Batch import"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("source_system", models.CharField(blank=True, max_length=60)),
+                ("external_ref", models.CharField(blank=True, max_length=100)),
+                ("reporter", models.JSONField(blank=True, default=dict)),
+                ("received_at", models.DateTimeField()),
+                ("review_due_at", models.DateTimeField()),
+                ("decision_due_at", models.DateTimeField()),
+                ("subject", models.JSONField(default=dict)),
+                (
+                    "match_status",
+                    models.CharField(
+                        choices=[
+                            ("matched", "Matched"),
+                            ("new", "New person"),
+                            ("needs_review", "Needs review"),
+                            ("linked", "Linked by a worker"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("match_score", models.FloatField(default=0.0)),
+                ("summary", models.TextField()),
+                ("concerns", models.JSONField(blank=True, default=list)),
+                ("child_voice", models.TextField(blank=True)),
+                (
+                    "risk",
+                    models.IntegerField(
+                        choices=[(0, "Not yet assessed"), (1, "Low"), (2, "Medium"), (3, "High")], default=0
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("gathering", "Gathering information"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("closed", "Decided and approved"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("analysis", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("referral", "Referral to children's social care"),
+                            ("early_help", "Early help"),
+                            ("strategy", "Strategy discussion (significant harm suspected)"),
+                            ("advice", "Information and advice"),
+                            ("nfa", "No further action"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True)),
+                ("threshold_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "allocated_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "allocated_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "analysed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="accounts.partnership",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FrontDoorMeeting',
+            name="FrontDoorMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('daily', 'Daily multi-agency information-sharing meeting'), ('weekly', 'Weekly front door meeting')], max_length=6)),
-                ('held_on', models.DateField()),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_by_label', models.CharField(max_length=150)),
-                ('agencies_present', models.ManyToManyField(blank=True, related_name='+', to='accounts.agency')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily multi-agency information-sharing meeting"),
+                            ("weekly", "Weekly front door meeting"),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_by_label", models.CharField(max_length=150)),
+                (
+                    "agencies_present",
+                    models.ManyToManyField(blank=True, related_name="+", to="accounts.agency"),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.partnership",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InformationRequest',
+            name="InformationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('csc', "Children's social care records")], max_length=10)),
-                ('question', models.TextField()),
-                ('requested_by_label', models.CharField(max_length=150)),
-                ('requested_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('response', models.TextField(blank=True)),
-                ('responded_by_label', models.CharField(blank=True, max_length=150)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='frontdoor.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("csc", "Children's social care records"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("question", models.TextField()),
+                ("requested_by_label", models.CharField(max_length=150)),
+                ("requested_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                ("response", models.TextField(blank=True)),
+                ("responded_by_label", models.CharField(blank=True, max_length=150)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="frontdoor.contact",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at'],
+                "ordering": ["requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingAction',
+            name="MeetingAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('due_on', models.DateField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='frontdoor.contact')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='frontdoor.frontdoormeeting')),
-                ('owner_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("due_on", models.DateField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="frontdoor.contact",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="frontdoor.frontdoormeeting",
+                    ),
+                ),
+                (
+                    "owner_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('visit', 'Visit the child'), ('assessment', 'Child and family assessment'), ('early_help', 'Early help assessment'), ('strategy', 'Hold the strategy discussion')], max_length=12)),
-                ('created_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to=settings.AUTH_USER_MODEL)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='frontdoor.contact')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='people.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit the child"),
+                            ("assessment", "Child and family assessment"),
+                            ("early_help", "Early help assessment"),
+                            ("strategy", "Hold the strategy discussion"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="frontdoor.contact",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="tasks", to="people.person"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="tasks", to="accounts.team"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['partnership', 'review_due_at'], name='contact_open'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=["partnership", "review_due_at"],
+                name="contact_open",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['received_at'], name='contact_received'),
+            model_name="contact",
+            index=models.Index(fields=["received_at"], name="contact_received"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['person', 'received_at'], name='contact_person'),
+            model_name="contact",
+            index=models.Index(fields=["person", "received_at"], name="contact_person"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['source_system', 'external_ref'], name='contact_source_ref'),
+            model_name="contact",
+            index=models.Index(fields=["source_system", "external_ref"], name="contact_source_ref"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_ref', ''), _negated=True), fields=('source_system', 'external_ref'), name='contact_unique_external_ref'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_ref", ""), _negated=True),
+                fields=("source_system", "external_ref"),
+                name="contact_unique_external_ref",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frontdoormeeting',
-            constraint=models.UniqueConstraint(fields=('partnership', 'kind', 'held_on'), name='one_meeting_per_day'),
+            model_name="frontdoormeeting",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "kind", "held_on"), name="one_meeting_per_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['team', 'completed_at', 'due_at'], name='task_team_open'),
+            model_name="task",
+            index=models.Index(fields=["team", "completed_at", "due_at"], name="task_team_open"),
         ),
     ]
