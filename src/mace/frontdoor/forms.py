@@ -105,3 +105,26 @@ class ApprovalForm(forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(required=False)
+
+
+class MeetingForm(forms.Form):
+    agencies = forms.MultipleChoiceField(
+        choices=[], error_messages={"required": "Choose the agencies that attended"}
+    )
+    notes = forms.CharField(max_length=10_000, required=False)
+
+    def __init__(self, *args: object, agencies: list[object] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["agencies"].choices = [(str(a.pk), a.name) for a in agencies or []]  # type: ignore[attr-defined]
+
+
+class MeetingActionForm(forms.Form):
+    description = forms.CharField(max_length=2000, error_messages={"required": "Describe the action"})
+    owner_agency = forms.IntegerField(error_messages={"required": "Choose the agency that owns the action"})
+    due_on = forms.DateField(
+        error_messages={
+            "required": "Give the date the action is due",
+            "invalid": "Give the due date as a real date, like 2026-12-01",
+        }
+    )
+    contact = forms.IntegerField(required=False)

@@ -500,3 +500,19 @@ def agency_by_code(code: str) -> Any:
     from mace.accounts.models import Agency
 
     return Agency.objects.filter(code=code).first()
+
+
+def meeting_agencies(user: Any) -> list[Any]:
+    from mace.accounts.models import Agency
+
+    return list(Agency.objects.filter(partnerships__in=_partnership_ids(user)).distinct().order_by("name"))
+
+
+def meeting_action_for(user: Any, action_id: int) -> MeetingAction | None:
+    if not capabilities(user).front_door:
+        return None
+    return (
+        MeetingAction.objects.select_related("meeting")
+        .filter(pk=action_id, meeting__partnership_id__in=_partnership_ids(user))
+        .first()
+    )

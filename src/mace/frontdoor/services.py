@@ -620,3 +620,88 @@ def _working_days_later(now: datetime, days: int) -> datetime:
     local = now.astimezone(clocks.LONDON)
     due_day = clocks.add_working_days(local.date(), days)
     return datetime.combine(due_day, clocks.DEFAULT_WORKING_HOURS.close, tzinfo=clocks.LONDON)
+
+
+def meeting_record(
+    *, partnership: Partnership, kind: str, held_on: date, agencies: list[Agency], notes: str, by: Any
+) -> Any:
+    """Record that a daily or weekly front door meeting was held, who came and what it concluded."""
+    from .models import FrontDoorMeeting
+
+    actor = _require_front_door(by)
+    if kind not in FrontDoorMeeting.Kind.values:
+        raise ValidationError({"kind": "Choose the daily or the weekly meeting"})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "A meeting cannot be recorded before it happens"})
+    if not agencies:
+        raise ValidationError({"agencies": "Choose the agencies that attended"})
+    period = (
+        (held_on - timedelta(days=1), held_on) if kind == "daily" else (held_on - timedelta(days=7), held_on)
+    )
+    with transaction.atomic():
+        meeting, _ = FrontDoorMeeting.objects.update_or_create(
+            partnership=partnership,
+            kind=kind,
+            held_on=held_on,
+            defaults={
+                "period_start": period[0],
+                "period_end": period[1],
+                "notes": notes.strip(),
+                "recorded_by_label": actor.label,
+            },
+        )
+        meeting.agencies_present.set(agencies)
+        audit.record(actor, audit.Event(AccessLogEntry.Action.UPDATE, "front_door_meeting", str(meeting.pk)))
+    return meeting
+
+
+def meeting_action_add(
+    *,
+    meeting: Any,
+    description: str,
+    owner_agency: Agency | None,
+    due_on: date | None,
+    by: Any,
+    contact: Contact | None = None,
+) -> Any:
+    from .models import MeetingAction
+
+    actor = _require_front_door(by)
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Describe the action"
+    if owner_agency is None:
+        errors["owner_agency"] = "Choose the agency that owns the action"
+    if due_on is None:
+        errors["due_on"] = "Give the date the action is due"
+    elif due_on < meeting.held_on:
+        errors["due_on"] = "The due date cannot be before the meeting"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        action = MeetingAction.objects.create(
+            meeting=meeting,
+            contact=contact,
+            description=description.strip(),
+            owner_agency=owner_agency,
+            due_on=due_on,
+        )
+        audit.record(
+            actor,
+            audit.Event(
+                AccessLogEntry.Action.UPDATE,
+                "meeting_action",
+                str(action.pk),
+                contact.person_id if contact else None,
+            ),
+        )
+    return action
+
+
+def meeting_action_complete(*, action: Any, by: Any) -> Any:
+    actor = _require_front_door(by)
+    with transaction.atomic():
+        action.completed_at = timezone.now()
+        action.save(update_fields=["completed_at"])
+        audit.record(actor, audit.Event(AccessLogEntry.Action.UPDATE, "meeting_action", str(action.pk)))
+    return action

@@ -17,6 +17,11 @@ urlpatterns = [
     path("front-door/matching/", views.matching_list, name="matching"),
     path("front-door/meetings/daily/", views.daily_meeting, name="daily"),
     path("front-door/meetings/weekly/", views.weekly_meeting, name="weekly"),
+    path(
+        "front-door/meeting-actions/<int:action_id>/complete/",
+        views.meeting_action_complete,
+        name="action-complete",
+    ),
     path("front-door/performance/", views.performance, name="performance"),
     path("report-a-concern/", views.report_concern, name="report"),
 ]

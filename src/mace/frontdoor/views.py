@@ -31,6 +31,8 @@ from .forms import (
     DecisionForm,
     InformationRequestForm,
     InformationResponseForm,
+    MeetingActionForm,
+    MeetingForm,
     ProfessionalContactForm,
     PublicConcernForm,
     VersionForm,
@@ -397,10 +399,64 @@ def _day(value: str | None, default: date) -> date:
         return default
 
 
+def _meeting_post(request: HttpRequest, kind: str, held_on: date, meeting: Any) -> tuple[Any, Any, bool]:
+    """Handle the meeting page's two forms: record the meeting, or add an agreed action."""
+    agencies = selectors.meeting_agencies(request.user)
+    record_form = MeetingForm(
+        request.POST if request.POST.get("form") == "meeting" else None, agencies=agencies
+    )
+    action_form = MeetingActionForm(request.POST if request.POST.get("form") == "action" else None)
+    done = False
+    if request.method == "POST" and record_form.is_bound and record_form.is_valid():
+        chosen = [a for a in agencies if str(a.pk) in record_form.cleaned_data["agencies"]]
+        try:
+            services.meeting_record(
+                partnership=partnership_of(request.user),
+                kind=kind,
+                held_on=held_on,
+                agencies=chosen,
+                notes=record_form.cleaned_data["notes"],
+                by=request.user,
+            )
+            done = True
+        except ValidationError as exc:
+            apply_errors(record_form, exc)
+    if request.method == "POST" and action_form.is_bound and action_form.is_valid():
+        if meeting is None:
+            action_form.add_error(None, "Record the meeting before adding actions")
+        else:
+            owner = next((a for a in agencies if a.pk == action_form.cleaned_data["owner_agency"]), None)
+            contact_id = action_form.cleaned_data["contact"]
+            contact = None
+            if contact_id:
+                try:
+                    contact = selectors.contact_for_user(request.user, contact_id)
+                except PersonNotFound:
+                    action_form.add_error("contact", "There is no contact with that number")
+            if not action_form.errors:
+                try:
+                    services.meeting_action_add(
+                        meeting=meeting,
+                        description=action_form.cleaned_data["description"],
+                        owner_agency=owner,
+                        due_on=action_form.cleaned_data["due_on"],
+                        contact=contact,
+                        by=request.user,
+                    )
+                    done = True
+                except ValidationError as exc:
+                    apply_errors(action_form, exc)
+    return record_form, action_form, done
+
+
+@require_http_methods(["GET", "POST"])
 def daily_meeting(request: HttpRequest) -> HttpResponse:
     _require(request, "front_door")
     day = _day(request.GET.get("date"), timezone.localdate())
     meeting = selectors.meeting_for(request.user, "daily", day)
+    record_form, action_form, done = _meeting_post(request, "daily", day, meeting)
+    if done:
+        return HttpResponseRedirect(reverse("frontdoor:daily") + f"?date={day.isoformat()}")
     return render(
         request,
         "frontdoor/daily.html",
@@ -412,16 +468,26 @@ def daily_meeting(request: HttpRequest) -> HttpResponse:
             "actions": selectors.meeting_actions(meeting),
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
+            "record_form": record_form,
+            "action_form": action_form,
+            "agencies": selectors.meeting_agencies(request.user),
+            "page_errors": error_list(record_form) + error_list(action_form),
         },
+        status=400 if record_form.errors or action_form.errors else 200,
     )
 
 
+@require_http_methods(["GET", "POST"])
 def weekly_meeting(request: HttpRequest) -> HttpResponse:
     _require(request, "front_door")
     today = timezone.localdate()
     start = _day(request.GET.get("week"), today - timedelta(days=today.weekday() + 7))
     start = start - timedelta(days=start.weekday())
-    meeting = selectors.meeting_for(request.user, "weekly", start + timedelta(days=7))
+    held_on = min(start + timedelta(days=7), today)
+    meeting = selectors.meeting_for(request.user, "weekly", held_on)
+    record_form, action_form, done = _meeting_post(request, "weekly", held_on, meeting)
+    if done:
+        return HttpResponseRedirect(reverse("frontdoor:weekly") + f"?week={start.isoformat()}")
     return render(
         request,
         "frontdoor/weekly.html",
@@ -434,7 +500,29 @@ def weekly_meeting(request: HttpRequest) -> HttpResponse:
             "actions": selectors.meeting_actions(meeting),
             "previous": start - timedelta(days=7),
             "next": start + timedelta(days=7),
+            "record_form": record_form,
+            "action_form": action_form,
+            "agencies": selectors.meeting_agencies(request.user),
+            "held_on": held_on,
+            "page_errors": error_list(record_form) + error_list(action_form),
         },
+        status=400 if record_form.errors or action_form.errors else 200,
+    )
+
+
+@require_POST
+def meeting_action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = selectors.meeting_action_for(request.user, action_id)
+    if action is None:
+        raise Http404("Not found")
+    services.meeting_action_complete(action=action, by=request.user)
+    target = "frontdoor:daily" if action.meeting.kind == "daily" else "frontdoor:weekly"
+    return HttpResponseRedirect(
+        reverse(target)
+        + ("?date=" if target.endswith("daily") else "?week=")
+        + (
+            action.meeting.held_on if target.endswith("daily") else action.meeting.held_on - timedelta(days=7)
+        ).isoformat()
     )
 
 
