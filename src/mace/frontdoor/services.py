@@ -678,6 +678,7 @@ def meeting_action_add(
         errors["due_on"] = "The due date cannot be before the meeting"
     if errors:
         raise ValidationError(errors)
+    assert owner_agency is not None and due_on is not None
     with transaction.atomic():
         action = MeetingAction.objects.create(
             meeting=meeting,

@@ -411,7 +411,7 @@ def _meeting_post(request: HttpRequest, kind: str, held_on: date, meeting: Any) 
         chosen = [a for a in agencies if str(a.pk) in record_form.cleaned_data["agencies"]]
         try:
             services.meeting_record(
-                partnership=partnership_of(request.user),
+                partnership=partnership_of(request.user),  # type: ignore[arg-type]
                 kind=kind,
                 held_on=held_on,
                 agencies=chosen,
