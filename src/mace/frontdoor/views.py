@@ -4,6 +4,7 @@ the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -219,102 +220,111 @@ def _contact_or_404(request: HttpRequest, contact_id: int) -> Contact:
         raise Http404("Not found") from exc
 
 
-@require_POST
-def contact_analyse(request: HttpRequest, contact_id: int) -> HttpResponse:
-    _require(request, "front_door")
+def _contact_action(
+    request: HttpRequest,
+    contact_id: int,
+    *,
+    capability: str,
+    form_class: type[Any],
+    form_key: str,
+    run: Callable[[Contact, dict[str, Any]], object],
+    message: str,
+    anchor: str = "",
+) -> HttpResponse:
+    """One POST on a contact: validate the form, run the service, and answer with the contact page,
+    the conflict page when someone else saved first, or the form again with every problem named."""
+    _require(request, capability)
     contact = _contact_or_404(request, contact_id)
-    form = AnalysisForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.contact_analyse(
-                contact=contact,
-                analysis=form.cleaned_data["analysis"],
-                risk=form.cleaned_data["risk"],
-                child_voice=form.cleaned_data["child_voice"],
-                concerns=form.cleaned_data["concerns"],
-                by=request.user,
-                version=form.cleaned_data["version"],
-            )
+            run(contact, form.cleaned_data)
         except services.Conflict as exc:
             return _conflict(request, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Analysis saved")
-            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]) + "#decision")
-    return _render_contact(request, contact, forms={"analysis": form}, status=400)
+            messages.success(request, message)
+            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]) + anchor)
+    return _render_contact(request, contact, forms={form_key: form}, status=400)
+
+
+@require_POST
+def contact_analyse(request: HttpRequest, contact_id: int) -> HttpResponse:
+    return _contact_action(
+        request,
+        contact_id,
+        capability="front_door",
+        form_class=AnalysisForm,
+        form_key="analysis",
+        message="Analysis saved",
+        anchor="#decision",
+        run=lambda contact, d: services.contact_analyse(
+            contact=contact,
+            analysis=d["analysis"],
+            risk=d["risk"],
+            child_voice=d["child_voice"],
+            concerns=d["concerns"],
+            by=request.user,
+            version=d["version"],
+        ),
+    )
 
 
 @require_POST
 def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
-    _require(request, "front_door")
-    contact = _contact_or_404(request, contact_id)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        team, worker = selectors.allocation_target(
-            contact, form.cleaned_data["allocated_team"], form.cleaned_data["allocated_worker"]
+    def run(contact: Contact, d: dict[str, Any]) -> object:
+        team, worker = selectors.allocation_target(contact, d["allocated_team"], d["allocated_worker"])
+        return services.contact_decide(
+            contact=contact,
+            decision=d["decision"],
+            reason=d["reason"],
+            by=request.user,
+            version=d["version"],
+            allocated_team=team,
+            allocated_worker=worker,
         )
-        try:
-            services.contact_decide(
-                contact=contact,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                version=form.cleaned_data["version"],
-                allocated_team=team,
-                allocated_worker=worker,
-            )
-        except services.Conflict as exc:
-            return _conflict(request, exc)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Decision recorded: it now needs a manager's approval")
-            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]))
-    return _render_contact(request, contact, forms={"decision": form}, status=400)
+
+    return _contact_action(
+        request,
+        contact_id,
+        capability="front_door",
+        form_class=DecisionForm,
+        form_key="decision",
+        run=run,
+        message="Decision recorded: it now needs a manager's approval",
+    )
 
 
 @require_POST
 def contact_approve(request: HttpRequest, contact_id: int) -> HttpResponse:
-    _require(request, "approve_decisions")
-    contact = _contact_or_404(request, contact_id)
-    form = ApprovalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_approve(
-                contact=contact,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                note=form.cleaned_data["note"],
-            )
-        except services.Conflict as exc:
-            return _conflict(request, exc)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Decision approved: the allocated team has been told")
-            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]))
-    return _render_contact(request, contact, forms={"approval": form}, status=400)
+    return _contact_action(
+        request,
+        contact_id,
+        capability="approve_decisions",
+        form_class=ApprovalForm,
+        form_key="approval",
+        message="Decision approved: the allocated team has been told",
+        run=lambda contact, d: services.contact_approve(
+            contact=contact, by=request.user, version=d["version"], note=d["note"]
+        ),
+    )
 
 
 @require_POST
 def request_new(request: HttpRequest, contact_id: int) -> HttpResponse:
-    _require(request, "front_door")
-    contact = _contact_or_404(request, contact_id)
-    form = InformationRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.information_request(
-                contact=contact,
-                source=form.cleaned_data["source"],
-                question=form.cleaned_data["question"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return HttpResponseRedirect(reverse("frontdoor:contact", args=[contact.pk]) + "#information")
-    return _render_contact(request, contact, forms={"request": form}, status=400)
+    return _contact_action(
+        request,
+        contact_id,
+        capability="front_door",
+        form_class=InformationRequestForm,
+        form_key="request",
+        message="Information requested",
+        anchor="#information",
+        run=lambda contact, d: services.information_request(
+            contact=contact, source=d["source"], question=d["question"], by=request.user
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
