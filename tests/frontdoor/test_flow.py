@@ -169,3 +169,17 @@ def test_contact_received_on_saturday_is_due_for_decision_on_monday(area) -> Non
         data=data, partnership=area.partnership, route="web", by=area.officer
     )
     assert contact.decision_due_at == datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+
+
+def test_a_stale_form_shows_the_conflict_page_with_both_versions(area) -> None:
+    contact_id = _post(_api(area.officer), _vpa()).json()["id"]
+    stale = Contact.objects.get(pk=contact_id).version
+    first = sign_in(Client(), area.worker)
+    second = sign_in(Client(), area.manager)
+    form = {"version": stale, "risk": 2, "analysis": "Mine first", "child_voice": ""}
+    assert first.post(f"/front-door/contacts/{contact_id}/analysis/", form).status_code == 302
+    response = second.post(f"/front-door/contacts/{contact_id}/analysis/", {**form, "analysis": "Theirs second"})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Mine first" in html and "Theirs second" in html
+    assert Contact.objects.get(pk=contact_id).analysis == "Mine first"
