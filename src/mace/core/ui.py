@@ -52,6 +52,17 @@ def nl2br(value: str | None) -> Markup:
     return Markup("<br>").join(escape(value).split("\n"))
 
 
+def time_left(due: datetime | None) -> str:
+    """'3 hours 20 minutes left' or 'overdue by 1 day 2 hours', from the one clock service."""
+    from django.utils import timezone
+
+    from mace.core import clocks
+
+    if due is None:
+        return ""
+    return clocks.format_time_left(clocks.time_left(due, timezone.now()))
+
+
 def _capability(user: Any, name: str) -> bool:
     """Templates ask the access policy table directly (no permission tables to query)."""
     from mace.core.access import capabilities
@@ -76,6 +87,7 @@ def environment(**options: Any) -> Environment:
             "field_error": field_error,
             "get_messages": get_messages,
             "link": link,
+            "time_left": time_left,
             "error_list": error_list,
             "perm": _capability,
         }
