@@ -230,7 +230,9 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
                 },
             )
             teams[t_code] = team
-            existing = list(User.objects.filter(team=team, username__startswith=f"{t_code}."))
+            existing = list(
+                User.objects.filter(team=team, username__startswith=f"{t_code}.").order_by("username")
+            )
             new_users = []
             for i in range(len(existing), size):
                 person = pick_person(rng)

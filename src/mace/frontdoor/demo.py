@@ -93,9 +93,9 @@ def build_contacts(ctx: DemoContext) -> dict[str, int]:
     staff = ctx.org["staff"]
     partnership = ctx.org["partnerships"][MAIN]
     children = list(
-        Person.objects.filter(
-            partnership=partnership, kind=Person.Kind.CHILD, pk__in=ctx.child_ids
-        ).values_list("pk", "given_names", "family_name", "date_of_birth", "sex")
+        Person.objects.filter(partnership=partnership, kind=Person.Kind.CHILD, pk__in=ctx.child_ids)
+        .order_by("pk")
+        .values_list("pk", "given_names", "family_name", "date_of_birth", "sex")
     )
     if not children:
         return {}
@@ -120,7 +120,9 @@ def build_contacts(ctx: DemoContext) -> dict[str, int]:
     }
     front_door = teams[f"{MAIN}-ifd"]
     workers = staff.get(f"{MAIN}-ifd", [])
-    managers = [u for u in front_door.members.all() if u.has_role("front_door_manager")] or workers[:1]
+    managers = [u for u in front_door.members.order_by("pk") if u.has_role("front_door_manager")] or workers[
+        :1
+    ]
     csc_teams = [teams[f"{MAIN}-{t}"] for t in ("cin-1", "cin-2", "cp", "ce")]
     eh_team = teams[f"{MAIN}-eh"]
     allocated = {
@@ -313,7 +315,7 @@ def _decide(
     elif c.decision == "early_help":
         c.allocated_team = eh_team
     if c.allocated_team is not None:
-        members = list(c.allocated_team.members.all()[:20])
+        members = list(c.allocated_team.members.order_by("pk")[:20])
         c.allocated_worker = rng.choice(members) if members else None
 
 
