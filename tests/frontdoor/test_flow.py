@@ -178,8 +178,33 @@ def test_a_stale_form_shows_the_conflict_page_with_both_versions(area) -> None:
     second = sign_in(Client(), area.manager)
     form = {"version": stale, "risk": 2, "analysis": "Mine first", "child_voice": ""}
     assert first.post(f"/front-door/contacts/{contact_id}/analysis/", form).status_code == 302
-    response = second.post(f"/front-door/contacts/{contact_id}/analysis/", {**form, "analysis": "Theirs second"})
+    response = second.post(
+        f"/front-door/contacts/{contact_id}/analysis/", {**form, "analysis": "Theirs second"}
+    )
     html = response.content.decode()
     assert response.status_code == 409
     assert "Mine first" in html and "Theirs second" in html
     assert Contact.objects.get(pk=contact_id).analysis == "Mine first"
+
+
+def test_queue_filters_by_agency_and_by_the_team_that_knows_the_child(area) -> None:
+    known = _post(_api(area.officer), _vpa("Q1")).json()
+    other = services.contact_receive(
+        data=services.ContactIn(
+            kind="public",
+            received_at=timezone.now(),
+            summary="x",
+            subject={"family_name": "Zed", "given_names": "Amy"},
+        ),
+        partnership=area.partnership,
+        route="public",
+        by=Actor.system("public-form"),
+    )[0]
+    Involvement.objects.create(
+        person_id=known["person_id"], team=area.social_work, kind="allocated", started_at=timezone.now()
+    )
+    client = sign_in(Client(), area.worker)
+    by_agency = client.get("/front-door/", {"agency": area.police.pk}).content.decode()
+    by_team = client.get("/front-door/", {"team": area.social_work.pk}).content.decode()
+    assert f"Contact {known['id']}<" in by_agency and f"Contact {other.pk}<" not in by_agency
+    assert f"Contact {known['id']}<" in by_team and f"Contact {other.pk}<" not in by_team

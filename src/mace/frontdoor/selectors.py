@@ -54,6 +54,7 @@ class QueueFilters:
     agency: str = ""
     status: str = ""
     match: str = ""
+    team: str = ""
     page: int = 1
 
 
@@ -75,6 +76,13 @@ def front_door_queue(
         qs = qs.filter(status=filters.status)
     if filters.match in Contact.Match.values:
         qs = qs.filter(match_status=filters.match)
+    if filters.team.isdigit():
+        # The team already working with the child: contacts about its children come to the top of its mind.
+        qs = qs.filter(
+            person_id__in=Involvement.objects.filter(team_id=int(filters.team), ended_at__isnull=True).values(
+                "person_id"
+            )
+        )
     total = qs.count()
     soon = now + timedelta(hours=4)
     page = max(1, filters.page)
@@ -515,4 +523,11 @@ def meeting_action_for(user: Any, action_id: int) -> MeetingAction | None:
         MeetingAction.objects.select_related("meeting")
         .filter(pk=action_id, meeting__partnership_id__in=_partnership_ids(user))
         .first()
+    )
+
+
+def queue_teams(user: Any) -> list[Team]:
+    """Teams a queue can be filtered by: the partnership's teams that work with children."""
+    return list(
+        Team.objects.filter(partnership_id__in=_partnership_ids(user), front_door=False).order_by("name")
     )

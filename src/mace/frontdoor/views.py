@@ -61,6 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         agency=request.GET.get("agency", ""),
         status=request.GET.get("status", ""),
         match=request.GET.get("match", ""),
+        team=request.GET.get("team", ""),
         page=int(page) if page.isdigit() else 1,
     )
     contacts, total = selectors.front_door_queue(request.user, filters)
@@ -87,6 +88,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "matches": Contact.Match.choices,
             "pages": (total + selectors.QUEUE_PAGE - 1) // selectors.QUEUE_PAGE,
             "review_count": len(selectors.needs_review(request.user)),
+            "agencies": selectors.meeting_agencies(request.user),
+            "teams": selectors.queue_teams(request.user),
         },
     )
 
