@@ -183,3 +183,17 @@ def test_returning_user_enters_a_code_from_their_enrolled_device(
     page.get_by_role("button", name="Continue").click()
     assert page.get_by_text("There is a problem").is_visible()
     assert_accessible(page)
+
+
+def test_administrator_changes_an_accounts_roles(page: Any, live_server: Any, assert_accessible: Any) -> None:
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    worker = UserFactory(roles=[Role.SOCIAL_WORKER], team__agency=admin.agency)
+    sign_in(page, live_server, admin)
+    page.get_by_role("link", name="Accounts").click()
+    assert_accessible(page)
+    page.get_by_role("link", name=worker.username).click()
+    assert_accessible(page)
+    page.get_by_label("Education officer").check()
+    page.get_by_role("button", name="Save roles").click()
+    assert page.get_by_text(f"Roles changed for {worker.username}").is_visible()
+    assert_accessible(page)

@@ -39,3 +39,20 @@ def partnership_of(user: User) -> Partnership | None:
     if user.agency_id and user.agency:
         return user.agency.partnerships.order_by("pk").first()
     return None
+
+
+def users_for_admin(admin: User, q: str = "") -> QuerySet[User]:
+    """The accounts an administrator manages: those of agencies serving the administrator's partnerships."""
+    from mace.core.access import capabilities
+
+    if not capabilities(admin).manage_users:
+        return User.objects.none()
+    partnerships = list(admin.agency.partnerships.values_list("pk", flat=True)) if admin.agency else []
+    qs = User.objects.filter(Q(agency__partnerships__in=partnerships) | Q(agency__isnull=True)).distinct()
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(last_name__icontains=q) | Q(first_name__icontains=q))
+    return (
+        qs.select_related("team", "agency")
+        .prefetch_related("role_assignments")
+        .order_by("last_name", "username")
+    )

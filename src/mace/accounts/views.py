@@ -4,9 +4,10 @@ import base64
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +20,9 @@ from mace.core.ui import error_list
 
 from .backends import is_locked
 from .forms import SignInForm, TokenForm
-from .selectors import totp_device_for
+from .models import Role
+from .selectors import totp_device_for, users_for_admin
+from .services import user_disable, user_set_roles
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -103,3 +106,57 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         context["qr"] = segno.make(device.config_url).svg_data_uri(scale=4)
     return render(request, "accounts/two_factor.html", context)
+
+
+def _require_admin(request: HttpRequest) -> None:
+    from mace.core.access import capabilities
+
+    if not capabilities(request.user).manage_users:
+        raise Http404("Not found")
+
+
+def users(request: HttpRequest) -> HttpResponse:
+    """Administrators find an account to change its roles or disable it."""
+    _require_admin(request)
+    q = request.GET.get("q", "").strip()[:100]
+    accounts = list(users_for_admin(request.user, q)[:200])  # type: ignore[arg-type]
+    return render(request, "accounts/users.html", {"title": "Accounts", "accounts": accounts, "q": q})
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Change an account's roles or disable it. Either ends every session the account has."""
+    _require_admin(request)
+    account = users_for_admin(request.user).filter(pk=user_id).first()  # type: ignore[arg-type]
+    if account is None:
+        raise Http404("Not found")
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "disable":
+            reason = request.POST.get("reason", "").strip()
+            if not reason:
+                error = "Say why the account is being disabled"
+            else:
+                user_disable(user=account, reason=reason, by=request.user)
+                messages.success(
+                    request, f"{account.username} disabled: their sessions and tokens have ended"
+                )
+                return HttpResponseRedirect(reverse("accounts:users"))
+        else:
+            chosen = [r for r in request.POST.getlist("roles") if r in Role.values]
+            user_set_roles(user=account, roles=chosen, by=request.user)
+            messages.success(request, f"Roles changed for {account.username}: their sessions have ended")
+            return HttpResponseRedirect(reverse("accounts:users"))
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {
+            "title": f"Account {account.username}",
+            "account": account,
+            "roles": Role.choices,
+            "current": account.role_codes,
+            "error": error,
+            "page_errors": [{"text": error, "href": "#id_reason"}] if error else [],
+        },
+        status=400 if error else 200,
+    )
