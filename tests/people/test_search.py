@@ -78,3 +78,9 @@ def test_search_reports_more_results_than_shown(worker) -> None:
         _known(worker, family_name="Moss")
     results, more = selectors.search_people(worker, "moss")
     assert len(results) == selectors.SEARCH_LIMIT and more
+
+
+def test_search_by_council_identifier(worker) -> None:
+    person = _known(worker)
+    Identifier.objects.create(person=person, scheme="la_child", value="LA123456")
+    assert selectors.search_people(worker, "la123456")[0] == [person]

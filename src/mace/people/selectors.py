@@ -243,7 +243,9 @@ def search_filter(q: str) -> Q | None:
         if born is not None:
             condition &= Q(date_of_birth=born)
         elif any(ch.isdigit() for ch in term):
-            condition &= Q(pk__in=Identifier.objects.filter(value=term.upper()).values("person_id"))
+            # Naming every scheme lets the (scheme, value) index serve the look-up instead of a scan.
+            ids = Identifier.objects.filter(scheme__in=Identifier.Scheme.values, value=term.upper())
+            condition &= Q(pk__in=ids.values("person_id"))
         elif name_key(term):
             names.append(name_key(term))
     if names:
