@@ -70,11 +70,23 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 
 def _register() -> None:
+    from mace.casework.api import router as casework_router
     from mace.frontdoor.api import router as contacts_router
+    from mace.health.api import router as health_router
+    from mace.meetings.api import router as meetings_router
+    from mace.missing.api import router as missing_router
     from mace.people.api import router as people_router
+    from mace.plans.api import router as plans_router
+    from mace.screening.api import router as screening_router
 
     api.add_router("/people", people_router)
     api.add_router("/contacts", contacts_router)
+    api.add_router("/screenings", screening_router)
+    api.add_router("/ed-attendances", health_router)
+    api.add_router("/missing-episodes", missing_router)
+    api.add_router("/plans", plans_router)
+    api.add_router("/meetings", meetings_router)
+    api.add_router("/casework", casework_router)
 
 
 _register()

@@ -188,12 +188,14 @@ def worker(
     _setup()
     from django.core.management import call_command
 
-    from mace.frontdoor.jobs import tick
+    from mace.casework.services import tick as casework_tick
+    from mace.frontdoor.jobs import tick as frontdoor_tick
+    from mace.missing.services import tick as missing_tick
 
     console.print("MACE worker: background tasks and the periodic tick")
     while True:
         call_command("db_worker", batch=True, verbosity=0)
-        done = tick()
+        done = {**frontdoor_tick(), **missing_tick(), **casework_tick()}
         if any(done.values()):
             console.print(f"tick: {done}")
         time.sleep(interval)

@@ -47,6 +47,10 @@ RECORD_ROLES = {
 BREAK_GLASS_ROLES = RECORD_ROLES - {Role.RHI_WORKER}
 ACCESS_LOG_REVIEWERS = {Role.HEALTH_SAFEGUARDING_LEAD}
 FRONT_DOOR_ROLES = {Role.FRONT_DOOR_WORKER, Role.FRONT_DOOR_MANAGER}
+# The morning list is shared by the front door and the police, who also report and return children.
+MISSING_LIST_ROLES = FRONT_DOOR_ROLES | {Role.POLICE_OFFICER}
+# Strategy meetings, MACE panels and plan reviews are arranged by social care, early help and police.
+MEETING_ROLES = MISSING_LIST_ROLES | {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.EARLY_HELP_PRACTITIONER}
 AGGREGATE_ROLES = {
     Role.FRONT_DOOR_MANAGER,
     Role.TEAM_MANAGER,
@@ -55,6 +59,11 @@ AGGREGATE_ROLES = {
     Role.EXECUTIVE,
     Role.ADMINISTRATOR,
 }
+AGREE_ROLES = {Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.HEALTH_SAFEGUARDING_LEAD}
+SCREENING_ROLES = RECORD_ROLES  # any agency's practitioner working with the child
+ED_ROLES = {Role.ED_CLINICIAN, Role.HEALTH_SAFEGUARDING_LEAD}
+# Those who hold a child's one plan; every other practitioner working with the child reads it.
+PLAN_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.EARLY_HELP_PRACTITIONER}
 
 # relationship class -> which roles may open the record
 POLICY_TABLE: dict[str, set[str]] = {
@@ -69,7 +78,22 @@ POLICY_TABLE: dict[str, set[str]] = {
     "break_glass_expired": set(),
     "archived": set(),
 }
-ROUTES = ["record_page", "record_api", "search_page", "search_api", "access_log_page"]
+ROUTES = [
+    "record_page",
+    "record_api",
+    "search_page",
+    "search_api",
+    "access_log_page",
+    "screening_page",
+    "plan_page",
+    "plan_edit_page",
+    "casework_page",
+    "timetable_page",
+    "visit_page",
+    "supervision_page",
+]
+VISIT_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.EARLY_HELP_PRACTITIONER}
+SUPERVISE_ROLES = {Role.TEAM_MANAGER}
 
 
 def _setup(role: str, relationship: str) -> tuple[Any, Any]:
@@ -101,7 +125,23 @@ def _expected(role: str, relationship: str, route: str) -> bool:
     allowed = role in POLICY_TABLE[relationship]
     if route == "access_log_page":
         return allowed and (relationship in ("own_team", "restricted_named") or role in ACCESS_LOG_REVIEWERS)
+    if route == "screening_page":
+        return allowed and role in SCREENING_ROLES
+    if route == "plan_edit_page":
+        return allowed and role in PLAN_ROLES
+    if route == "visit_page":
+        return allowed and role in VISIT_ROLES
+    if route == "supervision_page":
+        return allowed and role in SUPERVISE_ROLES
     return allowed
+
+
+CASEWORK_PAGES = {
+    "casework_page": "/casework/children/{}/",
+    "timetable_page": "/casework/children/{}/timetable/",
+    "visit_page": "/casework/children/{}/visits/new/",
+    "supervision_page": "/casework/children/{}/supervision/new/",
+}
 
 
 def _actual(user: Any, person: Any, route: str) -> bool:
@@ -118,6 +158,14 @@ def _actual(user: Any, person: Any, route: str) -> bool:
         return client.get(f"/people/{person.pk}/").status_code == 200
     if route == "access_log_page":
         return client.get(f"/people/{person.pk}/access-log/").status_code == 200
+    if route == "screening_page":
+        return client.get(f"/screening/new/?person={person.pk}").status_code == 200
+    if route == "plan_page":
+        return client.get(f"/plans/children/{person.pk}/").status_code == 200
+    if route == "plan_edit_page":
+        return client.get(f"/plans/children/{person.pk}/edit/").status_code == 200
+    if route in CASEWORK_PAGES:
+        return client.get(CASEWORK_PAGES[route].format(person.pk)).status_code == 200
     response = client.get("/people/", {"q": person.family_name})
     return response.status_code == 200 and f"/people/{person.pk}/" in response.content.decode()
 
@@ -187,6 +235,27 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/front-door/contacts/new/", RECORD_ROLES),
         ("/front-door/performance/", FRONT_DOOR_ROLES | AGGREGATE_ROLES),
         ("/report-a-concern/", set(Role.values)),
+        ("/missing/", RECORD_ROLES),
+        ("/missing/report/", MISSING_LIST_ROLES),
+        ("/missing/identify/", MISSING_LIST_ROLES),
+        ("/missing/interviews/", MISSING_LIST_ROLES | {Role.RHI_WORKER}),
+        ("/missing/patterns/", MISSING_LIST_ROLES | AGGREGATE_ROLES),
+        ("/missing/reports/monthly/", MISSING_LIST_ROLES | AGGREGATE_ROLES),
+        ("/missing/reports/drivers/", MISSING_LIST_ROLES | AGGREGATE_ROLES),
+        ("/meetings/", RECORD_ROLES),
+        ("/meetings/new/", MEETING_ROLES),
+        ("/meetings/rota/", MEETING_ROLES),
+        ("/meetings/minutes/", MEETING_ROLES | AGGREGATE_ROLES),
+        ("/screening/agreements/", AGREE_ROLES),
+        ("/screening/tools/", {Role.ADMINISTRATOR}),
+        ("/screening/tools/new/", {Role.ADMINISTRATOR}),
+        ("/health/ed/", ED_ROLES),
+        ("/health/ed/attendances/new/", {Role.ED_CLINICIAN}),
+        ("/health/discharge-reviews/", {Role.HEALTH_SAFEGUARDING_LEAD}),
+        ("/health/ed-audits/", {Role.HEALTH_SAFEGUARDING_LEAD} | AGGREGATE_ROLES),
+        ("/plans/", RECORD_ROLES),
+        ("/casework/supervision/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
+        ("/casework/caseloads/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))

@@ -7,5 +7,11 @@ urlpatterns = [
     path("", include("mace.accounts.urls")),
     path("", include("mace.people.urls")),
     path("", include("mace.frontdoor.urls")),
+    path("", include("mace.missing.urls")),
+    path("", include("mace.meetings.urls")),
+    path("", include("mace.screening.urls")),
+    path("", include("mace.health.urls")),
+    path("", include("mace.plans.urls")),
+    path("", include("mace.casework.urls")),
     path("api/v1/", api.urls),
 ]

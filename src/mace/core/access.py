@@ -26,6 +26,20 @@ class Capabilities:
     submit_contacts: bool = False  # may send a concern about a child to the front door
     front_door: bool = False  # works the front door queue: matching, information, analysis, decisions
     approve_decisions: bool = False  # approves front door decisions (management oversight)
+    report_missing: bool = False  # records missing episodes, their updates and the child's return
+    missing_list: bool = False  # sees every child missing now in the partnership (the morning list)
+    return_interviews: bool = False  # offers and completes return home interviews
+    record_strategy: bool = False  # records that a required strategy meeting was held
+    meetings: bool = False  # arranges, chairs and minutes strategy meetings, MACE panels and plan reviews
+    complete_screenings: bool = False  # completes the exploitation screening tool for a child
+    agree_judgements: bool = False  # agrees (or changes) a screening judgement lower than its indicators
+    manage_tools: bool = False  # publishes new versions of the screening tool
+    ed_attendances: bool = False  # records children's emergency department attendances
+    discharge_review: bool = False  # reads the trust's ED records, reviews discharges, audits
+    edit_plans: bool = False  # holds a child's one plan: saves its versions, agrees it, records reviews
+    record_visits: bool = False  # records visits to a child, with the child's words
+    timetables: bool = False  # plans a child's activity timetable and records its weekly attendance
+    supervise: bool = False  # records case supervision; sees the team's supervision and caseloads
 
 
 POLICY: dict[str, Capabilities] = {
@@ -36,6 +50,11 @@ POLICY: dict[str, Capabilities] = {
         set_flags=True,
         submit_contacts=True,
         front_door=True,
+        report_missing=True,
+        missing_list=True,
+        record_strategy=True,
+        meetings=True,
+        complete_screenings=True,
     ),
     Role.FRONT_DOOR_MANAGER: Capabilities(
         records=True,
@@ -46,16 +65,70 @@ POLICY: dict[str, Capabilities] = {
         submit_contacts=True,
         front_door=True,
         approve_decisions=True,
+        report_missing=True,
+        missing_list=True,
+        record_strategy=True,
+        meetings=True,
+        complete_screenings=True,
+        agree_judgements=True,
     ),
-    Role.SOCIAL_WORKER: Capabilities(records=True, break_glass=True, set_flags=True, submit_contacts=True),
+    Role.SOCIAL_WORKER: Capabilities(
+        records=True,
+        break_glass=True,
+        set_flags=True,
+        submit_contacts=True,
+        record_strategy=True,
+        meetings=True,
+        complete_screenings=True,
+        edit_plans=True,
+        record_visits=True,
+        timetables=True,
+    ),
     Role.TEAM_MANAGER: Capabilities(
-        records=True, break_glass=True, set_flags=True, aggregates=True, submit_contacts=True
+        records=True,
+        break_glass=True,
+        set_flags=True,
+        aggregates=True,
+        submit_contacts=True,
+        record_strategy=True,
+        meetings=True,
+        complete_screenings=True,
+        agree_judgements=True,
+        edit_plans=True,
+        record_visits=True,
+        timetables=True,
+        supervise=True,
     ),
-    Role.EARLY_HELP_PRACTITIONER: Capabilities(records=True, break_glass=True, submit_contacts=True),
+    Role.EARLY_HELP_PRACTITIONER: Capabilities(
+        records=True,
+        break_glass=True,
+        submit_contacts=True,
+        complete_screenings=True,
+        meetings=True,
+        edit_plans=True,
+        record_visits=True,
+        timetables=True,
+    ),
     Role.POLICE_OFFICER: Capabilities(
-        records=True, break_glass=True, create_people=True, set_flags=True, submit_contacts=True
+        records=True,
+        break_glass=True,
+        create_people=True,
+        set_flags=True,
+        submit_contacts=True,
+        report_missing=True,
+        missing_list=True,
+        record_strategy=True,
+        meetings=True,
+        complete_screenings=True,
     ),
-    Role.ED_CLINICIAN: Capabilities(records=True, break_glass=True, create_people=True, submit_contacts=True),
+    Role.ED_CLINICIAN: Capabilities(
+        records=True,
+        break_glass=True,
+        create_people=True,
+        submit_contacts=True,
+        complete_screenings=True,
+        ed_attendances=True,
+    ),
     Role.HEALTH_SAFEGUARDING_LEAD: Capabilities(
         records=True,
         break_glass=True,
@@ -63,13 +136,22 @@ POLICY: dict[str, Capabilities] = {
         review_break_glass=True,
         aggregates=True,
         submit_contacts=True,
+        complete_screenings=True,
+        agree_judgements=True,
+        discharge_review=True,
     ),
-    Role.EDUCATION_OFFICER: Capabilities(records=True, break_glass=True, submit_contacts=True),
+    Role.EDUCATION_OFFICER: Capabilities(
+        records=True, break_glass=True, submit_contacts=True, complete_screenings=True, timetables=True
+    ),
     # A commissioned service sees only the children it is asked to work with: no break-glass.
-    Role.RHI_WORKER: Capabilities(records=True, submit_contacts=True),
+    Role.RHI_WORKER: Capabilities(
+        records=True, submit_contacts=True, return_interviews=True, complete_screenings=True
+    ),
     Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True),
     Role.EXECUTIVE: Capabilities(aggregates=True),
-    Role.ADMINISTRATOR: Capabilities(review_break_glass=True, manage_users=True, aggregates=True),
+    Role.ADMINISTRATOR: Capabilities(
+        review_break_glass=True, manage_users=True, aggregates=True, manage_tools=True
+    ),
 }
 
 NONE = Capabilities()

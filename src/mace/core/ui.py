@@ -70,6 +70,11 @@ def _capability(user: Any, name: str) -> bool:
     return bool(getattr(capabilities(user), name))
 
 
+def thousands(value: Any) -> str:
+    """1234 → "1,234"."""
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
@@ -92,7 +97,9 @@ def environment(**options: Any) -> Environment:
             "perm": _capability,
         }
     )
-    env.filters.update({"uk_datetime": uk_datetime, "uk_date": uk_date, "nl2br": nl2br})
+    env.filters.update(
+        {"uk_datetime": uk_datetime, "uk_date": uk_date, "nl2br": nl2br, "thousands": thousands}
+    )
     return env
 
 
@@ -115,8 +122,19 @@ def error_list(form: Any) -> list[dict[str, str]]:
     return items
 
 
-def apply_errors(form: Any, exc: Any) -> None:
-    """Put a service's ValidationError onto the form: field problems on fields, the rest at the top."""
+def apply_errors(form: Any, exc: Any, rename: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError onto the form: field problems on fields, problems with a
+    composite input (a service key renamed to the input's `<prefix>_day`) on that input, the rest at
+    the top."""
+    from mace.core.forms import error
+
+    rename = rename or {}
     for name, problems in exc.message_dict.items():
+        key = rename.get(name, name)
         for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
+            if key in form.fields:
+                form.add_error(key, problem)
+            elif key in rename.values():
+                error(form, key, problem)
+            else:
+                form.add_error(None, problem)

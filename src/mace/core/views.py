@@ -12,7 +12,11 @@ from .selectors import unread_notifications
 
 def home(request: HttpRequest) -> HttpResponse:
     """Each role opens on its own work: the children it works with, alerts, or partnership figures."""
+    from mace.casework.selectors import home_summary as casework_summary
     from mace.frontdoor.selectors import QueueFilters, front_door_queue, open_tasks, todays_contacts_for_team
+    from mace.health.selectors import work_waiting
+    from mace.meetings.selectors import home_summary as meetings_summary
+    from mace.missing.selectors import home_summary as missing_summary
 
     user = request.user
     caps = capabilities(user)
@@ -25,6 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "notifications": unread_notifications(user),
         "caseload": my_caseload(user) if caps.records else [],
         "figures": partnership_figures(user) if caps.aggregates else None,
+        "waiting": work_waiting(user),
+        "missing_summary": missing_summary(user),
+        "meetings_summary": meetings_summary(user),
+        "casework": casework_summary(user),
     }
     return render(request, "core/home.html", context)
 

@@ -8,8 +8,14 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from mace.casework import demo as casework_demo  # noqa: F401 - importing registers the step
 from mace.core.audit import Actor
 from mace.frontdoor import demo as frontdoor_demo  # noqa: F401 - importing registers the step
+from mace.health import demo as health_demo  # noqa: F401 - importing registers the step
+from mace.meetings import demo as meetings_demo  # noqa: F401 - importing registers the step
+from mace.missing import demo as missing_demo  # noqa: F401 - importing registers the step
+from mace.plans import demo as plans_demo  # noqa: F401 - importing registers the step
+from mace.screening import demo as screening_demo  # noqa: F401 - importing registers the step
 
 from . import organisation, people  # noqa: F401 - importing registers the steps
 from .organisation import DEMO_PASSWORD, demo_accounts

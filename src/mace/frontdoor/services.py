@@ -19,11 +19,13 @@ from django.utils import timezone
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks
 from mace.core.access import capabilities
+from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry, Notification
 from mace.people import linkage
 from mace.people import services as people_services
 from mace.people.identifiers import nhs_number_is_valid, normalise_nhs_number
 from mace.people.keys import name_key
+from mace.people.matching import MatchDecision
 from mace.people.models import ChronologyEvent, Flag, Identifier, Involvement, Person, SourceRecord
 
 from . import thresholds
@@ -31,15 +33,6 @@ from .models import Contact, InformationRequest, Task
 
 MAX_SUMMARY = 20_000
 MAX_NAME = 150
-
-
-class Conflict(Exception):
-    """Someone else saved this contact since the form was opened: nothing was overwritten."""
-
-    def __init__(self, contact: Contact, attempted: dict[str, Any]) -> None:
-        super().__init__("The contact was changed by someone else")
-        self.contact = contact
-        self.attempted = attempted
 
 
 def standards() -> clocks.Standards:
@@ -63,6 +56,10 @@ class ContactIn:
     concerns: list[str] = field(default_factory=list)
     child_voice: str = ""
     reporter: dict[str, Any] = field(default_factory=dict)
+    # Set when the sender already knows the child (a screening completed from the child's record):
+    # the contact is linked to that record without matching.
+    person: Person | None = None
+    risk: int = 0  # the sender's assessed risk, 0 when not assessed (Contact.Risk)
 
 
 def validate_contact(data: ContactIn, *, now: datetime | None = None) -> dict[str, str]:
@@ -228,7 +225,14 @@ def contact_receive(
     assert data.received_at is not None
     received = data.received_at.astimezone(UTC)
     subject = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in (data.subject or {}).items() if v}
-    match = linkage.match_subject(subject, partnership.pk)
+    if data.person is not None:
+        match = linkage.Match(
+            decision=MatchDecision(status=Contact.Match.MATCHED, best_index=0, score=1.0, comparisons=()),
+            candidate_ids=[data.person.pk],
+            records=[],
+        )
+    else:
+        match = linkage.match_subject(subject, partnership.pk)
     try:
         with transaction.atomic():
             contact = Contact.objects.create(
@@ -249,8 +253,9 @@ def contact_receive(
                 summary=data.summary.strip(),
                 concerns=sorted(set(data.concerns)),
                 child_voice=data.child_voice.strip(),
+                risk=data.risk if data.risk in Contact.Risk.values else Contact.Risk.UNKNOWN,
             )
-            person = match.person
+            person = data.person or match.person
             if person is None and match.decision.status == Contact.Match.NEW:
                 person = _person_from_subject(subject, partnership, data.source_agency)
             if person is not None:

@@ -211,7 +211,7 @@ def _conflict(request: HttpRequest, exc: services.Conflict) -> HttpResponse:
     return render(
         request,
         "frontdoor/conflict.html",
-        {"title": "Someone else changed this contact", "c": exc.contact, "attempted": exc.attempted},
+        {"title": "Someone else changed this contact", "c": exc.record, "attempted": exc.attempted},
         status=409,
     )
 

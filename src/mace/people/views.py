@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list
+from mace.missing.selectors import history_for_person as missing_history
+from mace.plans.selectors import summary_for_person as plan_summary
 
 from . import selectors, services
 from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, MergeForm, PersonForm
@@ -61,6 +63,9 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     except selectors.PersonNotFound:
         return _not_found(request, person_id)
+    from mace.screening.selectors import risk_trajectory
+
+    screenings, trajectory = risk_trajectory(record.person)
     return render(
         request,
         "people/detail.html",
@@ -69,6 +74,13 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "r": record,
             "kinds": ChronologyEvent.Kind.choices,
             "can_flag": capabilities(request.user).set_flags,
+            "missing": missing_history(record.person),
+            "can_report_missing": capabilities(request.user).report_missing,
+            "can_screen": capabilities(request.user).complete_screenings,
+            "screenings": screenings,
+            "trajectory": trajectory,
+            "plan": plan_summary(record.person),
+            "can_edit_plans": capabilities(request.user).edit_plans,
         },
     )
 

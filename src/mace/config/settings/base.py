@@ -33,6 +33,12 @@ INSTALLED_APPS = [
     "mace.accounts",
     "mace.people",
     "mace.frontdoor",
+    "mace.missing",
+    "mace.meetings",
+    "mace.screening",
+    "mace.health",
+    "mace.plans",
+    "mace.casework",
     "mace.demo",
 ]
 
@@ -133,6 +139,15 @@ MACE_LOCKOUT_FAILURES = 5
 MACE_LOCKOUT_MINUTES = 15
 # Break-glass access lasts this long before the user must give a reason again.
 MACE_BREAK_GLASS_HOURS = 8
+# A child attending an emergency department this many times in 12 months is a frequent attender.
+MACE_FREQUENT_ATTENDER_COUNT = int(os.environ.get("MACE_FREQUENT_ATTENDER_COUNT", "3"))
+# Casework standards (4.1b, 1.1, 5.3): a child not in full-time education has this many sessions a
+# week and this much tuition; a child not heard in this many days is flagged to their worker and
+# manager; case supervision is due this many working days after the last (or after allocation).
+MACE_TIMETABLE_SESSIONS_TARGET = int(os.environ.get("MACE_TIMETABLE_SESSIONS_TARGET", "10"))
+MACE_TUITION_HOURS_TARGET = int(os.environ.get("MACE_TUITION_HOURS_TARGET", "5"))
+MACE_VOICE_DAYS = int(os.environ.get("MACE_VOICE_DAYS", "60"))
+MACE_SUPERVISION_WORKING_DAYS = int(os.environ.get("MACE_SUPERVISION_WORKING_DAYS", "20"))
 
 # Oversized requests are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

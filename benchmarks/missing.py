@@ -1,0 +1,193 @@
+"""Missing figures: the morning list and the monthly missing and CSE dataset with 200,000 episodes.
+
+Usage:  .venv/bin/python benchmarks/missing.py [--children 10000] [--episodes 200000]
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/mace_bench .venv/bin/python benchmarks/missing.py
+
+Builds a fresh synthetic partnership (the generator's children, contacts and a year of missing
+episodes), then pads the history to the named number of episodes: copies of the generated returned
+episodes spread over the last two years across the partnership's children, each with its notices to
+children's social care and its return home interview, plus children missing right now. Then times,
+through Django as the demo users: the morning list page (`/missing/`, the front door worker, every
+child missing now listed and each one logged) and the monthly dataset for last month (the analyst),
+both as the page and as the report function alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import configure, fresh_database, percentile, setup_django
+
+configure()
+
+
+def pad_episodes(total: int, open_now: int, rng: random.Random) -> int:
+    """Copy generated episodes across two years of history until there are `total` of them."""
+    from django.utils import timezone
+
+    from mace.core import clocks
+    from mace.missing.models import MissingEpisode, MissingNotice, ReturnInterview
+    from mace.people.models import Person
+
+    now = timezone.now()
+    existing = MissingEpisode.objects.count()
+    template = list(MissingEpisode.objects.filter(status="returned").order_by("pk")[:5000])
+    partnership_id = template[0].partnership_id
+    children = list(
+        Person.objects.filter(partnership_id=partnership_id, kind="child").values_list("pk", flat=True)
+    )
+    made = 0
+    started = time.perf_counter()
+    while existing + made < total:
+        batch: list[MissingEpisode] = []
+        for t in template:
+            if existing + made + len(batch) >= total:
+                break
+            e = MissingEpisode(
+                **{
+                    f.attname: getattr(t, f.attname)
+                    for f in MissingEpisode._meta.concrete_fields
+                    if f.attname != "id"
+                }
+            )
+            remaining = total - existing - made - len(batch)
+            seen = now - timedelta(days=rng.uniform(0.5, 730))
+            length = (t.returned_at or now) - t.last_seen_at
+            e.person_id = rng.choice(children)
+            e.police_ref = f"PAD/{existing + made + len(batch):08d}"
+            e.last_seen_at = seen
+            e.reported_at = seen + (t.reported_at - t.last_seen_at)
+            e.strategy_due_at = clocks.strategy_meeting_due(seen)
+            if remaining <= open_now:
+                e.status, e.returned_at, e.found_place, e.found_place_key = "missing", None, "", ""
+                e.last_seen_at = now - timedelta(hours=rng.uniform(1, 90))
+                e.reported_at = e.last_seen_at + timedelta(hours=1)
+                e.strategy_due_at = clocks.strategy_meeting_due(e.last_seen_at)
+            else:
+                e.returned_at = min(seen + length, now - timedelta(minutes=5))
+                e.return_recorded_at = e.returned_at
+            batch.append(e)
+        MissingEpisode.objects.bulk_create(batch, batch_size=5000)
+        notices, interviews = [], []
+        for e in batch:
+            if rng.random() > 0.04:
+                notices.append(MissingNotice(episode=e, kind="reported", sent_at=e.reported_at, recipients=5))
+            if e.returned_at:
+                notices.append(MissingNotice(episode=e, kind="returned", sent_at=e.returned_at, recipients=5))
+                offered = e.returned_at + timedelta(hours=rng.uniform(2, 90))
+                interviews.append(
+                    ReturnInterview(
+                        episode=e,
+                        partnership_id=e.partnership_id,
+                        created_at=e.returned_at,
+                        offer_due_at=clocks.rhi_offer_due(e.returned_at),
+                        offered_at=offered if offered < now else None,
+                        response="accepted" if offered < now else "pending",
+                        completed_at=offered + timedelta(hours=24)
+                        if offered + timedelta(hours=24) < now
+                        else None,
+                        push_factors=["conflict_home"],
+                        pull_factors=["friends"],
+                    )
+                )
+        MissingNotice.objects.bulk_create(notices, batch_size=5000)
+        ReturnInterview.objects.bulk_create(interviews, batch_size=5000)
+        made += len(batch)
+        print(f"  {existing + made:,} episodes ({time.perf_counter() - started:.0f} s)", flush=True)
+    return made
+
+
+def bench_morning_list(samples: int) -> None:
+    from django.test import Client
+
+    from mace.accounts.models import User
+    from mace.missing.models import MissingEpisode
+
+    client = Client()
+    client.force_login(User.objects.get(username="frontdoor"))
+    client.get("/missing/")
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        response = client.get("/missing/")
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    listed = MissingEpisode.objects.filter(status="missing").count()
+    print(
+        f"morning list page ({listed} children missing now, each logged): "
+        f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms over {samples} requests"
+    )
+
+
+def bench_monthly(samples: int) -> None:
+    from django.test import Client
+
+    from mace.accounts.models import User
+    from mace.missing import reports
+
+    today = date.today().replace(day=1)
+    month = (today - timedelta(days=1)).replace(day=1)
+    analyst = User.objects.get(username="analyst")
+    times, page = [], []
+    data = None
+    for _ in range(samples):
+        started = time.perf_counter()
+        data = reports.monthly_dataset(analyst, month)
+        times.append(time.perf_counter() - started)
+    client = Client()
+    client.force_login(analyst)
+    for _ in range(samples):
+        started = time.perf_counter()
+        response = client.get(f"/missing/reports/monthly/?month={month:%Y-%m}")
+        page.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    assert data is not None
+    print(
+        f"monthly dataset for {month:%B %Y} "
+        f"({data.episodes:,} episodes, {len(data.mismatches):,} mismatches): "
+        f"report {statistics.median(times):.2f} s median, {max(times):.2f} s worst; "
+        f"page {statistics.median(page):.2f} s median, {max(page):.2f} s worst over {samples} runs"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--episodes", type=int, default=200_000)
+    parser.add_argument("--open-now", type=int, default=150, help="children missing right now")
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="measure the dataset a previous run left")
+    args = parser.parse_args()
+    if not args.reuse:
+        fresh_database()
+    setup_django()
+    from django.db import connection
+
+    from mace.demo.generate import generate
+    from mace.missing.models import MissingEpisode
+
+    if not args.reuse:
+        started = time.perf_counter()
+        generate(children=args.children, seed=1)
+        print(f"generated {args.children:,} children in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        made = pad_episodes(args.episodes, args.open_now, random.Random(3))
+        print(f"padded the history with {made:,} episodes in {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    total = MissingEpisode.objects.count()
+    print(f"{total:,} episodes on {connection.vendor}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    bench_morning_list(args.samples)
+    bench_monthly(max(3, args.samples // 40))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

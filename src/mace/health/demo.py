@@ -1,0 +1,346 @@
+"""The emergency departments of the synthetic partnership: a year of children's attendances at both
+trusts (some children not identified, frequent attenders, children who left before assessment), the
+screening where the exploitation question indicated it, the safeguarding teams' discharge reviews,
+and monthly ED audits whose compliance improves through the year as the action plan takes effect.
+
+Attendances are bulk-created for speed; screenings, referrals to the front door and audits go
+through the real services.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from mace.core import audit
+from mace.core.models import AccessLogEntry
+from mace.demo.organisation import MAIN
+from mace.demo.registry import DemoContext, step
+from mace.people.models import ChronologyEvent, Identifier, Involvement, Person
+from mace.screening import selectors as screening_selectors
+from mace.screening import services as screening_services
+from mace.screening.demo import EVIDENCE, close_old_contacts
+
+from . import services
+from .models import Attendance, Audit, DischargeReview, Question
+
+TRUSTS = [("mshft-ed", "mshft-safeguarding", 0.6), ("est-ed", "est-safeguarding", 0.4)]
+COMPLAINTS = [
+    ("Fall from a bike, wrist injury", False),
+    ("Asthma attack", False),
+    ("Head injury playing football", False),
+    ("Abdominal pain", False),
+    ("Allergic reaction", False),
+    ("Laceration to the hand, says he fell on glass", True),
+    ("Alcohol intoxication, found in the town centre at 02:00", True),
+    ("Overdose of paracetamol", True),
+    ("Assault: facial injuries, will not say who", True),
+    ("Stab wound to the thigh", True),
+    ("Request for emergency contraception", True),
+]
+NOT_ALONE = [
+    "Parent present throughout; child asked for her to stay",
+    "Too distressed to be separated from carer",
+    "Adult with the child refused to leave",
+    "Department too busy; no side room free",
+]
+LIAISON = ["school_nurse", "school_nurse", "health_visiting"]
+RECENT = 5
+
+
+def _arrival(rng: random.Random, day: Any) -> datetime:
+    hour = rng.choices(
+        range(24), weights=[2, 2, 1, 1, 1, 1, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 5, 4, 3, 3]
+    )[0]
+    return datetime.combine(day, time(hour, rng.randrange(60))).replace(tzinfo=UTC)
+
+
+@step(45, "emergency departments")
+def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
+    rng = ctx.rng
+    teams = ctx.org["teams"]
+    staff = ctx.org["staff"]
+    partnership = ctx.org["partnerships"][MAIN]
+    children = list(
+        Person.objects.filter(partnership=partnership, kind=Person.Kind.CHILD, pk__in=ctx.child_ids)
+        .order_by("pk")
+        .values_list("pk", "given_names", "family_name", "date_of_birth")
+    )
+    if not children or "mshft-ed" not in teams:
+        return {}
+    nhs = dict(
+        Identifier.objects.filter(person_id__in=[c[0] for c in children], scheme="nhs").values_list(
+            "person_id", "value"
+        )
+    )
+    frequent = rng.sample(children, k=max(1, len(children) // 60))
+    total = max(50, len(ctx.child_ids) // 3)
+    actor = audit.Actor.system("demo-generator")
+    attendances: list[Attendance] = []
+    for index in range(total + RECENT):
+        # The last few arrived in the past day or so: the discharge review queue is never empty.
+        recent = index >= total
+        ed_code = "mshft-ed" if recent else rng.choices(TRUSTS, weights=[w for *_, w in TRUSTS])[0][0]
+        team = teams[ed_code]
+        progress = 1.0 if recent else rng.random()  # where in the year: practice improves with the plan
+        if recent:
+            arrived = (ctx.now - timedelta(minutes=rng.randrange(4 * 60, 30 * 60))).astimezone(UTC)
+        else:
+            arrived = _arrival(rng, ctx.today - timedelta(days=int(365 * (1 - progress))))
+        if arrived > ctx.now - timedelta(hours=1):
+            continue
+        child = rng.choice(frequent) if rng.random() < 0.15 else rng.choice(children)
+        identified = rng.random() > 0.08
+        subject: dict[str, Any] = {"given_names": child[1], "family_name": child[2]}
+        if child[3] and rng.random() < 0.9:
+            subject["date_of_birth"] = child[3].isoformat()
+        if identified and nhs.get(child[0]):
+            subject["nhs_number"] = nhs[child[0]]
+        if not identified:
+            subject = {"given_names": "Unknown", "family_name": rng.choice(["Male", "Female"])}
+        complaint, worrying = rng.choice(COMPLAINTS)
+        left = rng.random() < 0.06
+        asked = rng.random() < 0.7 + 0.25 * progress
+        concern = asked and worrying and rng.random() < 0.6
+        seen_roll = rng.random()
+        seen_alone = True if seen_roll < 0.6 + 0.2 * progress else False if seen_roll < 0.9 else None
+        cpis = rng.random() < 0.75 + 0.22 * progress
+        discharged = arrived + timedelta(minutes=rng.randrange(40, 360))
+        in_department = discharged > ctx.now
+        attendances.append(
+            Attendance(
+                partnership=partnership,
+                trust=team.agency,
+                department=team,
+                person_id=child[0] if identified else None,
+                subject=subject,
+                arrived_at=arrived,
+                presenting_complaint=complaint,
+                accompanied_by=rng.choice(["Mother", "Father", "Foster carer", "Friend", "Police", ""]),
+                seen_alone=seen_alone,
+                not_seen_alone_reason=rng.choice(NOT_ALONE) if seen_alone is False else "",
+                cpis_checked=cpis,
+                cpis_result=rng.choices(["none", "cp_plan", "looked_after"], weights=[90, 6, 4])[0]
+                if cpis
+                else "",
+                exploitation_question_asked=asked,
+                exploitation_concern=concern,
+                safeguarding_referral_made=concern and rng.random() < 0.5,
+                child_voice=rng.choice(["I'm fine.", "I just want to go home.", "Don't tell my mum.", ""]),
+                attendances_in_year=1,  # counted below, in time order
+                discharged_at=None if in_department else discharged,
+                left_before_assessment=left and not in_department,
+                discharge_destination=""
+                if in_department
+                else rng.choice(["Home", "Home with carer", "Admitted"]),
+                discharge_plan="" if in_department or left else "Home with advice; GP letter sent.",
+                status=Attendance.Status.IN_DEPARTMENT if in_department else Attendance.Status.DISCHARGED,
+                recorded_by=rng.choice(staff.get(ed_code) or [None]),
+                recorded_by_label=f"{ed_code} nurse",
+                recorded_at=arrived + timedelta(minutes=10),
+            )
+        )
+    # Frequent-attender counts need the attendances in time order for each child.
+    attendances.sort(key=lambda a: a.arrived_at)
+    counts: dict[int, list[datetime]] = {}
+    for a in attendances:
+        if a.person_id:
+            earlier = [t for t in counts.get(a.person_id, []) if a.arrived_at - timedelta(days=365) <= t]
+            counts.setdefault(a.person_id, []).append(a.arrived_at)
+            a.attendances_in_year = len(earlier) + 1
+            a.frequent_attender = a.attendances_in_year >= services.frequent_count()
+    Attendance.objects.bulk_create(attendances, batch_size=1000)
+    _involve_and_chronicle(attendances, actor)
+    audit.record_many(
+        actor,
+        [
+            audit.Event(AccessLogEntry.Action.CREATE, "ed_attendance", str(a.pk), a.person_id)
+            for a in attendances
+        ],
+    )
+    screened = _screenings(ctx, rng, attendances)
+    reviewed, referred = _reviews(ctx, rng, attendances)
+    audits = _audits(ctx, rng)
+    return {
+        "ED attendances": len(attendances),
+        "ED attendances not identified": sum(1 for a in attendances if a.person_id is None),
+        "ED frequent attenders (attendances)": sum(1 for a in attendances if a.frequent_attender),
+        "ED screenings": screened,
+        "Discharge reviews": reviewed,
+        "ED referrals to the front door": referred,
+        "ED audits": audits,
+    }
+
+
+def _involve_and_chronicle(attendances: list[Attendance], actor: audit.Actor) -> None:
+    pairs = {(a.person_id, a.department_id) for a in attendances if a.person_id}
+    existing = set(
+        Involvement.objects.filter(
+            person_id__in={p for p, _ in pairs}, team_id__in={t for _, t in pairs}, ended_at__isnull=True
+        ).values_list("person_id", "team_id")
+    )
+    now = timezone.now()
+    Involvement.objects.bulk_create(
+        [
+            Involvement(
+                person_id=p,
+                team_id=t,
+                kind=Involvement.Kind.INVOLVED,
+                role_description="Emergency department attendance",
+                started_at=now,
+            )
+            for p, t in sorted(pairs - existing)
+        ],
+        batch_size=1000,
+    )
+    ChronologyEvent.objects.bulk_create(
+        [
+            ChronologyEvent(
+                person_id=a.person_id,
+                kind=ChronologyEvent.Kind.HEALTH,
+                occurred_at=a.arrived_at,
+                title=f"Attended {a.department.name}"[:200],
+                body=a.presenting_complaint,
+                agency=a.trust,
+                actor_label=actor.label,
+            )
+            for a in attendances
+            if a.person_id
+        ],
+        batch_size=1000,
+    )
+
+
+def _screenings(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]) -> int:
+    """Where the question indicated exploitation, most children were screened before they left."""
+    version = screening_selectors.active_tool_version()
+    if version is None:
+        return 0
+    made = []
+    for a in attendances:
+        if not a.exploitation_concern or a.person_id is None or rng.random() > 0.8:
+            continue
+        nurse = a.recorded_by
+        if nurse is None:
+            continue
+        ticked = rng.sample(
+            ["cce_substances", "v_injuries", "cce_missing", "cse_sexual_health", "v_mental_health"], 2
+        )
+        result = screening_services.assess(version, dict.fromkeys(ticked, "x"), 0)
+        screening, _ = screening_services.screening_complete(
+            data=screening_services.ScreeningIn(
+                tool_version=version,
+                person=a.person,
+                answers={c: EVIDENCE[c] for c in ticked},
+                analysis=f"Seen in the ED: {a.presenting_complaint.lower()}.",
+                # Faced with high harm, ED clinicians judge at least medium.
+                judgement=max(result.level, 2 if result.high_harm else 0),
+                judgement_reason="The presentation and what the child said together.",
+                child_voice=a.child_voice,
+                completed_at=min(a.arrived_at + timedelta(minutes=50), ctx.now),
+            ),
+            partnership=a.partnership,
+            by=nurse,
+        )
+        Attendance.objects.filter(pk=a.pk).update(screening=screening)
+        a.screening = screening
+        made.append(screening)
+    close_old_contacts([s.contact_id for s in made if s.contact_id], ctx.now)
+    return len(made)
+
+
+def _reviews(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]) -> tuple[int, int]:
+    """Every discharged child reviewed, except the last two days' (the live queue)."""
+    from mace.accounts.models import Team, User
+
+    reviewers = {
+        team.agency_id: list(User.objects.filter(team=team).order_by("pk"))
+        for team in Team.objects.filter(code__in=[code for _, code, _ in TRUSTS])
+    }
+    reviewed = referred = 0
+    contacts = []
+    for a in attendances:
+        if a.status != Attendance.Status.DISCHARGED or a.discharged_at is None:
+            continue
+        if a.discharged_at > ctx.now - timedelta(days=2):
+            continue
+        by = rng.choice(reviewers.get(a.trust_id) or [None])
+        if by is None:
+            continue
+        worrying = a.exploitation_concern or a.left_before_assessment or a.frequent_attender
+        if worrying and a.person_id and rng.random() < 0.5:
+            review = services.discharge_review(
+                attendance=a,
+                outcome=DischargeReview.Outcome.INTERVENTION,
+                notes="Concerns not fully responded to in the department: further intervention needed.",
+                by=by,
+            )
+            referred += 1
+            contacts.append(review.contact_id)
+        else:
+            review = services.discharge_review(
+                attendance=a,
+                outcome=DischargeReview.Outcome.LIAISON,
+                notes="Concerns responded to; routine information sharing.",
+                shared_with=rng.choice(LIAISON),
+                by=by,
+            )
+        DischargeReview.objects.filter(pk=review.pk).update(
+            reviewed_at=a.discharged_at + timedelta(hours=rng.randrange(12, 60)),
+            shared_at=a.discharged_at + timedelta(hours=12) if review.shared_with else None,
+        )
+        reviewed += 1
+    close_old_contacts([c for c in contacts if c], ctx.now)
+    return reviewed, referred
+
+
+def _audits(ctx: DemoContext, rng: random.Random) -> int:
+    """Six months of monthly audits per trust, answered from the records with the auditor's view of
+    planning and discharge: compliance improves month by month."""
+    from mace.accounts.models import Team, User
+
+    made = 0
+    first = ctx.today.replace(day=1)
+    for _, sg_code, _ in TRUSTS:
+        team = Team.objects.filter(code=sg_code).first()
+        auditor = (
+            User.objects.filter(team=team, role_assignments__role="health_safeguarding_lead")
+            .order_by("pk")
+            .first()
+            if team
+            else None
+        )
+        if auditor is None:
+            continue
+        for months_ago in range(6, 0, -1):
+            start = first
+            for _ in range(months_ago):
+                start = (start - timedelta(days=1)).replace(day=1)
+            end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            try:
+                result = services.audit_start(
+                    trust=team.agency,  # type: ignore[union-attr]
+                    period_start=start,
+                    period_end=end,
+                    sample_size=22,
+                    by=auditor,
+                    seed=rng.randrange(10**6),
+                )
+            except ValidationError:  # a month with no attendances (a small demo) has no audit
+                continue
+            quality = 0.7 + 0.04 * (6 - months_ago)
+            answers: dict[tuple[int, str], str] = {}
+            for a in result.attendances.all():
+                answers[(a.pk, Question.RISK_ASSESSMENT)] = "yes" if a.exploitation_question_asked else "no"
+                answers[(a.pk, Question.CPIS_CHECKED)] = "yes" if a.cpis_checked else "no"
+                answers[(a.pk, Question.CLEAR_PLANNING)] = "yes" if rng.random() < quality else "no"
+                answers[(a.pk, Question.DISCHARGE_SAFE)] = "yes" if rng.random() < quality + 0.1 else "no"
+                answers[(a.pk, Question.SEEN_ALONE)] = {True: "yes", False: "no", None: "na"}[a.seen_alone]
+            services.audit_answer(ed_audit=result, answers=answers, by=auditor)
+            Audit.objects.filter(pk=result.pk).update(created_at=datetime.combine(end, time(12), tzinfo=UTC))
+            made += 1
+    return made

@@ -1,0 +1,359 @@
+"""Emergency department pages: the ED's attendances, recording one, discharge, the screening from an
+attendance, the safeguarding team's discharge review queue, and ED audits with their results."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mace.core.access import capabilities
+from mace.core.ui import apply_errors, error_list
+from mace.people.selectors import PersonNotFound
+from mace.screening import views as screening_views
+
+from . import selectors, services
+from .forms import LONDON, AttendanceForm, AuditStartForm, DischargeForm, ReviewForm
+from .models import Attendance, AuditAnswer, DischargeReview, Question
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not getattr(capabilities(request.user), capability):
+        raise Http404("Not found")
+
+
+def _require_ed_records(request: HttpRequest) -> None:
+    """The ED's own staff and the trust's safeguarding team read the trust's attendances."""
+    caps = capabilities(request.user)
+    if not (caps.ed_attendances or caps.discharge_review):
+        raise Http404("Not found")
+
+
+def _attendance_or_404(request: HttpRequest, attendance_id: int) -> Attendance:
+    try:
+        return selectors.attendance_for_user(request.user, attendance_id)
+    except PersonNotFound as exc:
+        raise Http404("Not found") from exc
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+def attendances(request: HttpRequest) -> HttpResponse:
+    _require_ed_records(request)
+    flag = request.GET.get("flag", "")
+    return render(
+        request,
+        "health/attendances.html",
+        {
+            "title": "Emergency department: children's attendances",
+            "rows": selectors.recent_attendances(request.user, flag=flag),
+            "flag": flag,
+            "frequent": services.frequent_count(),
+            "can_record": capabilities(request.user).ed_attendances,
+        },
+    )
+
+
+def _now_initial(prefix: str) -> dict[str, Any]:
+    now = timezone.now().astimezone(LONDON)
+    return {
+        f"{prefix}_day": now.day,
+        f"{prefix}_month": now.month,
+        f"{prefix}_year": now.year,
+        f"{prefix}_time": now.strftime("%H:%M"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def attendance_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "ed_attendances")
+    form = AttendanceForm(request.POST or None, initial=_now_initial("arrived"))
+    if request.method == "POST" and form.is_valid():
+        subject = form.subject()
+        arrived = form.when("arrived", "Arrival")
+        d = form.cleaned_data
+        if not form.errors:
+            data = services.AttendanceIn(
+                arrived_at=arrived,
+                presenting_complaint=d["presenting_complaint"],
+                subject=subject,
+                accompanied_by=d["accompanied_by"],
+                seen_alone=_yes(d["seen_alone"]),
+                not_seen_alone_reason=d["not_seen_alone_reason"],
+                cpis_checked=_yes(d["cpis_checked"]),
+                cpis_result=d["cpis_result"],
+                exploitation_question_asked=_yes(d["exploitation_question_asked"]),
+                exploitation_concern=_yes(d["exploitation_concern"]),
+                safeguarding_referral_made=_yes(d["safeguarding_referral_made"]),
+                child_voice=d["child_voice"],
+            )
+            try:
+                attendance, _ = services.attendance_record(data=data, by=request.user)
+            except ValidationError as exc:
+                apply_errors(
+                    form,
+                    ValidationError(
+                        {("arrived_day" if k == "arrived_at" else k): v for k, v in exc.message_dict.items()}
+                    ),
+                )
+            else:
+                messages.success(request, "Attendance recorded")
+                return HttpResponseRedirect(reverse("health:attendance", args=[attendance.pk]))
+    return render(
+        request,
+        "health/attendance_new.html",
+        {
+            "title": "Record a child's attendance",
+            "form": form,
+            "page_errors": error_list(form),
+            "cpis_results": Attendance.CpisResult.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def attendance_detail(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    _require_ed_records(request)
+    attendance = _attendance_or_404(request, attendance_id)
+    return _render_attendance(request, attendance)
+
+
+def _render_attendance(
+    request: HttpRequest, attendance: Attendance, *, form: DischargeForm | None = None, status: int = 200
+) -> HttpResponse:
+    form = form or DischargeForm(initial={"version": attendance.version, **_now_initial("discharged")})
+    return render(
+        request,
+        "health/attendance.html",
+        {
+            "title": f"ED attendance {attendance.pk}",
+            "a": attendance,
+            "form": form,
+            "page_errors": error_list(form),
+            "frequent": services.frequent_count(),
+            "can_record": capabilities(request.user).ed_attendances,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def attendance_discharge(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    _require(request, "ed_attendances")
+    attendance = _attendance_or_404(request, attendance_id)
+    form = DischargeForm(request.POST)
+    if form.is_valid():
+        when = form.when("discharged", "Discharge")
+        d = form.cleaned_data
+        if not form.errors:
+            try:
+                services.attendance_discharge(
+                    attendance=attendance,
+                    discharged_at=when,
+                    left_before_assessment=d["left_before_assessment"],
+                    destination=d["discharge_destination"],
+                    plan=d["discharge_plan"],
+                    by=request.user,
+                    version=d["version"],
+                )
+            except services.Conflict as exc:
+                return render(
+                    request,
+                    "health/conflict.html",
+                    {"title": "Someone else changed this attendance", "a": exc.record},
+                    status=409,
+                )
+            except ValidationError as exc:
+                apply_errors(
+                    form,
+                    ValidationError(
+                        {
+                            ("discharged_day" if k == "discharged_at" else k): v
+                            for k, v in exc.message_dict.items()
+                        }
+                    ),
+                )
+            else:
+                messages.success(request, "Discharge recorded: the safeguarding team will review it")
+                return HttpResponseRedirect(reverse("health:attendance", args=[attendance.pk]))
+    return _render_attendance(request, attendance, form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def attendance_screening(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    """The exploitation screening tool, completed in the department for this attendance."""
+    _require(request, "ed_attendances")
+    attendance = _attendance_or_404(request, attendance_id)
+    if attendance.screening_id:
+        return HttpResponseRedirect(reverse("screening:detail", args=[attendance.screening_id]))
+    return screening_views.complete_page(
+        request,
+        person=attendance.person,
+        subject=attendance.subject,
+        back=(reverse("health:attendance", args=[attendance.pk]), "Back to the attendance"),
+        on_created=lambda s: services.attendance_link_screening(
+            attendance=attendance, screening=s, by=request.user
+        ),
+    )
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    _require(request, "discharge_review")
+    rows, total = selectors.review_queue(request.user)
+    return render(
+        request,
+        "health/review_queue.html",
+        {"title": "Discharge review queue", "rows": rows, "total": total, "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    _require(request, "discharge_review")
+    attendance = _attendance_or_404(request, attendance_id)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = services.discharge_review(
+                attendance=attendance,
+                outcome=d["outcome"],
+                notes=d["notes"],
+                shared_with=d["shared_with"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Sent to the front door as an ED referral"
+                if result.outcome == DischargeReview.Outcome.INTERVENTION
+                else f"Recorded as shared with {result.get_shared_with_display().lower()}",
+            )
+            return HttpResponseRedirect(reverse("health:reviews"))
+    return render(
+        request,
+        "health/review.html",
+        {
+            "title": "Review a discharged child",
+            "a": attendance,
+            "form": form,
+            "page_errors": error_list(form),
+            "outcomes": DischargeReview.Outcome.choices,
+            "shared_choices": DischargeReview.SharedWith.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def audits(request: HttpRequest) -> HttpResponse:
+    caps = capabilities(request.user)
+    if not (caps.discharge_review or caps.aggregates):
+        raise Http404("Not found")
+    period = "quarter" if request.GET.get("period") == "quarter" else "month"
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    form = AuditStartForm(request.POST or None, initial={"period_start": last_month.strftime("%Y-%m")})
+    if request.method == "POST":
+        _require(request, "discharge_review")
+        if form.is_valid():
+            start: date = form.cleaned_data["period_start"]
+            end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            try:
+                created = services.audit_start(
+                    trust=request.user.agency,  # type: ignore[union-attr,arg-type]
+                    period_start=start,
+                    period_end=end,
+                    sample_size=form.cleaned_data["sample_size"] or 22,
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return HttpResponseRedirect(reverse("health:audit", args=[created.pk]))
+    return render(
+        request,
+        "health/audits.html",
+        {
+            "title": "Emergency department audits",
+            "audits": selectors.audits_for(request.user),
+            "results": selectors.audit_results(request.user, period=period),
+            "period": period,
+            "questions": Question.choices,
+            "form": form,
+            "page_errors": error_list(form),
+            "can_audit": caps.discharge_review,
+            "months": _months(today),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
+    _require(request, "discharge_review")
+    try:
+        ed_audit = selectors.audit_for_user(request.user, audit_id)
+    except PersonNotFound as exc:
+        raise Http404("Not found") from exc
+    records, answers = selectors.audit_records(ed_audit)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        posted = {
+            (r.pk, q): request.POST.get(f"a_{r.pk}_{q}", "")
+            for r in records
+            for q in Question.values
+            if request.POST.get(f"a_{r.pk}_{q}")
+        }
+        try:
+            services.audit_answer(ed_audit=ed_audit, answers=posted, by=request.user)
+        except ValidationError as exc:
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        else:
+            messages.success(request, "Audit answers saved")
+            return HttpResponseRedirect(reverse("health:audit", args=[ed_audit.pk]))
+        answers = {**answers, **posted}
+    return render(
+        request,
+        "health/audit.html",
+        {
+            "title": "ED audit",
+            "audit": ed_audit,
+            "records": records,
+            "answers": answers,
+            "suggested": {r.pk: _suggest(r) for r in records},
+            "questions": Question.choices,
+            "choices": AuditAnswer.Answer.choices,
+            "errors": errors,
+            "page_errors": [{"text": v, "href": "#" + k} for k, v in errors.items()],
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _months(today: date, count: int = 12) -> list[date]:
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    return months
+
+
+def _suggest(a: Attendance) -> dict[str, str]:
+    """What the record itself says, offered to the auditor as the starting answer."""
+    return {
+        Question.CPIS_CHECKED: "yes" if a.cpis_checked else "no",
+        Question.SEEN_ALONE: {True: "yes", False: "no", None: ""}[a.seen_alone],
+        Question.RISK_ASSESSMENT: "yes" if a.exploitation_question_asked else "no",
+    }

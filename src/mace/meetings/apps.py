@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "mace.meetings"
+    label = "meetings"
+    verbose_name = "Strategy and MACE meetings"
+
+    def ready(self) -> None:
+        from . import voice  # noqa: F401 - registers where meetings record the child's voice

@@ -1,0 +1,195 @@
+"""Reading plans: every query takes the user and goes through the child's record access rules.
+
+Forbidden and missing look the same (`PersonNotFound`, a 404), and every read is in the access log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mace.accounts.models import Agency, User
+from mace.core import audit
+from mace.core.models import AccessLogEntry
+from mace.people.models import Person
+from mace.people.selectors import PersonNotFound, person_for_user, visible_to
+
+from . import diff
+from .models import Plan, PlanReceipt, PlanReview, PlanStatus, PlanVersion
+from .services import involved_professionals
+
+
+def _log(user: Any, action: str, object_id: Any, person_id: int | None, **detail: Any) -> None:
+    with transaction.atomic():
+        audit.record(
+            audit.Actor.of(user), audit.Event(action, "plan", str(object_id), person_id, detail=detail)
+        )
+
+
+@dataclass
+class Holder:
+    """One professional involved with the child, and which version of the plan they have."""
+
+    user: User
+    seen: int  # the latest version number they have opened, 0 if none
+    acknowledged: int  # the latest version number they have acknowledged, 0 if none
+    seen_at: Any = None
+    latest: int = 0
+
+    @property
+    def has_latest(self) -> bool:
+        return self.seen > 0 and self.seen == self.latest
+
+
+@dataclass
+class PlanPage:
+    person: Person
+    relationship: str
+    plan: Plan | None
+    current: PlanVersion | None
+    versions: list[PlanVersion] = field(default_factory=list)
+    reviews: list[PlanReview] = field(default_factory=list)
+    holders: list[Holder] = field(default_factory=list)
+    overdue: int = 0
+
+    @property
+    def without_latest(self) -> list[Holder]:
+        return [h for h in self.holders if not h.has_latest]
+
+
+def overdue_actions(version: PlanVersion | None, today: date) -> int:
+    if version is None:
+        return 0
+    return sum(
+        1 for a in version.actions if not a.get("done") and a.get("due") and a["due"] < today.isoformat()
+    )
+
+
+def holders(plan: Plan) -> list[Holder]:
+    """Who has the latest version: each involved professional's latest opened and acknowledged version."""
+    people = involved_professionals(plan.person)
+    seen: dict[int, tuple[int, Any]] = {}
+    acked: dict[int, int] = {}
+    for r in PlanReceipt.objects.filter(plan=plan, user__in=[u.pk for u in people]):
+        if r.number > seen.get(r.user_id, (0, None))[0]:
+            seen[r.user_id] = (r.number, r.seen_at)
+        if r.acknowledged_at and r.number > acked.get(r.user_id, 0):
+            acked[r.user_id] = r.number
+    out = []
+    for u in people:
+        number, at = seen.get(u.pk, (0, None))
+        out.append(Holder(u, number, acked.get(u.pk, 0), at, plan.version))
+    return sorted(out, key=lambda h: (h.has_latest, h.user.last_name))
+
+
+def plan_page(user: Any, person_id: int, *, purpose: str = "view") -> PlanPage:
+    """The child's plan for this user: the person read is logged, and the plan read too."""
+    person, relationship = person_for_user(user, person_id, purpose=purpose)
+    plan = Plan.objects.filter(person=person).select_related("person").first()
+    if plan is None:
+        return PlanPage(person, relationship, None, None)
+    versions = list(plan.versions.order_by("-number"))
+    current = versions[0] if versions else None
+    _log(user, AccessLogEntry.Action.VIEW, plan.pk, person.pk, version=plan.version)
+    return PlanPage(
+        person=person,
+        relationship=relationship,
+        plan=plan,
+        current=current,
+        versions=versions,
+        reviews=list(plan.reviews.all()),
+        holders=holders(plan),
+        overdue=overdue_actions(current, timezone.localdate()),
+    )
+
+
+def version_for_user(
+    user: Any, person_id: int, number: int
+) -> tuple[Person, Plan, PlanVersion, diff.PlanDiff]:
+    """One version and what changed from the one before it."""
+    person, _ = person_for_user(user, person_id)
+    plan = Plan.objects.filter(person=person).first()
+    version = plan.versions.filter(number=number).first() if plan else None
+    if plan is None or version is None:
+        raise PersonNotFound()
+    previous = plan.versions.filter(number=number - 1).first()
+    _log(user, AccessLogEntry.Action.VIEW, plan.pk, person.pk, version=number)
+    return person, plan, version, diff.compare(previous, version)
+
+
+def current_version(user: Any, person_id: int) -> PlanVersion:
+    """For the API: the current version, or PersonNotFound (no record, no right, or no plan yet)."""
+    person, _ = person_for_user(user, person_id)
+    plan = Plan.objects.filter(person=person).first()
+    if plan is None:
+        raise PersonNotFound()
+    _log(user, AccessLogEntry.Action.VIEW, plan.pk, person.pk, version=plan.version, route="api")
+    return plan.versions.select_related("plan").get(number=plan.version)
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    current: PlanVersion
+    overdue: int
+    last_review: PlanReview | None
+    holders: list[Holder] = field(default_factory=list)
+
+    @property
+    def with_latest(self) -> int:
+        return sum(1 for h in self.holders if h.has_latest)
+
+
+def summary_for_person(person: Person) -> PlanSummary | None:
+    """For the child's record (already opened, access checked and logged by the caller)."""
+    plan = Plan.objects.filter(person=person).first()
+    if plan is None:
+        return None
+    current = plan.versions.get(number=plan.version)
+    return PlanSummary(
+        plan, current, overdue_actions(current, timezone.localdate()), plan.reviews.first(), holders(plan)
+    )
+
+
+@dataclass
+class MyPlanRow:
+    plan: Plan
+    seen: int
+
+
+def plans_to_read(user: Any) -> list[MyPlanRow]:
+    """The plans of the children this professional works with, newest change first, with the version
+    they last opened: "a new version you have not read" is the first thing to see."""
+    plans: QuerySet[Plan] = (
+        Plan.objects.filter(
+            person__in=visible_to(user),
+            person__involvements__worker_id=user.pk,
+            person__involvements__ended_at__isnull=True,
+        )
+        .exclude(status=PlanStatus.CLOSED)
+        .select_related("person")
+        .distinct()
+        .order_by("-updated_at")[:200]
+    )
+    rows = list(plans)
+    seen: dict[int, int] = {}
+    for plan_id, number in PlanReceipt.objects.filter(
+        user_id=user.pk, plan__in=[p.pk for p in rows]
+    ).values_list("plan_id", "number"):
+        seen[plan_id] = max(seen.get(plan_id, 0), number)
+    out = [MyPlanRow(p, seen.get(p.pk, 0)) for p in rows]
+    return sorted(out, key=lambda r: (r.seen >= r.plan.version, -r.plan.updated_at.timestamp()))
+
+
+def partnership_agencies(person: Person) -> list[str]:
+    """Agency names an action can be owned by: the child's partnership's agencies."""
+    return list(
+        Agency.objects.filter(partnerships=person.partnership_id)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )

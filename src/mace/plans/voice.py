@@ -1,0 +1,32 @@
+"""Where the plan records the child's voice: their views in the plan, and their words at reviews."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from django.db.models import Max
+
+from mace.core import voice
+
+from .models import PlanReview, PlanVersion
+
+
+@voice.source("the child's plan")
+def plan_voice(person_ids: list[int]) -> dict[int, datetime]:
+    rows = (
+        PlanVersion.objects.filter(plan__person_id__in=person_ids, child_views_at__isnull=False)
+        .values("plan__person_id")
+        .annotate(at=Max("child_views_at"))
+    )
+    return {r["plan__person_id"]: r["at"] for r in rows if r["at"]}
+
+
+@voice.source("plan reviews")
+def review_voice(person_ids: list[int]) -> dict[int, datetime]:
+    rows = (
+        PlanReview.objects.filter(plan__person_id__in=person_ids)
+        .exclude(child_views="")
+        .values("plan__person_id")
+        .annotate(on=Max("held_on"))
+    )
+    return {r["plan__person_id"]: datetime.combine(r["on"], time(12), tzinfo=UTC) for r in rows if r["on"]}

@@ -1,0 +1,182 @@
+"""ED pages: recording an attendance, the screening from it, discharge, the review queue, audits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mace.frontdoor.models import Contact
+from mace.health import services
+from mace.health.models import Attendance, Audit
+
+from ..conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    return sign_in(Client(), user)
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    now = timezone.localtime()
+    data = {
+        "given_names": "Tyler",
+        "family_name": "Grant",
+        "arrived_day": str(now.day),
+        "arrived_month": str(now.month),
+        "arrived_year": str(now.year),
+        "arrived_time": "00:01",
+        "presenting_complaint": "Stab wound to the thigh",
+        "seen_alone": "yes",
+        "cpis_checked": "yes",
+        "cpis_result": "none",
+        "exploitation_question_asked": "yes",
+        "exploitation_concern": "yes",
+        "safeguarding_referral_made": "no",
+        "child_voice": "I was just in the wrong place.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_ed_clinician_records_an_attendance_and_is_asked_to_screen(ed_area: Any) -> None:
+    client = _client(ed_area.nurse)
+    response = client.post("/health/ed/attendances/new/", _form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attendance = Attendance.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "Complete the exploitation screening tool" in page
+    assert attendance.exploitation_concern and attendance.person_id is None
+
+
+def test_every_missing_answer_is_named_at_once(ed_area: Any) -> None:
+    response = _client(ed_area.nurse).post(
+        "/health/ed/attendances/new/", _form(presenting_complaint="", seen_alone="no", cpis_checked="")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Give the presenting complaint" in html
+    assert "Say whether CP-IS was checked" in html
+
+
+def test_the_screening_from_an_attendance_is_linked_to_it_and_reaches_the_front_door(ed_area: Any) -> None:
+    client = _client(ed_area.nurse)
+    client.post("/health/ed/attendances/new/", _form())
+    attendance = Attendance.objects.get()
+    response = client.post(
+        f"/health/ed/attendances/{attendance.pk}/screening/",
+        {
+            "indicators": ["cce_weapons"],
+            "evidence_cce_weapons": "Stab wound; says rival group.",
+            "analysis": "Serious youth violence linked to supply.",
+            "judgement": "3",
+            "judgement_reason": "Weapon injury and fear of a rival area.",
+        },
+    )
+    assert response.status_code == 302
+    attendance.refresh_from_db()
+    assert attendance.screening is not None
+    assert Contact.objects.filter(pk=attendance.screening.contact_id, kind="screening").exists()
+
+
+def test_discharge_then_review_from_the_queue(ed_area: Any) -> None:
+    client = _client(ed_area.nurse)
+    client.post("/health/ed/attendances/new/", _form(exploitation_concern="no"))
+    attendance = Attendance.objects.get()
+    now = timezone.localtime()
+    response = client.post(
+        f"/health/ed/attendances/{attendance.pk}/discharge/",
+        {
+            "version": attendance.version,
+            "discharged_day": now.day,
+            "discharged_month": now.month,
+            "discharged_year": now.year,
+            "discharged_time": now.strftime("%H:%M"),
+            "discharge_plan": "Home with mum",
+        },
+    )
+    assert response.status_code == 302
+    lead = _client(ed_area.lead)
+    assert (
+        f"/health/discharge-reviews/{attendance.pk}/"
+        in lead.get("/health/discharge-reviews/").content.decode()
+    )
+    refused = lead.post(f"/health/discharge-reviews/{attendance.pk}/", {"notes": "Looked"})
+    assert refused.status_code == 400
+    assert "Choose an outcome" in refused.content.decode()
+    done = lead.post(
+        f"/health/discharge-reviews/{attendance.pk}/",
+        {"outcome": "liaison", "shared_with": "school_nurse", "notes": "Routine"},
+    )
+    assert done.status_code == 302
+    assert (
+        "Every discharged child has been reviewed" in lead.get("/health/discharge-reviews/").content.decode()
+    )
+
+
+def test_another_trusts_attendance_is_not_found(ed_area: Any) -> None:
+    attendance, _ = services.attendance_record(
+        data=services.AttendanceIn(arrived_at=timezone.now() - timedelta(hours=1), presenting_complaint="x"),
+        by=ed_area.nurse,
+    )
+    assert _client(ed_area.other_nurse).get(f"/health/ed/attendances/{attendance.pk}/").status_code == 404
+    assert _client(ed_area.education).get(f"/health/ed/attendances/{attendance.pk}/").status_code == 404
+
+
+def test_an_audit_is_started_and_answered_from_the_pages(ed_area: Any) -> None:
+    arrived = timezone.now() - timedelta(hours=5)
+    for _ in range(3):
+        services.attendance_record(
+            data=services.AttendanceIn(
+                arrived_at=arrived,
+                presenting_complaint="Asthma",
+                seen_alone=True,
+                cpis_checked=True,
+                cpis_result="none",
+                discharged_at=arrived + timedelta(hours=1),
+                discharge_plan="Home",
+            ),
+            by=ed_area.nurse,
+        )
+    lead = _client(ed_area.lead)
+    month = timezone.localdate().strftime("%Y-%m")
+    response = lead.post("/health/ed-audits/", {"period_start": month, "sample_size": "2"})
+    assert response.status_code == 302
+    audit = Audit.objects.get()
+    form = lead.get(response["Location"]).content.decode()
+    assert form.count('type="radio"') == 2 * 5 * 2 + 2  # yes/no per question, plus n/a for seen alone
+    answers = {
+        f"a_{a.pk}_{q}": "yes"
+        for a in audit.attendances.all()
+        for q in ("risk_assessment", "cpis_checked", "clear_planning", "discharge_safe", "seen_alone")
+    }
+    assert lead.post(response["Location"], answers).status_code == 302
+    results = lead.get("/health/ed-audits/").content.decode()
+    assert "2 of 2 (100%)" in results
+
+
+def test_the_safeguarding_team_reads_attendances_but_does_not_record_them(ed_area: Any) -> None:
+    attendance, _ = services.attendance_record(
+        data=services.AttendanceIn(arrived_at=timezone.now() - timedelta(hours=1), presenting_complaint="x"),
+        by=ed_area.nurse,
+    )
+    lead = _client(ed_area.lead)
+    assert lead.get(f"/health/ed/attendances/{attendance.pk}/").status_code == 200
+    assert lead.get("/health/ed/attendances/new/").status_code == 404
+    assert lead.post(f"/health/ed/attendances/{attendance.pk}/discharge/", {}).status_code == 404
+
+
+def test_the_home_page_says_what_is_waiting(ed_area: Any) -> None:
+    arrived = timezone.now() - timedelta(hours=3)
+    services.attendance_record(
+        data=services.AttendanceIn(
+            arrived_at=arrived, presenting_complaint="x", discharged_at=arrived + timedelta(hours=1)
+        ),
+        by=ed_area.nurse,
+    )
+    assert "Discharge review queue: 1 waiting" in _client(ed_area.lead).get("/").content.decode()

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mace.meetings.models import Meeting
+
+from ..conftest import sign_in
+from ..missing.test_pages import _when
+from .conftest import NOW, schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+def test_a_meeting_is_arranged_from_the_childs_record(area: Any) -> None:
+    client = _client(area.manager)
+    body = {
+        "person": [str(area.child.pk)],
+        "kind": "strategy",
+        "purpose": "Decide on section 47.",
+        **_when("at", NOW + timedelta(days=1)),
+    }
+    response = client.post("/meetings/new/", body)
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert list(meeting.children.all()) == [area.child]
+
+
+def test_the_meeting_is_held_minuted_and_shared_and_the_compliance_figure_moves(area: Any) -> None:
+    meeting = schedule(area, at=NOW - timedelta(days=2))
+    client = _client(area.manager)
+    invitations = list(meeting.invitations.all())
+    client.post(
+        f"/meetings/{meeting.pk}/held/",
+        {
+            "version": meeting.version,
+            "decision": "Section 47 enquiry.",
+            "section_47": "yes",
+            "attended": [str(i.pk) for i in invitations],
+            **_when("held", meeting.scheduled_at),
+        },
+    )
+    meeting.refresh_from_db()
+    assert meeting.is_held
+    client.post(f"/meetings/{meeting.pk}/minutes/", {"version": meeting.version, "minutes": "Agreed: s47."})
+    before = client.get("/meetings/minutes/").content.decode()
+    assert "0 of 0" not in before
+    client.post(f"/meetings/{meeting.pk}/share/", {"recipients": [str(i.user_id) for i in invitations]})
+    meeting.refresh_from_db()
+    assert meeting.minutes_shared_at is not None
+    assert "1 of 1 (100%)" in client.get("/meetings/minutes/").content.decode()
+
+
+def test_a_stale_hold_form_shows_the_conflict_page(area: Any) -> None:
+    meeting = schedule(area, at=NOW - timedelta(days=2))
+    client = _client(area.manager)
+    stale = meeting.version
+    Meeting.objects.filter(pk=meeting.pk).update(version=stale + 1)
+    response = client.post(
+        f"/meetings/{meeting.pk}/held/",
+        {
+            "version": stale,
+            "decision": "x",
+            "section_47": "no",
+            **_when("held", meeting.scheduled_at),
+        },
+    )
+    assert response.status_code == 409
+
+
+def test_sharing_minutes_with_someone_not_invited_is_refused(area: Any) -> None:
+    from ..factories import UserFactory
+
+    meeting = schedule(area, at=NOW - timedelta(days=2))
+    client = _client(area.manager)
+    client.post(
+        f"/meetings/{meeting.pk}/held/",
+        {
+            "version": meeting.version,
+            "decision": "No s47.",
+            "section_47": "no",
+            **_when("held", meeting.scheduled_at),
+        },
+    )
+    meeting.refresh_from_db()
+    client.post(f"/meetings/{meeting.pk}/minutes/", {"version": meeting.version, "minutes": "Minutes"})
+    outsider = UserFactory()
+    client.post(f"/meetings/{meeting.pk}/share/", {"recipients": [str(outsider.pk)]})
+    assert not meeting.invitations.filter(minutes_shared_at__isnull=False).exists()

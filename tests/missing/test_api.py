@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mace.accounts.services import token_create
+from mace.core.audit import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, by=Actor.system('test')).raw}")
+
+
+def _episode(**kw: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "police_ref": "MFH-API-1",
+        "category": "missing",
+        "setting": "care",
+        "risk": 2,
+        "reported_at": "2026-11-18T09:00:00+00:00",
+        "last_seen_at": "2026-11-18T07:00:00+00:00",
+        "last_seen_place": "Warrenford Road children's home",
+        "circumstances": "Left the home after breakfast and did not go to school.",
+        "subject": {"given_names": "Tia", "family_name": "Okonjo-Smythe", "date_of_birth": "2011-04-03"},
+    }
+    body.update(kw)
+    return body
+
+
+def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
+    return client.post(path, body, content_type="application/json")
+
+
+def test_an_episode_is_created_then_the_same_reference_returns_it(area: Any) -> None:
+    client = _client(area.officer)
+    first = _post(client, "/api/v1/missing-episodes", _episode())
+    again = _post(client, "/api/v1/missing-episodes", _episode())
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["strategy_meeting_due_at"].startswith("2026-11-20T07:00:00")
+
+
+def test_a_return_is_recorded_and_repeating_it_is_harmless(area: Any) -> None:
+    client = _client(area.officer)
+    episode = _post(client, "/api/v1/missing-episodes", _episode()).json()
+    body = {
+        "returned_at": "2026-11-18T20:00:00+00:00",
+        "found_place": "Halbury bus station",
+        "found_by": "police",
+    }
+    first = _post(client, f"/api/v1/missing-episodes/{episode['id']}/return", body)
+    again = _post(client, f"/api/v1/missing-episodes/{episode['id']}/return", body)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.json()["return_interview_due_at"].startswith("2026-11-21T20:00:00")
+
+
+def test_a_return_for_an_unknown_episode_is_not_found(area: Any) -> None:
+    body = {"returned_at": "2026-11-18T20:00:00+00:00", "found_place": "Home", "found_by": "self"}
+    response = _post(_client(area.officer), "/api/v1/missing-episodes/999999/return", body)
+    assert response.status_code == 404
+
+
+def test_a_return_before_the_report_names_the_field(area: Any) -> None:
+    client = _client(area.officer)
+    episode = _post(client, "/api/v1/missing-episodes", _episode()).json()
+    body = {"returned_at": "2026-11-18T08:00:00+00:00", "found_place": "Home", "found_by": "self"}
+    response = _post(client, f"/api/v1/missing-episodes/{episode['id']}/return", body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "returned_at"
+
+
+def test_a_time_without_an_offset_is_refused(area: Any) -> None:
+    response = _post(
+        _client(area.officer), "/api/v1/missing-episodes", _episode(last_seen_at="2026-11-18T07:00")
+    )
+    assert response.status_code == 422
+
+
+def test_an_overlapping_episode_for_the_same_child_is_refused(area: Any) -> None:
+    client = _client(area.officer)
+    first = _post(client, "/api/v1/missing-episodes", _episode()).json()
+    assert first["person_id"]
+    second = _post(client, "/api/v1/missing-episodes", _episode(police_ref="MFH-API-2"))
+    assert second.status_code == 422
+    assert second.json()["detail"][0]["field"] == "last_seen_at"
+
+
+def test_a_social_worker_cannot_report_by_api(area: Any) -> None:
+    response = _post(_client(area.social_worker), "/api/v1/missing-episodes", _episode())
+    assert response.status_code == 403
+
+
+def test_the_missing_now_list_is_available_to_partner_systems(area: Any) -> None:
+    client = _client(area.officer)
+    _post(client, "/api/v1/missing-episodes", _episode())
+    listed = client.get("/api/v1/missing-episodes")
+    assert [e["police_ref"] for e in listed.json()] == ["MFH-API-1"]
