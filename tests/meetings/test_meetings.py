@@ -143,3 +143,55 @@ def test_a_stranger_cannot_open_a_meeting(area: Any, make_user: Any) -> None:
     meeting = schedule(area)
     with pytest.raises(PersonNotFound):
         selectors.meeting_for_user(make_user(Role.SOCIAL_WORKER), meeting.pk)
+
+
+def test_completing_an_action_twice_keeps_the_first_completion(area: Any) -> None:
+    meeting = held(area, schedule(area))
+    action = services.action_add(
+        meeting=meeting, description="Visit", owner=area.social_worker, due_on=NOW.date(), by=area.manager
+    )
+    first = services.action_complete(action=action, by=area.social_worker).completed_at
+    again = services.action_complete(action=action, by=area.social_worker)
+    assert first is not None and again.completed_at == first
+
+
+def test_a_meeting_for_a_front_door_task_or_the_48_hour_rule_is_a_strategy_meeting(area: Any) -> None:
+    episode = report(area, seen=NOW - timedelta(days=3))
+    missing_services.require_strategy_meetings(NOW)
+    requirement = StrategyRequirement.objects.get(episode=episode)
+    with pytest.raises(ValidationError) as err:
+        schedule(area, kind=Meeting.Kind.MACE, requirement=requirement)
+    assert "kind" in err.value.message_dict
+
+
+def test_only_roles_that_record_strategy_meetings_arrange_one_for_the_48_hour_rule(area: Any) -> None:
+    from mace.accounts.models import Role
+
+    episode = report(area, seen=NOW - timedelta(days=3))
+    missing_services.require_strategy_meetings(NOW)
+    requirement = StrategyRequirement.objects.get(episode=episode)
+    early_help = UserFactory(team=area.social_work, agency=area.council, roles=[Role.EARLY_HELP_PRACTITIONER])
+    data = services.MeetingIn(
+        kind=Meeting.Kind.STRATEGY,
+        scheduled_at=NOW,
+        purpose="Missing 48 hours",
+        children=[area.child],
+        requirement=requirement,
+    )
+    with pytest.raises(PermissionError):
+        services.meeting_schedule(
+            data=data, partnership=area.partnership, team=area.social_work, by=early_help
+        )
+
+
+def test_only_roles_that_record_strategy_meetings_hold_one_for_the_48_hour_rule(area: Any) -> None:
+    from mace.accounts.models import Role
+
+    episode = report(area, seen=NOW - timedelta(days=3))
+    missing_services.require_strategy_meetings(NOW)
+    meeting = schedule(area, requirement=StrategyRequirement.objects.get(episode=episode))
+    early_help = UserFactory(team=area.social_work, agency=area.council, roles=[Role.EARLY_HELP_PRACTITIONER])
+    data = services.HeldIn(held_at=meeting.scheduled_at, attendance={}, decision="No s47", section_47=False)
+    with pytest.raises(PermissionError):
+        services.meeting_hold(meeting=meeting, data=data, by=early_help)
+    assert not StrategyRequirement.objects.get(episode=episode).held_at

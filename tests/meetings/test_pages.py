@@ -96,3 +96,29 @@ def test_sharing_minutes_with_someone_not_invited_is_refused(area: Any) -> None:
     outsider = UserFactory()
     client.post(f"/meetings/{meeting.pk}/share/", {"recipients": [str(outsider.pk)]})
     assert not meeting.invitations.filter(minutes_shared_at__isnull=False).exists()
+
+
+def test_an_early_help_practitioner_is_told_they_cannot_arrange_the_48_hour_meeting(area: Any) -> None:
+    from mace.accounts.models import Role
+    from mace.missing import services as missing_services
+    from mace.missing.models import StrategyRequirement
+
+    from ..factories import UserFactory
+    from ..missing.conftest import report
+
+    episode = report(area, seen=NOW - timedelta(days=3))
+    missing_services.require_strategy_meetings(NOW)
+    requirement = StrategyRequirement.objects.get(episode=episode)
+    early_help = UserFactory(team=area.social_work, agency=area.council, roles=[Role.EARLY_HELP_PRACTITIONER])
+    response = _client(early_help).post(
+        "/meetings/new/",
+        {
+            "requirement": str(requirement.pk),
+            "kind": "strategy",
+            "purpose": "Missing 48 hours.",
+            **_when("at", NOW + timedelta(days=1)),
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot record strategy meetings" in response.content.decode()
+    assert not Meeting.objects.exists()

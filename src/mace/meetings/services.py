@@ -38,6 +38,15 @@ def _require(by: Any) -> None:
         raise PermissionError("This account cannot arrange or record meetings.")
 
 
+def _require_strategy(by: Any) -> None:
+    """A meeting for a child missing 48 hours satisfies the requirement when held: only roles that record
+    strategy meetings (as on the missing episode) may arrange or record one."""
+    if isinstance(by, audit.Actor) and by.user_id is None:
+        return
+    if not capabilities(by).record_strategy:
+        raise PermissionError("This account cannot record strategy meetings for children missing 48 hours.")
+
+
 def _check_version(meeting: Meeting, version: int | None, attempted: dict[str, Any]) -> None:
     if version is not None and meeting.version != version:
         raise Conflict(meeting, attempted)
@@ -93,6 +102,10 @@ def validate_meeting(data: MeetingIn) -> dict[str, str]:
         errors["children"] = "Say which child the meeting is about"
     if data.kind == Meeting.Kind.MACE and not data.children and not (data.places or "").strip():
         errors["children"] = "Name the children or places the panel will review"
+    if (data.task is not None or data.requirement is not None) and data.kind != Meeting.Kind.STRATEGY:
+        errors["kind"] = (
+            "A meeting for a front door strategy task or a child missing 48 hours is a strategy meeting"
+        )
     return errors
 
 
@@ -100,6 +113,8 @@ def meeting_schedule(*, data: MeetingIn, partnership: Partnership, team: Team, b
     """Arrange a meeting and invite every professional involved with its children; a strategy meeting
     also invites the police officer on the rota for that day (3.2a)."""
     _require(by)
+    if data.requirement is not None:
+        _require_strategy(by)
     errors = validate_meeting(data)
     if errors:
         raise ValidationError(errors)
@@ -184,6 +199,8 @@ def meeting_hold(*, meeting: Meeting, data: HeldIn, by: Any, version: int | None
     """Record that the meeting happened: who came, the decision and (for a strategy meeting) whether a
     section 47 enquiry follows and why. A meeting that has not happened yet cannot have attendance."""
     _require(by)
+    if meeting.requirement_id is not None:
+        _require_strategy(by)
     now = timezone.now()
     errors: dict[str, str] = {}
     if data.held_at is None:
@@ -362,9 +379,13 @@ def action_add(
 
 
 def action_complete(*, action: MeetingAction, by: Any) -> MeetingAction:
+    """Mark the action done. Completing it again changes nothing: it keeps the first completion time."""
     if isinstance(by, User) and by.pk != action.owner_id and not capabilities(by).meetings:
         raise PermissionError("Only the action's owner or the meeting's team can complete it.")
     with transaction.atomic():
+        action = MeetingAction.objects.select_for_update().select_related("meeting").get(pk=action.pk)
+        if action.completed_at is not None:
+            return action
         action.completed_at = timezone.now()
         action.save(update_fields=["completed_at"])
         _log(by, AccessLogEntry.Action.UPDATE, action.meeting, action_completed=action.pk)

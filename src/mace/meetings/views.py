@@ -99,6 +99,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             )
             try:
                 meeting = services.meeting_schedule(data=data, partnership=partnership, team=team, by=user)
+            except PermissionError as exc:
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 apply_errors(form, exc, RENAME)
             else:
@@ -174,6 +176,8 @@ def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
             )
         except services.Conflict as c:
             return _conflict(request, c)
+        except PermissionError as exc:
+            messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, _problems(exc))
         else:
