@@ -1,25 +1,116 @@
-"""Meetings for partner systems: one meeting with its invitations, decision, actions and minutes status,
-and the minutes compliance figures (3.2c). Forbidden and missing alike are 404."""
+"""Meetings for partner systems: everything a user does on the meeting pages, through the same selectors
+and services. Arrange a meeting, record it as held (attendance, decision, section 47), write and share
+the minutes, add and complete actions; read one meeting and the minutes compliance figures (3.2c).
+
+Forbidden and missing meetings alike are 404; an account without the `meetings` capability is 403, as is
+one that may see the meeting but is neither its chair nor in its team (the pages' `can_edit`). Bad input
+is 422 naming the field; a stale `version` is 409 with the version saved now and what was attempted."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
 
+from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.conflict import Conflict
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
-from mace.people.selectors import PersonNotFound
+from mace.people.models import Person
+from mace.people.selectors import PersonNotFound, person_for_user
 
-from . import selectors
+from . import selectors, services
+from .models import Meeting, MeetingAction
 
 router = Router(tags=["meetings"])
 
+NOT_FOUND: dict[str, object] = {"detail": "Not found"}
+# Service error keys that differ from the name of the field a partner system sends.
+FIELDS = {"children": "child_ids", "owner": "owner_id", "task": "task_id", "requirement": "requirement_id"}
+
+
+def _offset(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("times must include a UTC offset, like 2026-03-02T14:00:00+00:00")
+    return value
+
+
+# Input ---------------------------------------------------------------------------------------------
+
+
+class MeetingIn(Schema):
+    kind: str = Field(
+        ...,
+        pattern=f"^({'|'.join(Meeting.Kind.values)})$",
+        description="strategy, mace (a MACE panel) or plan_review",
+    )
+    scheduled_at: datetime = Field(..., description="ISO 8601 with a UTC offset")
+    purpose: str = Field(..., max_length=5000)
+    child_ids: list[int] = Field(
+        default_factory=list, max_length=100, description="Children you may see; a MACE panel may name none"
+    )
+    places: str = Field("", max_length=5000, description="Places and groups a MACE panel will review")
+    requirement_id: int | None = Field(
+        None,
+        description="An open 48-hour strategy requirement (a child missing 48 hours): a strategy meeting",
+    )
+    task_id: int | None = Field(None, description="A front door strategy task: a strategy meeting")
+
+    @field_validator("scheduled_at")
+    @classmethod
+    def needs_offset(cls, value: datetime) -> datetime:
+        return _offset(value)
+
+
+class HeldIn(Schema):
+    version: int = Field(..., ge=1, description="The meeting's version when you read it")
+    held_at: datetime = Field(..., description="ISO 8601 with a UTC offset; not in the future")
+    attendance: dict[int, bool] = Field(
+        default_factory=dict, description="Invitation id to whether that invitee attended"
+    )
+    decision: str = Field(..., max_length=50_000)
+    section_47: bool | None = Field(
+        None, description="Strategy meetings: whether a section 47 enquiry follows"
+    )
+    child_voice: str = Field("", max_length=20_000, description="The child's words, brought to the meeting")
+
+    @field_validator("held_at")
+    @classmethod
+    def needs_offset(cls, value: datetime) -> datetime:
+        return _offset(value)
+
+
+class MinutesIn(Schema):
+    version: int = Field(..., ge=1, description="The meeting's version when you read it")
+    minutes: str = Field(..., max_length=services.MAX_TEXT)
+
+
+class ShareIn(Schema):
+    invitation_ids: list[int] = Field(default_factory=list, max_length=500)
+    user_ids: list[int] = Field(default_factory=list, max_length=500)
+
+
+class ActionIn(Schema):
+    description: str = Field(..., max_length=5000)
+    owner_id: int | None = Field(None, description="The user id of an invitee, who will do it")
+    due_on: date
+    person_id: int | None = Field(
+        None, description="One of the meeting's children; defaults to the child when there is only one"
+    )
+
+
+# Output --------------------------------------------------------------------------------------------
+
 
 class InvitationOut(Schema):
+    id: int
+    user_id: int
     name: str
     agency: str
     role: str
@@ -28,26 +119,41 @@ class InvitationOut(Schema):
 
 
 class ActionOut(Schema):
+    id: int
     description: str
+    owner_id: int
     owner: str
+    person_id: int | None
     due_on: date
     completed_at: datetime | None
 
 
 class MeetingOut(Schema):
     id: int
+    version: int
     kind: str
     status: str
     origin: str
     scheduled_at: datetime
     held_at: datetime | None
+    purpose: str
+    places: str
     child_ids: list[int]
     section_47: bool | None
     decision: str
+    child_voice: str
+    minutes: str
     minutes_due_at: datetime | None
     minutes_shared_at: datetime | None
     invitations: list[InvitationOut]
     actions: list[ActionOut]
+
+
+class ConflictOut(Schema):
+    detail: str
+    current_version: int
+    current: dict[str, Any]
+    attempted: dict[str, Any]
 
 
 class RateOut(Schema):
@@ -65,8 +171,178 @@ class ComplianceOut(Schema):
     by_month: list[RateOut]
 
 
-def _rate(label: str, r: Rate) -> dict[str, object]:
-    return {"label": label, "met": r.met, "total": r.total, "text": r.text}
+def _action(a: MeetingAction) -> dict[str, object]:
+    return {
+        "id": a.pk,
+        "description": a.description,
+        "owner_id": a.owner_id,
+        "owner": a.owner.get_full_name(),
+        "person_id": a.person_id,
+        "due_on": a.due_on,
+        "completed_at": a.completed_at,
+    }
+
+
+def _meeting(d: selectors.MeetingDetail) -> dict[str, object]:
+    m = d.meeting
+    return {
+        "id": m.pk,
+        "version": m.version,
+        "kind": m.kind,
+        "status": m.status,
+        "origin": m.origin,
+        "scheduled_at": m.scheduled_at,
+        "held_at": m.held_at,
+        "purpose": m.purpose,
+        "places": m.places,
+        "child_ids": [c.pk for c in d.children],
+        "section_47": m.section_47,
+        "decision": m.decision,
+        "child_voice": m.child_voice,
+        "minutes": m.minutes,
+        "minutes_due_at": m.minutes_due_at,
+        "minutes_shared_at": m.minutes_shared_at,
+        "invitations": [
+            {
+                "id": i.pk,
+                "user_id": i.user_id,
+                "name": i.user.get_full_name(),
+                "agency": i.agency.name if i.agency else "",
+                "role": i.role,
+                "attended": i.attended,
+                "minutes_shared_at": i.minutes_shared_at,
+            }
+            for i in d.invitations
+        ],
+        "actions": [_action(a) for a in d.actions],
+    }
+
+
+# Errors --------------------------------------------------------------------------------------------
+
+
+def _problem(field: str, msg: str) -> dict[str, object]:
+    return {"loc": ["body", field] if field else ["body"], "field": field, "msg": msg}
+
+
+def _problems(exc: ValidationError, rename: dict[str, str] | None = None) -> list[dict[str, object]]:
+    names = {**FIELDS, **(rename or {})}
+    return [
+        _problem("" if name == "__all__" else names.get(name, name), " ".join(msgs))
+        for name, msgs in exc.message_dict.items()
+    ]
+
+
+def _refused(exc: ValidationError, rename: dict[str, str] | None = None) -> Status[dict[str, object]]:
+    return Status(422, {"detail": _problems(exc, rename)})
+
+
+def _conflict(c: Conflict) -> Status[dict[str, object]]:
+    """Nothing was saved: the caller sees the version saved now, those fields as saved, and its attempt."""
+    record = c.record
+    return Status(
+        409,
+        {
+            "detail": (
+                f"Someone else changed this meeting (it is now at version {record.version}); nothing was "
+                "saved. Read it again, merge your change and send it with the new version."
+            ),
+            "current_version": record.version,
+            "current": {name: getattr(record, name, None) for name in c.attempted},
+            "attempted": c.attempted,
+        },
+    )
+
+
+def _editable(request: HttpRequest, meeting_id: int) -> selectors.MeetingDetail | Status[dict[str, object]]:
+    """The meeting for a change, through the pages' selector and their rule (chair or the meeting's team)."""
+    if not capabilities(request.user).meetings:
+        return Status(403, {"detail": "This account cannot arrange or record meetings"})
+    try:
+        d = selectors.meeting_detail(request.user, meeting_id)
+    except PersonNotFound:
+        return Status(404, NOT_FOUND)
+    if not d.can_edit:
+        return Status(403, {"detail": "Only the meeting's chair or its team can change it"})
+    return d
+
+
+def _current(request: HttpRequest, meeting_id: int, status: int = 200) -> Status[dict[str, object]]:
+    return Status(status, _meeting(selectors.meeting_detail(request.user, meeting_id)))
+
+
+WRITE = {403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
+
+
+# Endpoints -----------------------------------------------------------------------------------------
+
+
+@router.post("", response={201: MeetingOut, 403: ErrorOut, 422: ErrorOut}, summary="Arrange a meeting")
+def schedule_meeting(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, object]]:
+    """Invites the chair (the caller), every professional involved with the children and, for a strategy
+    meeting, the police officer on the rota that day."""
+    user = request.user
+    if not capabilities(user).meetings:
+        return Status(403, {"detail": "This account cannot arrange or record meetings"})
+    partnership = partnership_of(user)  # type: ignore[arg-type]
+    team = selectors.team_for_meetings(user)
+    if partnership is None or team is None:
+        return Status(422, {"detail": [_problem("", "The account is not in a team of a partnership")]})
+    problems = []
+    ids = list(payload.child_ids)
+    task = None
+    if payload.task_id is not None:
+        task = selectors.task_for_user(user, payload.task_id)
+        if task is None:
+            problems.append(
+                _problem("task_id", "No front door strategy task you may see has this identifier")
+            )
+        else:
+            ids.append(task.person_id)
+    requirement = None
+    if payload.requirement_id is not None:
+        requirement = selectors.requirement_for_user(user, payload.requirement_id)
+        if requirement is None:
+            problems.append(
+                _problem(
+                    "requirement_id", "No open 48-hour strategy requirement you may see has this identifier"
+                )
+            )
+        elif requirement.episode.person_id:
+            ids.append(requirement.episode.person_id)
+    children: list[Person] = []
+    unseen: list[int] = []
+    for child_id in dict.fromkeys(ids):
+        try:
+            children.append(person_for_user(user, child_id, purpose="meeting")[0])
+        except PersonNotFound:
+            unseen.append(child_id)
+    if unseen:
+        problems.append(
+            _problem("child_ids", f"No child you may see has the identifier {', '.join(map(str, unseen))}")
+        )
+    data = services.MeetingIn(
+        kind=payload.kind,
+        scheduled_at=payload.scheduled_at,
+        purpose=payload.purpose,
+        children=children,
+        places=payload.places,
+        task=task,
+        requirement=requirement,
+    )
+    if problems:  # every problem at once: the service's own checks too, unless already named
+        named = {p["field"] for p in problems}
+        for name, msg in services.validate_meeting(data).items():
+            if FIELDS.get(name, name) not in named:
+                problems.append(_problem(FIELDS.get(name, name), msg))
+        return Status(422, {"detail": problems})
+    try:
+        meeting = services.meeting_schedule(data=data, partnership=partnership, team=team, by=user)
+    except PermissionError as exc:
+        return Status(403, {"detail": str(exc)})
+    except ValidationError as exc:
+        return _refused(exc)
+    return _current(request, meeting.pk, 201)
 
 
 @router.get(
@@ -91,45 +367,143 @@ def minutes_compliance(request: HttpRequest, months: int = 12) -> Status[dict[st
     )
 
 
+def _rate(label: str, r: Rate) -> dict[str, object]:
+    return {"label": label, "met": r.met, "total": r.total, "text": r.text}
+
+
+@router.post(
+    "/actions/{action_id}/complete",
+    response={200: ActionOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Complete an action",
+)
+def complete_action(request: HttpRequest, action_id: int) -> Status[dict[str, object]]:
+    """The action's owner, or anyone with the meetings capability who may see the meeting. Completing it
+    again changes nothing."""
+    action = selectors.action_for_user(request.user, action_id)
+    if action is None:
+        return Status(404, NOT_FOUND)
+    try:
+        action = services.action_complete(action=action, by=request.user)
+    except PermissionError as exc:
+        return Status(403, {"detail": str(exc)})
+    return Status(200, _action(action))
+
+
 @router.get("/{meeting_id}", response={200: MeetingOut, 404: ErrorOut}, summary="One meeting")
 def get_meeting(request: HttpRequest, meeting_id: int) -> Status[dict[str, object]]:
     try:
-        d = selectors.meeting_detail(request.user, meeting_id)
+        return _current(request, meeting_id)
     except PersonNotFound:
-        return Status(404, {"detail": "Not found"})
-    m = d.meeting
-    return Status(
-        200,
-        {
-            "id": m.pk,
-            "kind": m.kind,
-            "status": m.status,
-            "origin": m.origin,
-            "scheduled_at": m.scheduled_at,
-            "held_at": m.held_at,
-            "child_ids": [c.pk for c in d.children],
-            "section_47": m.section_47,
-            "decision": m.decision,
-            "minutes_due_at": m.minutes_due_at,
-            "minutes_shared_at": m.minutes_shared_at,
-            "invitations": [
-                {
-                    "name": i.user.get_full_name(),
-                    "agency": i.agency.name if i.agency else "",
-                    "role": i.role,
-                    "attended": i.attended,
-                    "minutes_shared_at": i.minutes_shared_at,
-                }
-                for i in d.invitations
-            ],
-            "actions": [
-                {
-                    "description": a.description,
-                    "owner": a.owner.get_full_name(),
-                    "due_on": a.due_on,
-                    "completed_at": a.completed_at,
-                }
-                for a in d.actions
-            ],
-        },
+        return Status(404, NOT_FOUND)
+
+
+@router.post("/{meeting_id}/held", response={200: MeetingOut, **WRITE}, summary="Record the meeting as held")
+def hold_meeting(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Status[dict[str, object]]:
+    """Attendance (by invitation id), the decision and, for a strategy meeting, whether a section 47
+    enquiry follows. A meeting that has not happened yet cannot have attendance."""
+    d = _editable(request, meeting_id)
+    if isinstance(d, Status):
+        return d
+    data = services.HeldIn(
+        held_at=payload.held_at,
+        attendance=payload.attendance,
+        decision=payload.decision,
+        section_47=payload.section_47,
+        child_voice=payload.child_voice,
     )
+    try:
+        services.meeting_hold(meeting=d.meeting, data=data, by=request.user, version=payload.version)
+    except Conflict as c:
+        return _conflict(c)
+    except PermissionError as exc:
+        return Status(403, {"detail": str(exc)})
+    except ValidationError as exc:
+        return _refused(exc)
+    return _current(request, meeting_id)
+
+
+@router.put("/{meeting_id}/minutes", response={200: MeetingOut, **WRITE}, summary="Write the minutes")
+def write_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> Status[dict[str, object]]:
+    d = _editable(request, meeting_id)
+    if isinstance(d, Status):
+        return d
+    try:
+        services.minutes_write(
+            meeting=d.meeting, minutes=payload.minutes, by=request.user, version=payload.version
+        )
+    except Conflict as c:
+        return _conflict(c)
+    except ValidationError as exc:
+        return _refused(exc)
+    return _current(request, meeting_id)
+
+
+@router.post("/{meeting_id}/minutes/share", response={200: MeetingOut, **WRITE}, summary="Share the minutes")
+def share_minutes(request: HttpRequest, meeting_id: int, payload: ShareIn) -> Status[dict[str, object]]:
+    """With invitees only, named by invitation id or user id; each share is recorded per invitation."""
+    d = _editable(request, meeting_id)
+    if isinstance(d, Status):
+        return d
+    by_invitation = {i.pk: i.user for i in d.invitations}
+    by_user = {i.user_id: i.user for i in d.invitations}
+    problems = []
+    for field, ids, invited in (
+        ("invitation_ids", payload.invitation_ids, by_invitation),
+        ("user_ids", payload.user_ids, by_user),
+    ):
+        outsiders = [str(n) for n in dict.fromkeys(ids) if n not in invited]
+        if outsiders:
+            problems.append(
+                _problem(
+                    field,
+                    "Minutes are shared only with people invited to the meeting; not invited: "
+                    + ", ".join(outsiders),
+                )
+            )
+    if problems:
+        return Status(422, {"detail": problems})
+    chosen = [by_invitation[n] for n in payload.invitation_ids] + [by_user[n] for n in payload.user_ids]
+    recipients = list({u.pk: u for u in chosen}.values())
+    try:
+        services.minutes_share(meeting=d.meeting, recipients=recipients, by=request.user)
+    except ValidationError as exc:
+        field = "user_ids" if payload.user_ids and not payload.invitation_ids else "invitation_ids"
+        return _refused(exc, {"recipients": field})
+    return _current(request, meeting_id)
+
+
+@router.post(
+    "/{meeting_id}/actions",
+    response={201: ActionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add an action",
+)
+def add_action(request: HttpRequest, meeting_id: int, payload: ActionIn) -> Status[dict[str, object]]:
+    """Every action has an owner, who must be someone invited to the meeting, and a due date."""
+    d = _editable(request, meeting_id)
+    if isinstance(d, Status):
+        return d
+    problems = []
+    owner = None
+    if payload.owner_id is not None:
+        owner = selectors.owner_for(d.meeting, payload.owner_id)
+        if owner is None:
+            problems.append(_problem("owner_id", "The owner must be someone invited to the meeting"))
+    person = d.children[0] if len(d.children) == 1 else None
+    if payload.person_id is not None:
+        person = next((c for c in d.children if c.pk == payload.person_id), None)
+        if person is None:
+            problems.append(_problem("person_id", "Choose one of the children the meeting is about"))
+    if problems:
+        return Status(422, {"detail": problems})
+    try:
+        action = services.action_add(
+            meeting=d.meeting,
+            description=payload.description,
+            owner=owner,
+            due_on=payload.due_on,
+            by=request.user,
+            person=person,
+        )
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(201, _action(action))
