@@ -6,11 +6,14 @@ policy drifts from what the partnership agreed, these tests fail. Zero unexpecte
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from mace.accounts.models import Role
 from mace.accounts.services import token_create
@@ -83,6 +86,7 @@ ROUTES = [
     "record_api",
     "search_page",
     "search_api",
+    "meeting_api",
     "access_log_page",
     "screening_page",
     "plan_page",
@@ -133,6 +137,8 @@ def _expected(role: str, relationship: str, route: str) -> bool:
         return allowed and role in VISIT_ROLES
     if route == "supervision_page":
         return allowed and role in SUPERVISE_ROLES
+    if route == "meeting_api":
+        return allowed and role in MEETING_ROLES
     return allowed
 
 
@@ -151,6 +157,17 @@ def _actual(user: Any, person: Any, route: str) -> bool:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
         if route == "record_api":
             return client.get(f"/api/v1/people/{person.pk}", **headers).status_code == 200
+        if route == "meeting_api":
+            body = {
+                "kind": "strategy",
+                "scheduled_at": "2026-11-20T14:00:00+00:00",
+                "purpose": "Decide on section 47",
+                "child_ids": [person.pk],
+            }
+            response = client.post(
+                "/api/v1/meetings", json.dumps(body), content_type="application/json", **headers
+            )
+            return response.status_code == 201
         response = client.get("/api/v1/people", {"q": person.family_name}, **headers)
         return response.status_code == 200 and person.pk in [r["id"] for r in response.json()["results"]]
     sign_in(client, user)
@@ -328,3 +345,61 @@ def test_contact_access_matches_the_policy(role: str, relationship: str) -> None
     sign_in(client, user)
     status = client.get(f"/front-door/contacts/{contact.pk}/").status_code
     assert (status == 200) is expected, status
+
+
+MEETING_API = ["held", "minutes", "share", "action", "complete"]
+
+
+@pytest.mark.parametrize("endpoint", MEETING_API)
+@pytest.mark.parametrize("role", list(Role.values))
+def test_meeting_api_changes_open_only_to_meeting_roles(role: str, endpoint: str) -> None:
+    """A meeting of the user's own team, about a child the team works with: only meeting roles change it."""
+    from mace.meetings import services
+
+    team = TeamFactory()
+    chair = UserFactory(team=team, roles=[Role.TEAM_MANAGER])
+    user = UserFactory(team=team, roles=[role])
+    child = PersonFactory()
+    InvolvementFactory(person=child, team=team, kind=Involvement.Kind.ALLOCATED)
+    at = timezone.now() - timedelta(days=2)
+    meeting = services.meeting_schedule(
+        data=services.MeetingIn(kind="strategy", scheduled_at=at, purpose="Section 47?", children=[child]),
+        partnership=team.partnership,
+        team=team,
+        by=chair,
+    )
+    if endpoint != "held":
+        meeting = services.meeting_hold(
+            meeting=meeting,
+            data=services.HeldIn(held_at=at, attendance={}, decision="No s47", section_47=False),
+            by=chair,
+        )
+    if endpoint == "share":
+        meeting = services.minutes_write(meeting=meeting, minutes="Minutes", by=chair)
+    path, body = {
+        "held": (
+            f"{meeting.pk}/held",
+            {
+                "version": meeting.version,
+                "held_at": at.isoformat(),
+                "decision": "No s47",
+                "section_47": False,
+            },
+        ),
+        "minutes": (f"{meeting.pk}/minutes", {"version": meeting.version, "minutes": "Minutes"}),
+        "share": (f"{meeting.pk}/minutes/share", {"user_ids": [chair.pk]}),
+        "action": (
+            f"{meeting.pk}/actions",
+            {"description": "Visit", "owner_id": chair.pk, "due_on": "2026-12-01"},
+        ),
+        "complete": ("", {}),
+    }[endpoint]
+    if endpoint == "complete":
+        action = services.action_add(
+            meeting=meeting, description="Visit", owner=chair, due_on=at.date(), by=chair
+        )
+        path = f"actions/{action.pk}/complete"
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, by=Actor.system('test')).raw}")
+    send = client.put if endpoint == "minutes" else client.post
+    status = send(f"/api/v1/meetings/{path}", json.dumps(body), content_type="application/json").status_code
+    assert (status in (200, 201)) is (role in MEETING_ROLES), status
