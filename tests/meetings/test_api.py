@@ -242,8 +242,9 @@ def test_stale_minutes_are_a_conflict(area: Any) -> None:
     body = {"version": meeting.version - 1, "minutes": "Overwrite"}
     response = _send(area.manager, f"/{meeting.pk}/minutes", body, "put")
     assert response.status_code == 409
-    assert response.json()["current"]["minutes"] == "First draft"
+    assert response.json()["current_version"] == meeting.version
     assert response.json()["attempted"]["minutes"] == "Overwrite"
+    assert Meeting.objects.get(pk=meeting.pk).minutes == "First draft"
 
 
 def test_minutes_are_shared_with_invitees_and_each_share_is_recorded(area: Any) -> None:

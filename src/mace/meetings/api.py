@@ -4,7 +4,9 @@ the minutes, add and complete actions; read one meeting and the minutes complian
 
 Forbidden and missing meetings alike are 404; an account without the `meetings` capability is 403, as is
 one that may see the meeting but is neither its chair nor in its team (the pages' `can_edit`). Bad input
-is 422 naming the field; a stale `version` is 409 with the version saved now and what was attempted."""
+is 422 naming the field sent; a stale `version` is 409 with the version saved now and what was attempted.
+`mace.api` turns the selectors' and services' exceptions into those answers (decision 0010); endpoints
+here only rename a service's field to the one the request used."""
 
 from __future__ import annotations
 
@@ -19,7 +21,6 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.conflict import Conflict
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
 from mace.people.models import Person
@@ -30,7 +31,6 @@ from .models import Meeting, MeetingAction
 
 router = Router(tags=["meetings"])
 
-NOT_FOUND: dict[str, object] = {"detail": "Not found"}
 # Service error keys that differ from the name of the field a partner system sends.
 FIELDS = {"children": "child_ids", "owner": "owner_id", "task": "task_id", "requirement": "requirement_id"}
 
@@ -152,7 +152,6 @@ class MeetingOut(Schema):
 class ConflictOut(Schema):
     detail: str
     current_version: int
-    current: dict[str, Any]
     attempted: dict[str, Any]
 
 
@@ -225,45 +224,20 @@ def _problem(field: str, msg: str) -> dict[str, object]:
     return {"loc": ["body", field] if field else ["body"], "field": field, "msg": msg}
 
 
-def _problems(exc: ValidationError, rename: dict[str, str] | None = None) -> list[dict[str, object]]:
+def _as_sent(exc: ValidationError, rename: dict[str, str] | None = None) -> ValidationError:
+    """The service's refusal with each field named as the request named it."""
     names = {**FIELDS, **(rename or {})}
-    return [
-        _problem("" if name == "__all__" else names.get(name, name), " ".join(msgs))
-        for name, msgs in exc.message_dict.items()
-    ]
+    return ValidationError({names.get(name, name): msgs for name, msgs in exc.message_dict.items()})
 
 
-def _refused(exc: ValidationError, rename: dict[str, str] | None = None) -> Status[dict[str, object]]:
-    return Status(422, {"detail": _problems(exc, rename)})
-
-
-def _conflict(c: Conflict) -> Status[dict[str, object]]:
-    """Nothing was saved: the caller sees the version saved now, those fields as saved, and its attempt."""
-    record = c.record
-    return Status(
-        409,
-        {
-            "detail": (
-                f"Someone else changed this meeting (it is now at version {record.version}); nothing was "
-                "saved. Read it again, merge your change and send it with the new version."
-            ),
-            "current_version": record.version,
-            "current": {name: getattr(record, name, None) for name in c.attempted},
-            "attempted": c.attempted,
-        },
-    )
-
-
-def _editable(request: HttpRequest, meeting_id: int) -> selectors.MeetingDetail | Status[dict[str, object]]:
-    """The meeting for a change, through the pages' selector and their rule (chair or the meeting's team)."""
+def _editable(request: HttpRequest, meeting_id: int) -> selectors.MeetingDetail:
+    """The meeting for a change, through the pages' selector and their rule (chair or the meeting's team).
+    Forbidden and missing alike raise PersonNotFound (404)."""
     if not capabilities(request.user).meetings:
-        return Status(403, {"detail": "This account cannot arrange or record meetings"})
-    try:
-        d = selectors.meeting_detail(request.user, meeting_id)
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+        raise PermissionError("This account cannot arrange or record meetings")
+    d = selectors.meeting_detail(request.user, meeting_id)
     if not d.can_edit:
-        return Status(403, {"detail": "Only the meeting's chair or its team can change it"})
+        raise PermissionError("Only the meeting's chair or its team can change it")
     return d
 
 
@@ -288,39 +262,33 @@ def schedule_meeting(request: HttpRequest, payload: MeetingIn) -> Status[dict[st
     team = selectors.team_for_meetings(user)
     if partnership is None or team is None:
         return Status(422, {"detail": [_problem("", "The account is not in a team of a partnership")]})
-    problems = []
+    problems: dict[str, str] = {}
     ids = list(payload.child_ids)
     task = None
     if payload.task_id is not None:
         task = selectors.task_for_user(user, payload.task_id)
         if task is None:
-            problems.append(
-                _problem("task_id", "No front door strategy task you may see has this identifier")
-            )
+            problems["task_id"] = "No front door strategy task you may see has this identifier"
         else:
             ids.append(task.person_id)
     requirement = None
     if payload.requirement_id is not None:
         requirement = selectors.requirement_for_user(user, payload.requirement_id)
         if requirement is None:
-            problems.append(
-                _problem(
-                    "requirement_id", "No open 48-hour strategy requirement you may see has this identifier"
-                )
+            problems["requirement_id"] = (
+                "No open 48-hour strategy requirement you may see has this identifier"
             )
         elif requirement.episode.person_id:
             ids.append(requirement.episode.person_id)
     children: list[Person] = []
     unseen: list[int] = []
     for child_id in dict.fromkeys(ids):
-        try:
+        try:  # the single-record rule, with each read or denial logged
             children.append(person_for_user(user, child_id, purpose="meeting")[0])
         except PersonNotFound:
             unseen.append(child_id)
     if unseen:
-        problems.append(
-            _problem("child_ids", f"No child you may see has the identifier {', '.join(map(str, unseen))}")
-        )
+        problems["child_ids"] = f"No child you may see has the identifier {', '.join(map(str, unseen))}"
     data = services.MeetingIn(
         kind=payload.kind,
         scheduled_at=payload.scheduled_at,
@@ -331,17 +299,13 @@ def schedule_meeting(request: HttpRequest, payload: MeetingIn) -> Status[dict[st
         requirement=requirement,
     )
     if problems:  # every problem at once: the service's own checks too, unless already named
-        named = {p["field"] for p in problems}
         for name, msg in services.validate_meeting(data).items():
-            if FIELDS.get(name, name) not in named:
-                problems.append(_problem(FIELDS.get(name, name), msg))
-        return Status(422, {"detail": problems})
+            problems.setdefault(FIELDS.get(name, name), msg)
+        raise ValidationError(problems)
     try:
         meeting = services.meeting_schedule(data=data, partnership=partnership, team=team, by=user)
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
-        return _refused(exc)
+        raise _as_sent(exc) from exc
     return _current(request, meeting.pk, 201)
 
 
@@ -381,20 +345,13 @@ def complete_action(request: HttpRequest, action_id: int) -> Status[dict[str, ob
     again changes nothing."""
     action = selectors.action_for_user(request.user, action_id)
     if action is None:
-        return Status(404, NOT_FOUND)
-    try:
-        action = services.action_complete(action=action, by=request.user)
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc)})
-    return Status(200, _action(action))
+        raise PersonNotFound()
+    return Status(200, _action(services.action_complete(action=action, by=request.user)))
 
 
 @router.get("/{meeting_id}", response={200: MeetingOut, 404: ErrorOut}, summary="One meeting")
 def get_meeting(request: HttpRequest, meeting_id: int) -> Status[dict[str, object]]:
-    try:
-        return _current(request, meeting_id)
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    return _current(request, meeting_id)
 
 
 @router.post("/{meeting_id}/held", response={200: MeetingOut, **WRITE}, summary="Record the meeting as held")
@@ -402,8 +359,6 @@ def hold_meeting(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Stat
     """Attendance (by invitation id), the decision and, for a strategy meeting, whether a section 47
     enquiry follows. A meeting that has not happened yet cannot have attendance."""
     d = _editable(request, meeting_id)
-    if isinstance(d, Status):
-        return d
     data = services.HeldIn(
         held_at=payload.held_at,
         attendance=payload.attendance,
@@ -411,30 +366,16 @@ def hold_meeting(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Stat
         section_47=payload.section_47,
         child_voice=payload.child_voice,
     )
-    try:
-        services.meeting_hold(meeting=d.meeting, data=data, by=request.user, version=payload.version)
-    except Conflict as c:
-        return _conflict(c)
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValidationError as exc:
-        return _refused(exc)
+    services.meeting_hold(meeting=d.meeting, data=data, by=request.user, version=payload.version)
     return _current(request, meeting_id)
 
 
 @router.put("/{meeting_id}/minutes", response={200: MeetingOut, **WRITE}, summary="Write the minutes")
 def write_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> Status[dict[str, object]]:
     d = _editable(request, meeting_id)
-    if isinstance(d, Status):
-        return d
-    try:
-        services.minutes_write(
-            meeting=d.meeting, minutes=payload.minutes, by=request.user, version=payload.version
-        )
-    except Conflict as c:
-        return _conflict(c)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.minutes_write(
+        meeting=d.meeting, minutes=payload.minutes, by=request.user, version=payload.version
+    )
     return _current(request, meeting_id)
 
 
@@ -442,33 +383,28 @@ def write_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> 
 def share_minutes(request: HttpRequest, meeting_id: int, payload: ShareIn) -> Status[dict[str, object]]:
     """With invitees only, named by invitation id or user id; each share is recorded per invitation."""
     d = _editable(request, meeting_id)
-    if isinstance(d, Status):
-        return d
     by_invitation = {i.pk: i.user for i in d.invitations}
     by_user = {i.user_id: i.user for i in d.invitations}
-    problems = []
+    problems = {}
     for field, ids, invited in (
         ("invitation_ids", payload.invitation_ids, by_invitation),
         ("user_ids", payload.user_ids, by_user),
     ):
         outsiders = [str(n) for n in dict.fromkeys(ids) if n not in invited]
         if outsiders:
-            problems.append(
-                _problem(
-                    field,
-                    "Minutes are shared only with people invited to the meeting; not invited: "
-                    + ", ".join(outsiders),
-                )
+            problems[field] = (
+                "Minutes are shared only with people invited to the meeting; not invited: "
+                + ", ".join(outsiders)
             )
     if problems:
-        return Status(422, {"detail": problems})
+        raise ValidationError(problems)
     chosen = [by_invitation[n] for n in payload.invitation_ids] + [by_user[n] for n in payload.user_ids]
     recipients = list({u.pk: u for u in chosen}.values())
     try:
         services.minutes_share(meeting=d.meeting, recipients=recipients, by=request.user)
     except ValidationError as exc:
         field = "user_ids" if payload.user_ids and not payload.invitation_ids else "invitation_ids"
-        return _refused(exc, {"recipients": field})
+        raise _as_sent(exc, {"recipients": field}) from exc
     return _current(request, meeting_id)
 
 
@@ -480,21 +416,19 @@ def share_minutes(request: HttpRequest, meeting_id: int, payload: ShareIn) -> St
 def add_action(request: HttpRequest, meeting_id: int, payload: ActionIn) -> Status[dict[str, object]]:
     """Every action has an owner, who must be someone invited to the meeting, and a due date."""
     d = _editable(request, meeting_id)
-    if isinstance(d, Status):
-        return d
-    problems = []
+    problems = {}
     owner = None
     if payload.owner_id is not None:
         owner = selectors.owner_for(d.meeting, payload.owner_id)
         if owner is None:
-            problems.append(_problem("owner_id", "The owner must be someone invited to the meeting"))
+            problems["owner_id"] = "The owner must be someone invited to the meeting"
     person = d.children[0] if len(d.children) == 1 else None
     if payload.person_id is not None:
         person = next((c for c in d.children if c.pk == payload.person_id), None)
         if person is None:
-            problems.append(_problem("person_id", "Choose one of the children the meeting is about"))
+            problems["person_id"] = "Choose one of the children the meeting is about"
     if problems:
-        return Status(422, {"detail": problems})
+        raise ValidationError(problems)
     try:
         action = services.action_add(
             meeting=d.meeting,
@@ -505,5 +439,5 @@ def add_action(request: HttpRequest, meeting_id: int, payload: ActionIn) -> Stat
             person=person,
         )
     except ValidationError as exc:
-        return _refused(exc)
+        raise _as_sent(exc) from exc
     return Status(201, _action(action))
