@@ -5,9 +5,10 @@ Each module adds a router; every endpoint reads through the same user-scoped sel
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -15,6 +16,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from mace.accounts.services import token_authenticate
+from mace.core.conflict import Conflict
+from mace.people.selectors import PersonNotFound
 
 
 class TokenAuth(HttpBearer):
@@ -69,11 +72,60 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": problems}, status=422)
 
 
+def problems(exc: ValidationError) -> dict[str, object]:
+    """A service's field errors as the API's 422 body: each names its field ("" for the whole record)."""
+    detail = []
+    for name, msgs in exc.message_dict.items():
+        parts = [] if name == "__all__" else name.split(".")
+        detail.append({"loc": ["body", *parts], "field": parts[-1] if parts else "", "msg": " ".join(msgs)})
+    return {"detail": detail}
+
+
+@api.exception_handler(ValidationError)
+def refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Services refuse bad input with a ValidationError; nothing was saved (their transaction rolled back)."""
+    return api.create_response(request, problems(exc), status=422)
+
+
+@api.exception_handler(PersonNotFound)
+def not_found(request: HttpRequest, exc: PersonNotFound) -> HttpResponse:
+    """Forbidden and missing alike: the selectors have already logged the refusal."""
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(PermissionError)
+def forbidden(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+def _plain(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@api.exception_handler(Conflict)
+def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    """Optimistic locking: nothing was saved; the caller sees what is saved now and what it tried."""
+    current = getattr(exc.record, "version", None)
+    return api.create_response(
+        request,
+        {
+            "detail": (
+                f"Someone else changed this record (it is now at version {current}); nothing was saved. "
+                "Read it again, merge your change and send it with the new version."
+            ),
+            "current_version": current,
+            "attempted": json.loads(json.dumps(exc.attempted, default=_plain)),
+        },
+        status=409,
+    )
+
+
 def _register() -> None:
     from mace.casework.api import router as casework_router
     from mace.frontdoor.api import router as contacts_router
     from mace.health.api import router as health_router
     from mace.meetings.api import router as meetings_router
+    from mace.missing.api import interviews_router
     from mace.missing.api import router as missing_router
     from mace.people.api import router as people_router
     from mace.plans.api import router as plans_router
@@ -84,6 +136,7 @@ def _register() -> None:
     api.add_router("/screenings", screening_router)
     api.add_router("/ed-attendances", health_router)
     api.add_router("/missing-episodes", missing_router)
+    api.add_router("/return-interviews", interviews_router)
     api.add_router("/plans", plans_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/casework", casework_router)

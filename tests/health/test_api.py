@@ -9,6 +9,7 @@ from django.test import Client
 
 from mace.accounts.services import token_create
 from mace.core.audit import Actor
+from mace.frontdoor.models import Contact
 from mace.health import selectors
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,87 @@ def test_a_time_without_an_offset_is_refused(ed_area: Any) -> None:
 
 def test_only_ed_roles_send_attendances(ed_area: Any) -> None:
     assert _post(ed_area.education, _body()).status_code == 403
+
+
+def _in_department(area: Any) -> dict[str, Any]:
+    body = _body(external_ref="ED-2")
+    del body["discharged_at"], body["left_before_assessment"]
+    response = _post(area.nurse, body)
+    assert response.status_code == 201, response.json()
+    return dict(response.json())
+
+
+def _call(user: Any, path: str, body: dict[str, Any]) -> Any:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, by=Actor.system('test')).raw}")
+    return client.post(path, body, content_type="application/json")
+
+
+DISCHARGE = {"discharged_at": "2026-01-06T01:30:00+00:00", "discharge_plan": "Home with mother; GP letter."}
+
+
+def test_a_discharge_by_api_puts_the_child_in_the_review_queue(ed_area: Any) -> None:
+    attendance = _in_department(ed_area)
+    response = _call(ed_area.nurse, f"/api/v1/ed-attendances/{attendance['id']}/discharge", DISCHARGE)
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "discharged"
+    queue = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=ed_area.lead, by=Actor.system('test')).raw}"
+    ).get("/api/v1/ed-attendances/review-queue")
+    assert queue.status_code == 200
+    assert queue.json()["waiting"] == 1 and queue.json()["attendances"][0]["id"] == attendance["id"]
+
+
+def test_a_discharge_without_a_plan_is_refused_naming_the_field(ed_area: Any) -> None:
+    attendance = _in_department(ed_area)
+    body = {"discharged_at": DISCHARGE["discharged_at"]}
+    response = _call(ed_area.nurse, f"/api/v1/ed-attendances/{attendance['id']}/discharge", body)
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["discharge_plan"]
+
+
+def test_a_stale_discharge_is_a_conflict(ed_area: Any) -> None:
+    attendance = _in_department(ed_area)
+    body = {**DISCHARGE, "version": attendance["version"] - 1}
+    response = _call(ed_area.nurse, f"/api/v1/ed-attendances/{attendance['id']}/discharge", body)
+    assert response.status_code == 409
+    assert response.json()["current_version"] == attendance["version"]
+
+
+def test_another_trusts_clinician_cannot_find_the_attendance(ed_area: Any) -> None:
+    attendance = _in_department(ed_area)
+    path = f"/api/v1/ed-attendances/{attendance['id']}/discharge"
+    assert _call(ed_area.other_nurse, path, DISCHARGE).status_code == 404
+
+
+def test_a_liaison_review_by_api_records_who_was_told(ed_area: Any) -> None:
+    attendance = _post(ed_area.nurse, _body()).json()
+    body = {
+        "outcome": "liaison",
+        "notes": "Known to school nurse; no new concern.",
+        "shared_with": "school_nurse",
+    }
+    response = _call(ed_area.lead, f"/api/v1/ed-attendances/{attendance['id']}/review", body)
+    assert response.status_code == 201, response.json()
+    assert response.json()["shared_with"] == "school_nurse" and response.json()["shared_at"]
+
+
+def test_an_intervention_review_by_api_sends_a_contact_to_the_front_door(ed_area: Any) -> None:
+    attendance = _post(ed_area.nurse, _body()).json()
+    body = {"outcome": "intervention", "notes": "Intoxicated at 2am with older males; refer."}
+    response = _call(ed_area.lead, f"/api/v1/ed-attendances/{attendance['id']}/review", body)
+    assert response.status_code == 201, response.json()
+    assert Contact.objects.filter(pk=response.json()["contact_id"], kind=Contact.Kind.ED_REFERRAL).exists()
+
+
+def test_a_review_without_an_outcome_is_refused_and_the_child_stays_in_the_queue(ed_area: Any) -> None:
+    attendance = _post(ed_area.nurse, _body()).json()
+    body = {"outcome": "", "notes": "Looked at it."}
+    response = _call(ed_area.lead, f"/api/v1/ed-attendances/{attendance['id']}/review", body)
+    assert response.status_code == 422
+    assert attendance["id"] in [a.pk for a in selectors.review_queue(ed_area.lead)[0]]
+
+
+def test_a_clinician_cannot_triage_the_review_queue(ed_area: Any) -> None:
+    attendance = _post(ed_area.nurse, _body()).json()
+    body = {"outcome": "liaison", "notes": "x", "shared_with": "school_nurse"}
+    assert _call(ed_area.nurse, f"/api/v1/ed-attendances/{attendance['id']}/review", body).status_code == 403

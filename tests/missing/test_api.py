@@ -99,3 +99,102 @@ def test_the_missing_now_list_is_available_to_partner_systems(area: Any) -> None
     _post(client, "/api/v1/missing-episodes", _episode())
     listed = client.get("/api/v1/missing-episodes")
     assert [e["police_ref"] for e in listed.json()] == ["MFH-API-1"]
+
+
+RETURN = {
+    "returned_at": "2026-11-18T20:00:00+00:00",
+    "found_place": "Halbury bus station",
+    "found_by": "police",
+}
+
+
+def _returned(area: Any) -> dict[str, Any]:
+    client = _client(area.officer)
+    episode = _post(client, "/api/v1/missing-episodes", _episode()).json()
+    return dict(_post(client, f"/api/v1/missing-episodes/{episode['id']}/return", RETURN).json())
+
+
+def _interview_id(area: Any) -> int:
+    _returned(area)
+    queue = _client(area.rhi_worker).get("/api/v1/return-interviews")
+    assert queue.status_code == 200
+    return int(queue.json()[0]["id"])
+
+
+def _step(area: Any, interview_id: int, **body: Any) -> Any:
+    return _post(_client(area.rhi_worker), f"/api/v1/return-interviews/{interview_id}", body)
+
+
+def test_a_search_update_regrades_the_risk(area: Any) -> None:
+    client = _client(area.officer)
+    episode = _post(client, "/api/v1/missing-episodes", _episode()).json()
+    body = {"text": "Seen on CCTV getting into a car with two older males.", "risk": 3}
+    response = _post(client, f"/api/v1/missing-episodes/{episode['id']}/updates", body)
+    assert response.status_code == 200, response.json()
+    assert response.json()["risk"] == 3 and response.json()["version"] == episode["version"] + 1
+
+
+def test_a_stale_search_update_is_a_conflict(area: Any) -> None:
+    client = _client(area.officer)
+    episode = _post(client, "/api/v1/missing-episodes", _episode()).json()
+    body = {"text": "Phone last pinged in Halbury.", "version": episode["version"] - 1}
+    response = _post(client, f"/api/v1/missing-episodes/{episode['id']}/updates", body)
+    assert response.status_code == 409
+    assert response.json()["attempted"]["text"] == "Phone last pinged in Halbury."
+
+
+def test_an_update_after_the_return_is_refused_naming_the_field(area: Any) -> None:
+    episode = _returned(area)
+    body = {"text": "Late news"}
+    response = _post(_client(area.officer), f"/api/v1/missing-episodes/{episode['id']}/updates", body)
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["text"]
+
+
+def test_the_interview_service_offers_and_completes_an_interview_by_api(area: Any) -> None:
+    interview = _interview_id(area)
+    assert _step(area, interview, action="offer", at="2026-11-19T10:00:00+00:00").status_code == 200
+    assert _step(area, interview, action="accept", at="2026-11-19T15:00:00+00:00").status_code == 200
+    done = _step(
+        area,
+        interview,
+        action="complete",
+        at="2026-11-20T16:00:00+00:00",
+        push_factors=["conflict_home"],
+        pull_factors=["older_associates"],
+        where_stayed="A flat in Halbury",
+        who_with="Older lads from the estate",
+        child_words="I went because they give me stuff and home is rubbish.",
+    )
+    assert done.status_code == 200, done.json()
+    assert done.json()["completed_at"].startswith("2026-11-20T16:00")
+    assert _client(area.rhi_worker).get("/api/v1/return-interviews").json() == []
+
+
+def test_completing_an_interview_without_the_childs_words_is_refused(area: Any) -> None:
+    interview = _interview_id(area)
+    _step(area, interview, action="offer", at="2026-11-19T10:00:00+00:00")
+    _step(area, interview, action="accept", at="2026-11-19T15:00:00+00:00")
+    response = _step(
+        area, interview, action="complete", at="2026-11-20T16:00:00+00:00", push_factors=["conflict_home"]
+    )
+    assert response.status_code == 422
+    assert "child_words" in [p["field"] for p in response.json()["detail"]]
+
+
+def test_a_declined_interview_stays_open_until_a_follow_up_by_api(area: Any) -> None:
+    interview = _interview_id(area)
+    _step(area, interview, action="offer", at="2026-11-19T10:00:00+00:00")
+    _step(area, interview, action="decline", at="2026-11-19T11:00:00+00:00")
+    assert [i["id"] for i in _client(area.rhi_worker).get("/api/v1/return-interviews").json()] == [interview]
+    followed = _step(
+        area, interview, action="follow_up", follow_up="Social worker to visit with the school nurse."
+    )
+    assert followed.status_code == 200
+    assert _client(area.rhi_worker).get("/api/v1/return-interviews").json() == []
+
+
+def test_only_the_interview_service_records_interviews(area: Any) -> None:
+    interview = _interview_id(area)
+    body = {"action": "offer", "at": "2026-11-19T10:00:00+00:00"}
+    assert _post(_client(area.officer), f"/api/v1/return-interviews/{interview}", body).status_code == 403

@@ -10,6 +10,9 @@ from django.test import Client
 from mace.accounts.services import token_create
 from mace.core.audit import Actor
 from mace.screening import selectors, services
+from mace.screening.models import Screening
+
+from . import conftest
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +121,75 @@ def test_a_child_the_sender_does_not_work_with_is_refused_like_a_missing_one(ed_
     missing = _post(ed_area.education, _body(person_id=stranger.pk + 10_000, external_ref="SCR-2"))
     assert response.status_code == missing.status_code == 422
     assert response.json() == missing.json()
+
+
+def _awaiting(area: Any) -> Any:
+    data = conftest.screening_in(
+        person=area.child,
+        answers={"cce_county_lines": "Found with wraps and a phone receiving calls all night."},
+        judgement=1,
+    )
+    screening, _ = services.screening_complete(data=data, partnership=area.partnership, by=area.education)
+    return screening
+
+
+def _agree(user: Any, screening_id: int, body: dict[str, Any]) -> Any:
+    return _client(user).post(
+        f"/api/v1/screenings/{screening_id}/agreement", body, content_type="application/json"
+    )
+
+
+def test_a_manager_sees_judgements_waiting_for_agreement(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    listed = _client(ed_area.manager).get("/api/v1/screenings/awaiting-agreement")
+    assert listed.status_code == 200
+    assert [s["id"] for s in listed.json()] == [screening.pk]
+
+
+def test_a_manager_agrees_a_judgement_by_api_and_the_screening_is_complete(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    response = _agree(ed_area.manager, screening.pk, {"agree": True, "note": "Police are already involved."})
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "complete"
+
+
+def test_a_manager_changes_a_judgement_by_api(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    body = {"agree": False, "judgement": "high", "note": "County lines: this is high risk."}
+    response = _agree(ed_area.manager, screening.pk, body)
+    assert response.json()["judgement"] == "high"
+
+
+def test_an_agreement_without_a_note_is_refused_naming_the_field(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    response = _agree(ed_area.manager, screening.pk, {"agree": True, "note": " "})
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["note"]
+
+
+def test_a_stale_agreement_is_a_conflict_that_saves_nothing(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    body = {"agree": True, "note": "Agreed.", "version": screening.version - 1}
+    response = _agree(ed_area.manager, screening.pk, body)
+    assert response.status_code == 409
+    assert response.json()["current_version"] == screening.version
+    assert Screening.objects.get(pk=screening.pk).status == Screening.Status.AWAITING_AGREEMENT
+
+
+def test_a_practitioner_cannot_agree_by_api(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    assert _agree(ed_area.nurse, screening.pk, {"agree": True, "note": "Fine"}).status_code == 403
+
+
+def test_an_agreement_for_a_screening_the_manager_cannot_see_is_not_found(ed_area: Any) -> None:
+    assert _agree(ed_area.manager, 999_999, {"agree": True, "note": "Fine"}).status_code == 404
+
+
+def test_agreeing_twice_is_refused_as_a_whole_record_problem(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    _agree(ed_area.manager, screening.pk, {"agree": True, "note": "Agreed."})
+    again = _agree(ed_area.manager, screening.pk, {"agree": True, "note": "Agreed."})
+    assert again.status_code == 422
+    assert again.json()["detail"] == [
+        {"loc": ["body"], "field": "", "msg": "This screening is not waiting for agreement"}
+    ]

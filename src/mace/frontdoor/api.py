@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
 from .models import Contact
@@ -116,27 +114,13 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str,
         concerns=payload.concerns,
         child_voice=payload.child_voice,
     )
-    try:
-        contact, created = services.contact_receive(
-            data=data, partnership=partnership, route=Contact.Route.API, by=user
-        )
-    except ValidationError as exc:
-        return Status(
-            422,
-            {
-                "detail": [
-                    {"loc": ["body", *name.split(".")], "field": name.split(".")[-1], "msg": " ".join(msgs)}
-                    for name, msgs in exc.message_dict.items()
-                ]
-            },
-        )
+    contact, created = services.contact_receive(
+        data=data, partnership=partnership, route=Contact.Route.API, by=user
+    )
     return Status(201 if created else 200, _out(contact))
 
 
 @router.get("/{contact_id}", response={200: ContactOut, 404: ErrorOut}, summary="One contact's progress")
 def get_contact(request: HttpRequest, contact_id: int) -> Status[dict[str, object]]:
-    try:
-        contact = selectors.contact_for_user(request.user, contact_id)
-    except PersonNotFound:
-        return Status(404, {"detail": "Not found"})
+    contact = selectors.contact_for_user(request.user, contact_id)
     return Status(200, _out(contact))

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
 from mace.frontdoor.api import ErrorOut, SubjectIn
-from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
 from .models import Attendance
@@ -46,8 +44,44 @@ class AttendanceIn(Schema):
         return value
 
 
+class DischargeIn(Schema):
+    discharged_at: datetime
+    left_before_assessment: bool = False
+    discharge_destination: str = Field("", max_length=200)
+    discharge_plan: str = Field("", max_length=10_000)
+    version: int | None = Field(None, description="The attendance version this was based on")
+
+    @field_validator("discharged_at")
+    @classmethod
+    def needs_offset(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("Times must include a UTC offset, like 2026-03-02T09:15:00+00:00")
+        return value
+
+
+class ReviewIn(Schema):
+    outcome: str = Field(..., description="intervention (a contact to the front door) or liaison")
+    notes: str = Field(..., max_length=10_000)
+    shared_with: str = Field("", description="For liaison: school_nurse or health_visiting")
+
+
+class ReviewOut(Schema):
+    attendance_id: int
+    outcome: str
+    shared_with: str
+    shared_at: datetime | None
+    contact_id: int | None
+    reviewed_at: datetime
+
+
+class QueueOut(Schema):
+    waiting: int
+    attendances: list[AttendanceOut]
+
+
 class AttendanceOut(Schema):
     id: int
+    version: int
     person_id: int | None
     identified: bool
     attendances_in_year: int
@@ -61,6 +95,7 @@ router = Router(tags=["ed-attendances"])
 def _out(a: Attendance) -> dict[str, object]:
     return {
         "id": a.pk,
+        "version": a.version,
         "person_id": a.person_id,
         "identified": a.person_id is not None,
         "attendances_in_year": a.attendances_in_year,
@@ -84,25 +119,73 @@ def create_attendance(request: HttpRequest, payload: AttendanceIn) -> Status[dic
         source_system=payload.source_system,
         external_ref=payload.external_ref,
     )
-    try:
-        attendance, created = services.attendance_record(data=data, by=user, route="api")
-    except ValidationError as exc:
-        return Status(
-            422,
-            {
-                "detail": [
-                    {"loc": ["body", name], "field": name if name != "__all__" else "", "msg": " ".join(msgs)}
-                    for name, msgs in exc.message_dict.items()
-                ]
-            },
-        )
+    attendance, created = services.attendance_record(data=data, by=user, route="api")
     return Status(201 if created else 200, _out(attendance))
+
+
+@router.get(
+    "/review-queue", response={200: QueueOut, 403: ErrorOut}, summary="Discharged children awaiting triage"
+)
+def review_queue(request: HttpRequest) -> Status[object]:
+    if not capabilities(request.user).discharge_review:
+        return Status(403, {"detail": "Only the trust's safeguarding team triages discharges"})
+    rows, waiting = selectors.review_queue(request.user)
+    return Status(200, {"waiting": waiting, "attendances": [_out(a) for a in rows]})
 
 
 @router.get("/{attendance_id}", response={200: AttendanceOut, 404: ErrorOut}, summary="One attendance")
 def get_attendance(request: HttpRequest, attendance_id: int) -> Status[dict[str, object]]:
-    try:
-        attendance = selectors.attendance_for_user(request.user, attendance_id)
-    except PersonNotFound:
-        return Status(404, {"detail": "Not found"})
+    attendance = selectors.attendance_for_user(request.user, attendance_id)
     return Status(200, _out(attendance))
+
+
+@router.post(
+    "/{attendance_id}/discharge",
+    response={200: AttendanceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="The child leaves the department",
+)
+def discharge(request: HttpRequest, attendance_id: int, payload: DischargeIn) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).ed_attendances:
+        return Status(403, {"detail": "This account cannot record discharges"})
+    attendance = selectors.attendance_for_user(user, attendance_id)
+    attendance = services.attendance_discharge(
+        attendance=attendance,
+        discharged_at=payload.discharged_at,
+        left_before_assessment=payload.left_before_assessment,
+        destination=payload.discharge_destination,
+        plan=payload.discharge_plan,
+        by=user,
+        version=payload.version,
+    )
+    return Status(200, _out(attendance))
+
+
+@router.post(
+    "/{attendance_id}/review",
+    response={201: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Triage a discharged child: further intervention or liaison",
+)
+def review(request: HttpRequest, attendance_id: int, payload: ReviewIn) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).discharge_review:
+        return Status(403, {"detail": "Only the trust's safeguarding team triages discharges"})
+    attendance = selectors.attendance_for_user(user, attendance_id)
+    r = services.discharge_review(
+        attendance=attendance,
+        outcome=payload.outcome,
+        notes=payload.notes,
+        shared_with=payload.shared_with,
+        by=user,
+    )
+    return Status(
+        201,
+        {
+            "attendance_id": attendance.pk,
+            "outcome": r.outcome,
+            "shared_with": r.shared_with,
+            "shared_at": r.shared_at,
+            "contact_id": r.contact_id,
+            "reviewed_at": r.reviewed_at,
+        },
+    )

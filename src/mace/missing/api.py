@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
@@ -13,10 +12,9 @@ from pydantic import field_validator
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.frontdoor.api import ErrorOut, SubjectIn
-from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
-from .models import MissingEpisode
+from .models import MissingEpisode, ReturnInterview
 
 
 def _offset(value: datetime | None) -> datetime | None:
@@ -60,6 +58,7 @@ class ReturnIn(Schema):
 
 class EpisodeOut(Schema):
     id: int
+    version: int
     police_ref: str
     person_id: int | None
     match_status: str
@@ -71,13 +70,76 @@ class EpisodeOut(Schema):
     return_interview_due_at: datetime | None
 
 
+class UpdateIn(Schema):
+    text: str = Field(..., min_length=1, max_length=20_000, description="What the search learned or did")
+    risk: int | None = Field(None, ge=1, le=3, description="A new police risk grading, if it changed")
+    version: int | None = Field(None, description="The episode version this update was based on")
+
+
+class InterviewIn(Schema):
+    action: str = Field(..., pattern="^(offer|accept|decline|complete|follow_up)$")
+    at: datetime | None = Field(None, description="When it happened (not needed for a follow-up)")
+    push_factors: list[str] = Field(default_factory=list, description=", ".join(services.PUSH_FACTORS))
+    pull_factors: list[str] = Field(default_factory=list, description=", ".join(services.PULL_FACTORS))
+    where_stayed: str = Field("", max_length=200)
+    who_with: str = Field("", max_length=200)
+    child_words: str = Field("", max_length=20_000)
+    follow_up: str = Field("", max_length=20_000)
+    version: int | None = None
+
+    @field_validator("at")
+    @classmethod
+    def needs_offset(cls, value: datetime | None) -> datetime | None:
+        return _offset(value)
+
+
+class InterviewOut(Schema):
+    id: int
+    version: int
+    episode_id: int
+    person_id: int | None
+    offer_due_at: datetime
+    offered_at: datetime | None
+    response: str
+    responded_at: datetime | None
+    completed_at: datetime | None
+    push_factors: list[str]
+    pull_factors: list[str]
+    where_stayed: str
+    who_with: str
+    child_words: str
+    follow_up: str
+
+
+def _interview_out(i: ReturnInterview) -> dict[str, object]:
+    return {
+        "id": i.pk,
+        "version": i.version,
+        "episode_id": i.episode_id,
+        "person_id": i.episode.person_id,
+        "offer_due_at": i.offer_due_at,
+        "offered_at": i.offered_at,
+        "response": i.response,
+        "responded_at": i.responded_at,
+        "completed_at": i.completed_at,
+        "push_factors": i.push_factors,
+        "pull_factors": i.pull_factors,
+        "where_stayed": i.where_stayed,
+        "who_with": i.who_with,
+        "child_words": i.child_words,
+        "follow_up": i.follow_up,
+    }
+
+
 router = Router(tags=["missing"])
+interviews_router = Router(tags=["missing"])
 
 
 def _out(e: MissingEpisode) -> dict[str, object]:
     interview = getattr(e, "interview", None) if e.returned_at else None
     return {
         "id": e.pk,
+        "version": e.version,
         "police_ref": e.police_ref,
         "person_id": e.person_id,
         "match_status": e.match_status,
@@ -87,15 +149,6 @@ def _out(e: MissingEpisode) -> dict[str, object]:
         "returned_at": e.returned_at,
         "strategy_meeting_due_at": e.strategy_due_at,
         "return_interview_due_at": interview.offer_due_at if interview else None,
-    }
-
-
-def _errors(exc: ValidationError) -> dict[str, object]:
-    return {
-        "detail": [
-            {"loc": ["body", *name.split(".")], "field": name.split(".")[-1], "msg": " ".join(msgs)}
-            for name, msgs in exc.message_dict.items()
-        ]
     }
 
 
@@ -126,10 +179,7 @@ def report_episode(request: HttpRequest, payload: EpisodeIn) -> Status[dict[str,
         circumstances=payload.circumstances,
         subject=payload.subject.dict(exclude_none=True),
     )
-    try:
-        episode, created = services.episode_report(data=data, partnership=partnership, route="api", by=user)
-    except ValidationError as exc:
-        return Status(422, _errors(exc))
+    episode, created = services.episode_report(data=data, partnership=partnership, route="api", by=user)
     return Status(201 if created else 200, _out(episode))
 
 
@@ -142,24 +192,31 @@ def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> 
     user = request.user
     if not capabilities(user).report_missing:
         return Status(403, {"detail": "This account cannot record returns"})
-    try:
-        episode = selectors.episode_for_user(user, episode_id)
-    except PersonNotFound:
-        return Status(404, {"detail": "Not found"})
+    episode = selectors.episode_for_user(user, episode_id)
     data = services.ReturnIn(**payload.dict())
-    try:
-        episode, _changed = services.episode_return(episode=episode, data=data, by=user)
-    except ValidationError as exc:
-        return Status(422, _errors(exc))
+    episode, _changed = services.episode_return(episode=episode, data=data, by=user)
+    return Status(200, _out(episode))
+
+
+@router.post(
+    "/{episode_id}/updates",
+    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="What the search learned, and a new risk grading",
+)
+def update_episode(request: HttpRequest, episode_id: int, payload: UpdateIn) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).report_missing:
+        return Status(403, {"detail": "This account cannot update missing episodes"})
+    episode = selectors.episode_for_user(user, episode_id)
+    episode = services.episode_update(
+        episode=episode, text=payload.text, risk=payload.risk, version=payload.version, by=user
+    )
     return Status(200, _out(episode))
 
 
 @router.get("/{episode_id}", response={200: EpisodeOut, 404: ErrorOut}, summary="One missing episode")
 def get_episode(request: HttpRequest, episode_id: int) -> Status[dict[str, object]]:
-    try:
-        episode = selectors.episode_for_user(request.user, episode_id)
-    except PersonNotFound:
-        return Status(404, {"detail": "Not found"})
+    episode = selectors.episode_for_user(request.user, episode_id)
     return Status(200, _out(episode))
 
 
@@ -167,3 +224,40 @@ def get_episode(request: HttpRequest, episode_id: int) -> Status[dict[str, objec
 def missing_now(request: HttpRequest) -> Status[list[dict[str, object]]]:
     view = selectors.morning_list(request.user)
     return Status(200, [_out(r.episode) for r in view.rows])
+
+
+@interviews_router.get(
+    "",
+    response={200: list[InterviewOut], 403: ErrorOut},
+    summary="Open return home interviews, most urgent first",
+)
+def interview_queue(request: HttpRequest) -> Status[object]:
+    caps = capabilities(request.user)
+    if not (caps.return_interviews or caps.missing_list):
+        return Status(403, {"detail": "This account does not hold return home interviews"})
+    return Status(200, [_interview_out(i) for i in selectors.interview_queue(request.user)])
+
+
+@interviews_router.get(
+    "/{interview_id}", response={200: InterviewOut, 404: ErrorOut}, summary="One interview"
+)
+def get_interview(request: HttpRequest, interview_id: int) -> Status[dict[str, object]]:
+    interview = selectors.interview_for_user(request.user, interview_id)
+    return Status(200, _interview_out(interview))
+
+
+@interviews_router.post(
+    "/{interview_id}",
+    response={200: InterviewOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Offered, accepted, declined, completed, or followed up after a decline",
+)
+def record_interview(
+    request: HttpRequest, interview_id: int, payload: InterviewIn
+) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).return_interviews:
+        return Status(403, {"detail": "Only the return home interview service records interviews"})
+    interview = selectors.interview_for_user(user, interview_id)
+    data = services.InterviewIn(**payload.dict(exclude={"version"}))
+    interview = services.interview_record(interview=interview, data=data, by=user, version=payload.version)
+    return Status(200, _interview_out(interview))

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -152,20 +151,9 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, o
             422,
             {"detail": [{"loc": ["body"], "field": "", "msg": "Your account is not part of a partnership"}]},
         )
-    try:
-        person = services.person_create(
-            data=services.NewPerson(**payload.dict()), partnership=partnership, by=user
-        )
-    except ValidationError as exc:
-        return Status(
-            422,
-            {
-                "detail": [
-                    {"loc": ["body", name], "field": name, "msg": " ".join(msgs)}
-                    for name, msgs in exc.message_dict.items()
-                ]
-            },
-        )
+    person = services.person_create(
+        data=services.NewPerson(**payload.dict()), partnership=partnership, by=user
+    )
     return Status(
         201,
         {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -40,8 +39,16 @@ class ScreeningIn(Schema):
     judgement_reason: str = Field("", max_length=10_000)
 
 
+class AgreementIn(Schema):
+    agree: bool = Field(..., description="true: agree the practitioner's judgement; false: change it")
+    judgement: str = Field("", description="When changing it: no_concerns, low, medium or high")
+    note: str = Field(..., max_length=10_000, description="Why you agree, or what changes the judgement")
+    version: int | None = Field(None, description="The screening version this was based on")
+
+
 class ScreeningOut(Schema):
     id: int
+    version: int
     person_id: int | None
     tool_version: int
     score: int
@@ -59,6 +66,7 @@ NAMES = {v: k for k, v in JUDGEMENTS.items()}
 def _out(s: Screening) -> dict[str, object]:
     return {
         "id": s.pk,
+        "version": s.version,
         "person_id": s.person_id,
         "tool_version": s.tool_version.version,
         "score": s.score,
@@ -127,19 +135,49 @@ def create_screening(request: HttpRequest, payload: ScreeningIn) -> Status[dict[
                 problems.append(_problem(name, msg))
     if problems:
         return Status(422, {"detail": problems})
-    try:
-        screening, created = services.screening_complete(
-            data=data, partnership=partnership, by=user, route=Contact.Route.API
-        )
-    except ValidationError as exc:
-        return Status(422, {"detail": [_problem(k, " ".join(v)) for k, v in exc.message_dict.items()]})
+    screening, created = services.screening_complete(
+        data=data, partnership=partnership, by=user, route=Contact.Route.API
+    )
     return Status(201 if created else 200, _out(screening))
+
+
+@router.get(
+    "/awaiting-agreement",
+    response={200: list[ScreeningOut], 403: ErrorOut},
+    summary="Judgements below the indicators, waiting for a manager",
+)
+def awaiting_agreement(request: HttpRequest) -> Status[object]:
+    if not capabilities(request.user).agree_judgements:
+        return Status(403, {"detail": "Only a manager agrees screening judgements"})
+    return Status(200, [_out(s) for s in selectors.agreement_queue(request.user)])
 
 
 @router.get("/{screening_id}", response={200: ScreeningOut, 404: ErrorOut}, summary="One screening")
 def get_screening(request: HttpRequest, screening_id: int) -> Status[dict[str, object]]:
-    try:
-        screening = selectors.screening_for_user(request.user, screening_id)
-    except PersonNotFound:
-        return Status(404, {"detail": "Not found"})
+    screening = selectors.screening_for_user(request.user, screening_id)
+    return Status(200, _out(screening))
+
+
+@router.post(
+    "/{screening_id}/agreement",
+    response={200: ScreeningOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="A manager agrees the judgement, or changes it",
+)
+def agree(request: HttpRequest, screening_id: int, payload: AgreementIn) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).agree_judgements:
+        return Status(403, {"detail": "Only a manager agrees screening judgements"})
+    screening = selectors.screening_for_user(user, screening_id)
+    if not payload.agree and payload.judgement not in JUDGEMENTS:
+        return Status(
+            422, {"detail": [_problem("judgement", "Choose the level: no_concerns, low, medium or high")]}
+        )
+    screening = services.screening_agree(
+        screening=screening,
+        agree=payload.agree,
+        note=payload.note,
+        judgement=JUDGEMENTS.get(payload.judgement),
+        version=payload.version,
+        by=user,
+    )
     return Status(200, _out(screening))
