@@ -156,7 +156,7 @@ def test_a_change_based_on_an_old_version_is_409_and_the_first_save_survives(are
     late = _put(second, area.child.pk, _plan(version=1, reason="Mentor", outcomes="Sees a mentor weekly."))
     assert (saved.status_code, late.status_code) == (200, 409)
     body = late.json()
-    assert (body["based_on"], body["current"]["version"]) == (1, 2)
+    assert (body["based_on"], body["current_version"], body["current"]["version"]) == (1, 2, 2)
     assert body["current"]["outcomes"] == "Attends Halbury."
     assert body["attempted"]["outcomes"] == "Sees a mentor weekly."
     assert _get(area.officer, area.child.pk).json()["outcomes"] == "Attends Halbury."

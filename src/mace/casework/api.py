@@ -19,7 +19,6 @@ from pydantic import field_validator
 from mace.core.access import capabilities
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
-from mace.people.selectors import PersonNotFound
 
 from . import figures, selectors, services
 from .models import Supervision, Visit
@@ -68,10 +67,7 @@ class CaseloadOut(Schema):
     "/children/{person_id}/timetable", response={200: TimetableOut, 404: ErrorOut}, summary="Timetable"
 )
 def timetable(request: HttpRequest, person_id: int) -> Status[dict[str, object]]:
-    try:
-        view = selectors.timetable_view(request.user, person_id)
-    except PersonNotFound:
-        return Status(404, {"detail": "Not found"})
+    view = selectors.timetable_view(request.user, person_id)
     return Status(
         200,
         {
@@ -134,7 +130,8 @@ def _problem(loc: list[object], field: str, msg: str, **extra: object) -> dict[s
 
 
 def _errors(exc: ValidationError) -> dict[str, object]:
-    """The service's problems by field; its `action_<n>` (counting from 1) is `actions[n - 1]`."""
+    """As the API's handler answers a ValidationError, except that the service's `action_<n>`
+    (counting from 1) is the request's `actions[n - 1]`."""
     problems = []
     for name, msgs in exc.message_dict.items():
         action = re.fullmatch(r"action_(\d+)", name)
@@ -197,10 +194,7 @@ def record_visit(request: HttpRequest, person_id: int, payload: VisitIn) -> Stat
     user = request.user
     if not capabilities(user).record_visits:
         return Status(403, {"detail": "This account cannot record visits"})
-    try:
-        person = selectors.person_for_casework(user, person_id, purpose="record-visit")
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    person = selectors.person_for_casework(user, person_id, purpose="record-visit")
     data = services.VisitIn(
         visited_on=payload.visited_on,
         seen=payload.seen,
@@ -209,10 +203,7 @@ def record_visit(request: HttpRequest, person_id: int, payload: VisitIn) -> Stat
         child_words=payload.child_words,
         observations=payload.observations,
     )
-    try:
-        visit = services.visit_record(person=person, data=data, by=user)
-    except ValidationError as exc:
-        return Status(422, _errors(exc))
+    visit = services.visit_record(person=person, data=data, by=user)
     return Status(201, _visit_out(visit))
 
 
@@ -283,12 +274,9 @@ def record_week(request: HttpRequest, person_id: int, week_starting: date, paylo
     user = request.user
     if not capabilities(user).timetables:
         return Status(403, {"detail": "This account cannot record timetable attendance"})
-    try:
-        person = selectors.person_for_casework(user, person_id, purpose="record-attendance")
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    person = selectors.person_for_casework(user, person_id, purpose="record-attendance")
     marks = {m.session_id: services.Mark(m.attended, m.reason) for m in payload.marks}
-    try:
+    try:  # caught to point each problem at the request's mark for that session (decisions/0010)
         week: figures.WeekFigures = services.week_attendance_record(
             person=person, data=services.WeekIn(week_starting=week_starting, marks=marks), by=user
         )
@@ -361,10 +349,7 @@ def record_supervision(request: HttpRequest, person_id: int, payload: Supervisio
     user = request.user
     if not capabilities(user).supervise:
         return Status(403, {"detail": "Only a manager records case supervision"})
-    try:
-        person = selectors.person_for_casework(user, person_id, purpose="record-supervision")
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    person = selectors.person_for_casework(user, person_id, purpose="record-supervision")
     data = services.SupervisionIn(
         held_on=payload.held_on,
         attendees=payload.attendees,
@@ -373,7 +358,7 @@ def record_supervision(request: HttpRequest, person_id: int, payload: Supervisio
         analysis=payload.analysis,
         actions=[services.ActionIn(a.text, a.owner, a.due_on) for a in payload.actions],
     )
-    try:
+    try:  # caught to point an action's problem at the request's action (decisions/0010)
         s = services.supervision_record(person=person, data=data, by=user)
     except ValidationError as exc:
         return Status(422, _errors(exc))

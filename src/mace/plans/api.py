@@ -17,7 +17,6 @@ from ninja import Field, Router, Schema, Status
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 from mace.frontdoor.api import ErrorOut
-from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
 from .models import PlanReview, PlanType, PlanVersion
@@ -68,6 +67,7 @@ class VersionOut(Schema):
 
 class ConflictOut(Schema):
     detail: str
+    current_version: int | None = Field(..., description="The version saved now (null: no plan yet)")
     based_on: int | None = Field(..., description="The version your change was based on")
     current: PlanOut | None = Field(
         ..., description="What is saved now (null if the child has no plan yet); nothing was changed"
@@ -167,7 +167,8 @@ def _plan_out(v: PlanVersion) -> dict[str, object]:
 
 
 def _errors(exc: ValidationError) -> dict[str, object]:
-    """The service's problems by field; its `action_<n>` (counting from 1) is `actions[n - 1]`."""
+    """As the API's handler answers a ValidationError, except that the service's `action_<n>`
+    (counting from 1) is the request's `actions[n - 1]`."""
     problems = []
     for name, msgs in exc.message_dict.items():
         action = re.fullmatch(r"action_(\d+)", name)
@@ -190,6 +191,7 @@ def _conflict(
         409,
         {
             "detail": f"The plan {now}, not the version you based this on. Nothing was saved: {then}",
+            "current_version": current.number if current else None,
             "based_on": based_on,
             "current": _plan_out(current) if current else None,
             "attempted": attempted,
@@ -206,10 +208,7 @@ NOT_FOUND: dict[str, object] = {"detail": "Not found"}
     "/{person_id}", response={200: PlanOut, 404: ErrorOut}, summary="The current version of a child's plan"
 )
 def current_plan(request: HttpRequest, person_id: int) -> Status[dict[str, object]]:
-    try:
-        v = selectors.current_version(request.user, person_id)
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    v = selectors.current_version(request.user, person_id)
     return Status(200, _plan_out(v))
 
 
@@ -222,10 +221,7 @@ def save_plan(request: HttpRequest, person_id: int, payload: PlanIn) -> Status[A
     user = request.user
     if not capabilities(user).edit_plans:
         return Status(403, {"detail": "This account cannot change children's plans"})
-    try:
-        person, _plan, _current = selectors.plan_for_user(user, person_id, purpose="plan")
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    person, _plan, _current = selectors.plan_for_user(user, person_id, purpose="plan")
     data = services.PlanIn(
         plan_type=payload.plan_type,
         reason=payload.reason,
@@ -240,6 +236,8 @@ def save_plan(request: HttpRequest, person_id: int, payload: PlanIn) -> Status[A
             for a in payload.actions
         ],
     )
+    # Caught here rather than by the API's handlers (docs/decisions/0010) to say what only this layer
+    # knows: the version saved now, in full, and which request action a problem is about.
     try:
         # No version means "there is no plan yet": 0, so that a plan saved meanwhile is a conflict.
         new = services.plan_save(person=person, data=data, by=user, version=payload.version or 0)
@@ -256,10 +254,7 @@ def save_plan(request: HttpRequest, person_id: int, payload: PlanIn) -> Status[A
     summary="Every version of a child's plan, newest first",
 )
 def plan_versions(request: HttpRequest, person_id: int) -> Status[Any]:
-    try:
-        versions = selectors.versions_for_user(request.user, person_id)
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    versions = selectors.versions_for_user(request.user, person_id)
     return Status(
         200,
         [
@@ -285,10 +280,7 @@ def review_plan(request: HttpRequest, person_id: int, payload: ReviewIn) -> Stat
     user = request.user
     if not capabilities(user).edit_plans:
         return Status(403, {"detail": "This account cannot record plan reviews"})
-    try:
-        _person, plan, _current = selectors.plan_for_user(user, person_id)
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    _person, plan, _current = selectors.plan_for_user(user, person_id)
     if plan is None:
         return Status(404, NOT_FOUND)
     data = services.ReviewIn(
@@ -303,10 +295,7 @@ def review_plan(request: HttpRequest, person_id: int, payload: ReviewIn) -> Stat
         new_type=payload.new_type,
         child_views=payload.child_views,
     )
-    try:
-        review = services.review_record(plan=plan, data=data, by=user, version=payload.version)
-    except ValidationError as exc:
-        return Status(422, _errors(exc))
+    review = services.review_record(plan=plan, data=data, by=user, version=payload.version)
     plan.refresh_from_db(fields=["version"])  # a change of type, step down or closure is a new version
     return Status(
         201,
@@ -337,10 +326,7 @@ def acknowledge_plan(request: HttpRequest, person_id: int, payload: AcknowledgeI
     user = request.user
     if not capabilities(user).records:
         return Status(403, {"detail": "This account does not work with children's records"})
-    try:
-        _person, plan, current = selectors.plan_for_user(user, person_id)
-    except PersonNotFound:
-        return Status(404, NOT_FOUND)
+    _person, plan, current = selectors.plan_for_user(user, person_id)
     if plan is None or current is None:
         return Status(404, NOT_FOUND)
     if payload.version != current.number:  # as on the page: read the newer version, then confirm
