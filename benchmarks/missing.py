@@ -9,7 +9,8 @@ episodes spread over the last two years across the partnership's children, each 
 children's social care and its return home interview, plus children missing right now. Then times,
 through Django as the demo users: the morning list page (`/missing/`, the front door worker, every
 child missing now listed and each one logged) and the monthly dataset for last month (the analyst),
-both as the page and as the report function alone.
+both as the page and as the report function alone; and the 12-month workload and trigger plan
+scrutiny (`/missing/workload/`).
 """
 
 from __future__ import annotations
@@ -157,6 +158,37 @@ def bench_monthly(samples: int) -> None:
     )
 
 
+def bench_workload(samples: int) -> None:
+    """The monthly missing from home workload and trigger plan scrutiny (5.4g): 12 months at once."""
+    from django.test import Client
+
+    from mace.accounts.models import User
+    from mace.missing import reports
+
+    analyst = User.objects.get(username="analyst")
+    month = date.today().replace(day=1)
+    times, page = [], []
+    data = None
+    for _ in range(samples):
+        started = time.perf_counter()
+        data = reports.workload(analyst, last_month=month)
+        times.append(time.perf_counter() - started)
+    client = Client()
+    client.force_login(analyst)
+    for _ in range(samples):
+        started = time.perf_counter()
+        response = client.get("/missing/workload/")
+        page.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    assert data is not None
+    print(
+        f"workload, 12 months ({sum(m.episodes for m in data.months):,} episodes, "
+        f"{data.live_plans:,} trigger plans): report {statistics.median(times):.2f} s median, "
+        f"{max(times):.2f} s worst; page {statistics.median(page):.2f} s median, {max(page):.2f} s worst "
+        f"over {samples} runs"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=10_000)
@@ -186,6 +218,7 @@ def main() -> int:
     print(f"{total:,} episodes on {connection.vendor}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     bench_morning_list(args.samples)
     bench_monthly(max(3, args.samples // 40))
+    bench_workload(max(3, args.samples // 40))
     return 0
 
 

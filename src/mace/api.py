@@ -125,7 +125,7 @@ def _register() -> None:
     from mace.frontdoor.api import router as contacts_router
     from mace.health.api import router as health_router
     from mace.meetings.api import router as meetings_router
-    from mace.missing.api import interviews_router
+    from mace.missing.api import interviews_router, trigger_plans_router
     from mace.missing.api import router as missing_router
     from mace.people.api import router as people_router
     from mace.plans.api import router as plans_router
@@ -137,6 +137,7 @@ def _register() -> None:
     api.add_router("/ed-attendances", health_router)
     api.add_router("/missing-episodes", missing_router)
     api.add_router("/return-interviews", interviews_router)
+    api.add_router("/trigger-plans", trigger_plans_router)
     api.add_router("/plans", plans_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/casework", casework_router)

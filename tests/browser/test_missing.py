@@ -138,3 +138,52 @@ def test_the_reports_and_patterns_pages_are_accessible(
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("h1")).to_be_visible()
         assert_accessible(page)
+
+
+def test_police_write_a_trigger_plan_and_the_morning_list_and_workload_show_it(
+    page: Any, live_server: Any, assert_accessible: Any
+) -> None:
+    partnership = PartnershipFactory()
+    police = AgencyFactory(kind=Agency.Kind.POLICE, partnerships=[partnership], name="Shire Police")
+    council = AgencyFactory(
+        kind=Agency.Kind.CHILDRENS_SOCIAL_CARE, partnerships=[partnership], name="Council"
+    )
+    TeamFactory(agency=council, partnership=partnership, front_door=True, name="Front Door")
+    officer = UserFactory(
+        team=TeamFactory(agency=police, partnership=partnership), roles=[Role.POLICE_OFFICER]
+    )
+    data = services.EpisodeIn(
+        police_ref="MFH/26/0100",
+        category=MissingEpisode.Category.MISSING,
+        setting=MissingEpisode.Setting.HOME,
+        risk=MissingEpisode.Risk.MEDIUM,
+        reported_at=timezone.now() - timedelta(hours=2),
+        last_seen_at=timezone.now() - timedelta(hours=3),
+        last_seen_place="Halbury bus station",
+        circumstances="Did not come home after school.",
+        subject={"given_names": "Jay", "family_name": "Marlow", "date_of_birth": "2010-06-01"},
+    )
+    episode, _ = services.episode_report(data=data, partnership=partnership, route="web", by=officer)
+
+    sign_in(page, live_server, officer)
+    page.goto(f"{live_server.url}/missing/episodes/{episode.pk}/")
+    page.get_by_role("link", name="Police trigger plan").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Write a trigger plan").click()
+    page.get_by_role("button", name="Save the trigger plan").click()  # empty: each missing part named
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What to do at once when the child is reported missing").fill(
+        "Check the bus station and the skate park within the hour; call the allocated worker."
+    )
+    page.get_by_label("Where to look first").fill("Halbury bus station; the skate park.")
+    page.get_by_label("What sets off the child's episodes").fill("Rows at home about curfew.")
+    page.get_by_role("button", name="Save the trigger plan").click()
+    expect(page.get_by_text("Trigger plan saved")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Missing now", exact=True).click()
+    expect(page.get_by_role("link", name="Trigger plan for Jay Marlow")).to_be_visible()
+    page.get_by_role("link", name="Workload and trigger plans").click()
+    expect(page.get_by_role("heading", name="Missing from home: workload and trigger plans")).to_be_visible()
+    assert_accessible(page)

@@ -335,6 +335,7 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/missing/patterns/", MISSING_LIST_ROLES | AGGREGATE_ROLES),
         ("/missing/reports/monthly/", MISSING_LIST_ROLES | AGGREGATE_ROLES),
         ("/missing/reports/drivers/", MISSING_LIST_ROLES | AGGREGATE_ROLES),
+        ("/missing/workload/", MISSING_LIST_ROLES | AGGREGATE_ROLES),
         ("/meetings/", RECORD_ROLES),
         ("/meetings/new/", MEETING_ROLES),
         ("/meetings/rota/", MEETING_ROLES),

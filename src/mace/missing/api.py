@@ -3,7 +3,7 @@ reference: the same episode sent again returns the first, and the same return se
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -12,9 +12,10 @@ from pydantic import field_validator
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.frontdoor.api import ErrorOut, SubjectIn
+from mace.people.selectors import person_for_user
 
 from . import selectors, services
-from .models import MissingEpisode, ReturnInterview
+from .models import MissingEpisode, ReturnInterview, TriggerPlan
 
 
 def _offset(value: datetime | None) -> datetime | None:
@@ -261,3 +262,81 @@ def record_interview(
     data = services.InterviewIn(**payload.dict(exclude={"version"}))
     interview = services.interview_record(interview=interview, data=data, by=user, version=payload.version)
     return Status(200, _interview_out(interview))
+
+
+class TriggerPlanIn(Schema):
+    actions: str = Field(
+        ..., max_length=20_000, description="What to do at once when the child is reported missing"
+    )
+    places: str = Field(..., max_length=20_000, description="Where to look first")
+    associates: str = Field("", max_length=20_000, description="Who the child goes missing with or to")
+    triggers: str = Field(..., max_length=20_000, description="What sets off the child's episodes")
+    version: int | None = Field(None, description="The version you changed; leave out for a new plan")
+
+
+class TriggerPlanOut(Schema):
+    person_id: int
+    version: int
+    actions: str
+    places: str
+    associates: str
+    triggers: str
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    review_due_on: date
+
+
+def _plan_out(p: TriggerPlan) -> dict[str, object]:
+    return {
+        "person_id": p.person_id,
+        "version": p.version,
+        "actions": p.actions,
+        "places": p.places,
+        "associates": p.associates,
+        "triggers": p.triggers,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+        "updated_by": p.updated_by_label,
+        "review_due_on": p.review_due_on,
+    }
+
+
+trigger_plans_router = Router(tags=["missing"])
+
+
+@trigger_plans_router.get(
+    "/{person_id}",
+    response={200: TriggerPlanOut, 404: ErrorOut},
+    summary="A child's live police trigger plan",
+)
+def get_trigger_plan(request: HttpRequest, person_id: int) -> Status[dict[str, object]]:
+    person, _ = person_for_user(request.user, person_id, purpose="view")
+    plan = selectors.live_trigger_plan(person)
+    if plan is None:
+        return Status(404, {"detail": "Not found"})
+    return Status(200, _plan_out(plan))
+
+
+@trigger_plans_router.put(
+    "/{person_id}",
+    response={
+        200: TriggerPlanOut,
+        201: TriggerPlanOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Write or review a child's trigger plan",
+)
+def put_trigger_plan(
+    request: HttpRequest, person_id: int, payload: TriggerPlanIn
+) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).report_missing:
+        return Status(403, {"detail": "Only the police write trigger plans"})
+    person, _ = person_for_user(user, person_id, purpose="trigger-plan")
+    data = services.TriggerPlanIn(**payload.dict(exclude={"version"}))
+    plan, created = services.trigger_plan_save(person=person, data=data, by=user, version=payload.version)
+    return Status(201 if created else 200, _plan_out(plan))

@@ -12,13 +12,23 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
+
 from mace.core import audit, clocks
 from mace.core.models import AccessLogEntry
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement, Person
 
-from .models import MissingEpisode, MissingNotice, MorningList, ReturnInterview, StrategyRequirement
+from .models import (
+    MissingEpisode,
+    MissingNotice,
+    MorningList,
+    ReturnInterview,
+    StrategyRequirement,
+    TriggerPlan,
+)
 from .services import PULL_FACTORS, PUSH_FACTORS, place_key
 
 DAYS = 365
@@ -278,6 +288,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
     ChronologyEvent.objects.bulk_create(events, batch_size=1000)
     _involve(episodes, police_team, rhi_team)
     lists = _morning_lists(rng, partnership, episodes, now)
+    trigger_plans = _trigger_plans(rng, partnership, repeaters, plans, now)
     audit.record_many(
         ctx.actor,
         [
@@ -290,7 +301,52 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         "Children missing now": sum(1 for e in episodes if e.returned_at is None),
         "Return home interviews": len(interviews),
         "Morning lists shared": lists,
+        "Police trigger plans": trigger_plans,
     }
+
+
+def _trigger_plans(
+    rng: random.Random,
+    partnership: Any,
+    repeaters: list[int],
+    plans: dict[int, list[tuple[datetime, timedelta, str, str, bool]]],
+    now: datetime,
+) -> int:
+    """Most repeat missing children get a police trigger plan a few days after their third episode;
+    some are reviewed since, some are overdue for review, and a few children still have none."""
+    made: list[TriggerPlan] = []
+    for p in repeaters:
+        seen = sorted(s[0] for s in plans.get(p, []))
+        if len(seen) < 3 or rng.random() < 0.2:
+            continue
+        created = min(seen[2] + timedelta(days=rng.randint(1, 12)), now - timedelta(days=1))
+        updated, version = created, 1
+        while rng.random() < 0.5 and updated + timedelta(days=80) < now:
+            updated, version = updated + timedelta(days=rng.randint(60, 100)), version + 1
+        updated = min(updated, now - timedelta(hours=2))
+        place = plans[p][0][2]
+        made.append(
+            TriggerPlan(
+                person_id=p,
+                partnership=partnership,
+                version=version,
+                triggers="Arguments at home about curfew; contact from older males on social media.",
+                places=f"{place}; the bus station; addresses known to the Vulnerability Hub.",
+                associates=plans[p][-1][3],
+                actions=(
+                    f"Grade at least medium. Call the allocated worker, check {place} within the hour, "
+                    "send the child's photo to patrols, and ask the Vulnerability Hub about known addresses."
+                ),
+                created_at=created,
+                created_by_label="PC Daniel Osei",
+                updated_at=updated,
+                updated_by_label="PC Daniel Osei",
+                review_due_on=timezone.localdate(updated)
+                + timedelta(days=settings.MACE_TRIGGER_PLAN_REVIEW_DAYS),
+            )
+        )
+    TriggerPlan.objects.bulk_create(made)
+    return len(made)
 
 
 def _pid(e: MissingEpisode) -> int:

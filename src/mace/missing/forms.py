@@ -94,3 +94,18 @@ class InterviewForm(forms.Form):
         if data.get("action") != "follow_up":
             data["at"] = when(self, "at", default_now=True)
         return data
+
+
+class TriggerPlanForm(forms.Form):
+    """Every part optional here: the service names what is missing in words for this plan."""
+
+    version = forms.IntegerField(required=False)
+    triggers = forms.CharField(max_length=20_000, required=False)
+    places = forms.CharField(max_length=20_000, required=False)
+    associates = forms.CharField(max_length=20_000, required=False)
+    actions = forms.CharField(max_length=20_000, required=False)
+
+
+class TriggerPlanEndForm(forms.Form):
+    version = forms.IntegerField(required=False)
+    end_reason = forms.CharField(max_length=20_000, required=False)

@@ -234,3 +234,36 @@ class MorningList(models.Model):
 
     def __str__(self) -> str:
         return f"Morning list {self.shared_on}"
+
+
+class TriggerPlan(VersionedModel):
+    """The police's problem-solving plan for a child who goes missing again and again (5.4g): where to
+    look, who with, what sets it off, and what to do at once when the child is next reported. One
+    live plan per child; every save is a new version of the same row, reviewed every few months."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="trigger_plans")
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    triggers = models.TextField(help_text="What sets off the child's episodes: warning signs, dates, people")
+    places = models.TextField(help_text="Where to look first")
+    associates = models.TextField(blank=True, help_text="Who the child goes missing with or to")
+    actions = models.TextField(help_text="What to do at once when the child is reported missing")
+    created_at = models.DateTimeField()
+    created_by_label = models.CharField(max_length=150)
+    updated_at = models.DateTimeField()
+    updated_by_label = models.CharField(max_length=150)
+    review_due_on = models.DateField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(ended_at__isnull=True), name="one_live_trigger_plan"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "ended_at", "review_due_on"], name="trigger_plan_live")
+        ]
+
+    def __str__(self) -> str:
+        return f"Trigger plan for person {self.person_id}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from mace.core.access import capabilities
 from mace.frontdoor.selectors import Rate, _partnership_ids
 from mace.people.models import Flag, Person
 
-from .models import MissingEpisode, MissingNotice, MorningList, ReturnInterview
+from .models import MissingEpisode, MissingNotice, MorningList, ReturnInterview, TriggerPlan
 from .services import PULL_FACTORS, PUSH_FACTORS, place_key
 
 NOTICE_WITHIN = timedelta(hours=24)  # a notice later than this is a mismatch in the monthly dataset
@@ -666,3 +667,107 @@ def dataset_rows(d: MonthlyDataset) -> list[tuple[str, int | float | str | Rate]
         ("Mismatches", len(d.mismatches)),
     ]
     return rows
+
+
+# Missing from home workload and trigger plans (5.4g) ----------------------------------------------
+
+
+@dataclass
+class WorkloadMonth:
+    month: date
+    episodes: int
+    children: int
+    high_risk: int
+    over_48_hours: int
+    repeat_children: int  # missing MACE_TRIGGER_PLAN_EPISODES times or more in the 90 days to month end
+    repeat_with_plan: int  # of those, with a trigger plan live at month end
+
+    @property
+    def label(self) -> str:
+        return self.month.strftime("%b %Y")
+
+    @property
+    def plan_rate(self) -> Rate:
+        return Rate(
+            "Repeat missing children with a trigger plan", self.repeat_with_plan, self.repeat_children, ""
+        )
+
+
+@dataclass
+class Workload:
+    months: list[WorkloadMonth]
+    live_plans: int
+    overdue: list[TriggerPlan]  # live plans past their review date, most overdue first
+    without_plan: list[tuple[int, str, int]]  # (person id, name, episodes in 90 days), most first
+    names: bool
+    threshold: int
+
+
+def workload(user: Any, *, last_month: date, months: int = 12, now: datetime | None = None) -> Workload:
+    """The monthly scrutiny of missing from home work (5.4g): episodes, children, high risk, long
+    episodes, and whether children who keep going missing have a police trigger plan. Counted from
+    the records each time; names only for readers who share the morning list."""
+    now = now or timezone.now()
+    partnerships = _partnerships_for_figures(user)
+    threshold = settings.MACE_TRIGGER_PLAN_EPISODES
+    firsts = [_add_months(date(last_month.year, last_month.month, 1), -n) for n in reversed(range(months))]
+    start, _ = month_bounds(firsts[0])
+    _, end = month_bounds(firsts[-1])
+    base = MissingEpisode.objects.filter(partnership_id__in=partnerships)
+    episodes = list(
+        base.filter(last_seen_at__gte=start - timedelta(days=90), last_seen_at__lt=end).values_list(
+            "person_id", "last_seen_at", "returned_at", "risk"
+        )
+    )
+    plans = list(
+        TriggerPlan.objects.filter(partnership_id__in=partnerships, created_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+        .values_list("person_id", "created_at", "ended_at")
+    )
+    long = timedelta(hours=48)
+    rows = []
+    for first in firsts:
+        m_start, m_end = month_bounds(first)
+        in_month = [e for e in episodes if m_start <= e[1] < m_end]
+        window = Counter(p for p, seen, _, _ in episodes if p and m_end - timedelta(days=90) <= seen < m_end)
+        repeat = {p for p, n in window.items() if n >= threshold}
+        planned = {p for p, made, ended in plans if made < m_end and (ended is None or ended >= m_end)}
+        rows.append(
+            WorkloadMonth(
+                month=first,
+                episodes=len(in_month),
+                children=len({p for p, *_ in in_month if p}),
+                high_risk=sum(1 for e in in_month if e[3] == MissingEpisode.Risk.HIGH),
+                over_48_hours=sum(1 for _, seen, back, _ in in_month if (back or now) - seen > long),
+                repeat_children=len(repeat),
+                repeat_with_plan=len(repeat & planned),
+            )
+        )
+    live = TriggerPlan.objects.filter(partnership_id__in=partnerships, ended_at__isnull=True)
+    today = timezone.localdate(now)
+    recent = Counter(
+        base.filter(last_seen_at__gte=now - timedelta(days=90), person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    live_ids = set(live.values_list("person_id", flat=True))
+    missing_plans = sorted(
+        ((p, n) for p, n in recent.items() if n >= threshold and p not in live_ids),
+        key=lambda x: (-x[1], x[0]),
+    )
+    names = {
+        pk: f"{given} {family}".strip()
+        for pk, given, family in Person.objects.filter(
+            pk__in=[p for p, _ in missing_plans[:500]]
+        ).values_list("pk", "given_names", "family_name")
+    }
+    return Workload(
+        months=rows,
+        live_plans=len(live_ids),
+        overdue=list(
+            live.filter(review_due_on__lt=today).select_related("person").order_by("review_due_on")[:200]
+        ),
+        without_plan=[(p, names.get(p, ""), n) for p, n in missing_plans],
+        names=capabilities(user).missing_list,
+        threshold=threshold,
+    )

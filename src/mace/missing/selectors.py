@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -28,7 +29,14 @@ from mace.people.matching import Comparison, compare
 from mace.people.models import Flag, Involvement, Person
 from mace.people.selectors import PersonNotFound, visible_to
 
-from .models import MissingEpisode, MissingNotice, MorningList, ReturnInterview, StrategyRequirement
+from .models import (
+    MissingEpisode,
+    MissingNotice,
+    MorningList,
+    ReturnInterview,
+    StrategyRequirement,
+    TriggerPlan,
+)
 
 NOTICE_WITHIN = timedelta(hours=24)  # a notice later than this is a mismatch in the monthly dataset
 
@@ -129,6 +137,7 @@ class MissingNow:
     allocated: str
     strategy_state: str  # "", "due", "required", "held"
     strategy_left: timedelta
+    trigger_plan: bool = False
 
     @property
     def missing_for_text(self) -> str:
@@ -173,6 +182,11 @@ def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
     ).select_related("worker", "team"):
         who = inv.worker.get_full_name() if inv.worker else "No worker named"
         allocated[inv.person_id] = f"{who}, {inv.team.name}"
+    planned = set(
+        TriggerPlan.objects.filter(person_id__in=person_ids, ended_at__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
     rows = []
     for e in episodes:
         requirement = getattr(e, "strategy", None)
@@ -185,6 +199,7 @@ def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
                 allocated=allocated.get(e.person_id or 0, "Not allocated"),
                 strategy_state=state,
                 strategy_left=e.strategy_due_at - now,
+                trigger_plan=e.person_id in planned,
             )
         )
     rows.sort(key=lambda r: (-r.episode.risk, -r.missing_for))
@@ -341,6 +356,9 @@ class History:
     in_365: int
     months: list[tuple[str, int]]  # the last 12 months, oldest first
     interviews: dict[int, ReturnInterview] = field(default_factory=dict)
+    trigger_plan: TriggerPlan | None = None
+    person_id: int = 0
+    trigger_threshold: int = 3  # episodes in 90 days above which a trigger plan is expected
 
     @property
     def peak(self) -> int:
@@ -382,7 +400,15 @@ def history_for_person(person: Person, *, now: datetime | None = None) -> Histor
         in_365=within(365),
         months=[(s.strftime("%b %Y"), counts[s]) for s in starts],
         interviews=interviews,
+        trigger_plan=live_trigger_plan(person),
+        person_id=person.pk,
+        trigger_threshold=settings.MACE_TRIGGER_PLAN_EPISODES,
     )
+
+
+def live_trigger_plan(person: Person) -> TriggerPlan | None:
+    """The child's live police trigger plan. The caller has already checked access to the child."""
+    return TriggerPlan.objects.filter(person=person, ended_at__isnull=True).first()
 
 
 def home_summary(user: Any) -> dict[str, int]:

@@ -15,6 +15,16 @@ urlpatterns = [
     path("missing/interviews/", views.interviews, name="interviews"),
     path("missing/interviews/<int:interview_id>/", views.interview, name="interview"),
     path("missing/children/<int:person_id>/", views.child_history, name="history"),
+    path("missing/children/<int:person_id>/trigger-plan/", views.trigger_plan, name="trigger-plan"),
+    path(
+        "missing/children/<int:person_id>/trigger-plan/edit/",
+        views.trigger_plan_edit,
+        name="trigger-plan-edit",
+    ),
+    path(
+        "missing/children/<int:person_id>/trigger-plan/end/", views.trigger_plan_end, name="trigger-plan-end"
+    ),
+    path("missing/workload/", views.workload, name="workload"),
     path("missing/patterns/", views.patterns, name="patterns"),
     path("missing/reports/monthly/", views.monthly, name="monthly"),
     path("missing/reports/drivers/", views.drivers, name="drivers"),

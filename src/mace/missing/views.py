@@ -8,6 +8,7 @@ import csv
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,8 +24,16 @@ from mace.core.ui import apply_errors, error_list, thousands
 from mace.people.selectors import PersonNotFound, person_for_user
 
 from . import pdf, reports, selectors, services
-from .forms import InterviewForm, ReportForm, ReturnForm, StrategyForm, UpdateForm
-from .models import MissingEpisode
+from .forms import (
+    InterviewForm,
+    ReportForm,
+    ReturnForm,
+    StrategyForm,
+    TriggerPlanEndForm,
+    TriggerPlanForm,
+    UpdateForm,
+)
+from .models import MissingEpisode, TriggerPlan
 
 # Service field names → the form inputs that carry them (dates and times are composite inputs).
 RENAME = {
@@ -47,14 +56,24 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 
 def _conflict(request: HttpRequest, record: Any, attempted: dict[str, Any]) -> HttpResponse:
+    saved: dict[str, Any] = {}
     if isinstance(record, MissingEpisode):
         back = reverse("missing:episode", args=[record.pk])
+    elif isinstance(record, TriggerPlan):
+        back = reverse("missing:trigger-plan", args=[record.person_id])
+        saved = {name: getattr(record, name) for name in services.TRIGGER_FIELDS}
     else:
         back = reverse("missing:interview", args=[record.pk])
     return render(
         request,
         "missing/conflict.html",
-        {"title": "Someone else changed this record", "record": record, "attempted": attempted, "back": back},
+        {
+            "title": "Someone else changed this record",
+            "record": record,
+            "attempted": attempted,
+            "saved": saved,
+            "back": back,
+        },
         status=409,
     )
 
@@ -429,7 +448,7 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
 
 def child_history(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
-        person, _ = person_for_user(request.user, person_id, purpose="missing-history")
+        person, _ = person_for_user(request.user, person_id, purpose="view")
     except PersonNotFound:
         return _not_found(request)
     return render(
@@ -527,3 +546,111 @@ def drivers_pdf(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="missing-drivers-{month:%Y-%m}.pdf"'
     return response
+
+
+# Trigger plans and the missing from home workload (5.4g) ------------------------------------------
+
+
+def trigger_plan(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        person, _ = person_for_user(request.user, person_id, purpose="view")
+    except PersonNotFound:
+        return _not_found(request)
+    plan = selectors.live_trigger_plan(person)
+    return render(
+        request,
+        "missing/trigger_plan.html",
+        {
+            "title": f"Police trigger plan: {person.display_name}",
+            "person": person,
+            "plan": plan,
+            "overdue": plan is not None and plan.review_due_on < timezone.localdate(),
+            "can_edit": capabilities(request.user).report_missing,
+            "end_form": TriggerPlanEndForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def trigger_plan_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "report_missing")
+    try:
+        person, _ = person_for_user(request.user, person_id, purpose="trigger-plan")
+    except PersonNotFound:
+        return _not_found(request)
+    plan = selectors.live_trigger_plan(person)
+    initial = {name: getattr(plan, name) for name in services.TRIGGER_FIELDS} if plan else {}
+    form = TriggerPlanForm(
+        request.POST or None, initial={**initial, "version": plan.version if plan else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = services.TriggerPlanIn(**{name: form.cleaned_data[name] for name in services.TRIGGER_FIELDS})
+        try:
+            services.trigger_plan_save(
+                person=person, data=data, by=request.user, version=form.cleaned_data["version"]
+            )
+        except services.Conflict as c:
+            return _conflict(request, c.record, c.attempted)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Trigger plan saved. The child's allocated team has been told.")
+            return HttpResponseRedirect(reverse("missing:trigger-plan", args=[person.pk]))
+    return render(
+        request,
+        "missing/trigger_plan_edit.html",
+        {
+            "title": f"{'Review' if plan else 'Write'} the trigger plan: {person.display_name}",
+            "person": person,
+            "plan": plan,
+            "form": form,
+            "values": form.data if form.is_bound else {**initial},
+            "review_days": settings.MACE_TRIGGER_PLAN_REVIEW_DAYS,
+            "page_errors": error_list(form),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def trigger_plan_end(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "report_missing")
+    try:
+        person, _ = person_for_user(request.user, person_id, purpose="trigger-plan")
+    except PersonNotFound:
+        return _not_found(request)
+    plan = selectors.live_trigger_plan(person)
+    if plan is None:
+        return _not_found(request)
+    form = TriggerPlanEndForm(request.POST)
+    if form.is_valid():  # only the version can be malformed; the service names a missing reason
+        try:
+            services.trigger_plan_end(
+                plan=plan,
+                reason=form.cleaned_data["end_reason"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except services.Conflict as c:
+            return _conflict(request, c.record, c.attempted)
+        except ValidationError as exc:
+            messages.error(request, " ".join(" ".join(v) for v in exc.message_dict.values()))
+        else:
+            messages.success(request, "Trigger plan ended.")
+    else:
+        messages.error(request, "The form was out of date: open the plan again.")
+    return HttpResponseRedirect(reverse("missing:trigger-plan", args=[person.pk]))
+
+
+def workload(request: HttpRequest) -> HttpResponse:
+    _require_figures(request)
+    month = _month(request, timezone.localdate())
+    return render(
+        request,
+        "missing/workload.html",
+        {
+            "title": "Missing from home: workload and trigger plans",
+            "w": reports.workload(request.user, last_month=month),
+            "month": month,
+        },
+    )

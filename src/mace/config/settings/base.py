@@ -148,6 +148,10 @@ MACE_TIMETABLE_SESSIONS_TARGET = int(os.environ.get("MACE_TIMETABLE_SESSIONS_TAR
 MACE_TUITION_HOURS_TARGET = int(os.environ.get("MACE_TUITION_HOURS_TARGET", "5"))
 MACE_VOICE_DAYS = int(os.environ.get("MACE_VOICE_DAYS", "60"))
 MACE_SUPERVISION_WORKING_DAYS = int(os.environ.get("MACE_SUPERVISION_WORKING_DAYS", "20"))
+# Missing from home (5.4g): a child missing this many times in 90 days should have a police trigger
+# plan; trigger plans are reviewed this many days after each save.
+MACE_TRIGGER_PLAN_EPISODES = int(os.environ.get("MACE_TRIGGER_PLAN_EPISODES", "3"))
+MACE_TRIGGER_PLAN_REVIEW_DAYS = int(os.environ.get("MACE_TRIGGER_PLAN_REVIEW_DAYS", "90"))
 
 # Oversized requests are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
