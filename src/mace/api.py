@@ -105,7 +105,7 @@ def _plain(value: Any) -> str:
 @api.exception_handler(Conflict)
 def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     """Optimistic locking: nothing was saved; the caller sees what is saved now and what it tried."""
-    current = getattr(exc.record, "version", None)
+    current = getattr(exc.record, "version", getattr(exc.record, "number", None))
     return api.create_response(
         request,
         {

@@ -6,6 +6,7 @@ morning list."""
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -724,13 +725,16 @@ def workload(user: Any, *, last_month: date, months: int = 12, now: datetime | N
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
         .values_list("person_id", "created_at", "ended_at")
     )
+    episodes.sort(key=lambda e: e[1])
+    seen_at = [e[1] for e in episodes]
     long = timedelta(hours=48)
     rows = []
     for first in firsts:
         m_start, m_end = month_bounds(first)
-        in_month = [e for e in episodes if m_start <= e[1] < m_end]
-        window = Counter(p for p, seen, _, _ in episodes if p and m_end - timedelta(days=90) <= seen < m_end)
-        repeat = {p for p, n in window.items() if n >= threshold}
+        in_month = episodes[bisect_left(seen_at, m_start) : bisect_left(seen_at, m_end)]
+        window = episodes[bisect_left(seen_at, m_end - timedelta(days=90)) : bisect_left(seen_at, m_end)]
+        counts = Counter(p for p, *_ in window if p)
+        repeat = {p for p, n in counts.items() if n >= threshold}
         planned = {p for p, made, ended in plans if made < m_end and (ended is None or ended >= m_end)}
         rows.append(
             WorkloadMonth(

@@ -132,6 +132,30 @@ def current_version(user: Any, person_id: int) -> PlanVersion:
     return plan.versions.select_related("plan").get(number=plan.version)
 
 
+def plan_for_user(
+    user: Any, person_id: int, *, purpose: str = "view"
+) -> tuple[Person, Plan | None, PlanVersion | None]:
+    """For the API's changes: the child (through the record's access rules, the read logged with its
+    purpose), their plan and its current version, if there is a plan yet. Call it outside any
+    transaction, as for `person_for_user`."""
+    person, _ = person_for_user(user, person_id, purpose=purpose)
+    plan = Plan.objects.filter(person=person).select_related("person").first()
+    if plan is None:
+        return person, None, None
+    return person, plan, plan.versions.select_related("plan").get(number=plan.version)
+
+
+def versions_for_user(user: Any, person_id: int) -> list[PlanVersion]:
+    """For the API: every version of the child's plan, newest first, or PersonNotFound (no record, no
+    right, or no plan yet)."""
+    person, _ = person_for_user(user, person_id)
+    plan = Plan.objects.filter(person=person).first()
+    if plan is None:
+        raise PersonNotFound()
+    _log(user, AccessLogEntry.Action.VIEW, plan.pk, person.pk, versions=plan.version, route="api")
+    return list(plan.versions.order_by("-number"))
+
+
 @dataclass
 class PlanSummary:
     plan: Plan
