@@ -459,10 +459,7 @@ def end_session(request: HttpRequest, person_id: int, session_id: int, payload: 
     user = request.user
     if not capabilities(user).timetables:
         return Status(403, {"detail": "This account does not plan timetables"})
-    person = selectors.person_for_casework(user, person_id, purpose="plan-timetable")
-    session = TimetableSession.objects.filter(person=person, pk=session_id).first()
-    if session is None:
-        return Status(404, NOT_FOUND)
+    session = selectors.session_for_casework(user, person_id, session_id, purpose="plan-timetable")
     session = services.session_end(session=session, last_day=payload.last_day, by=user)
     return Status(200, _session_out(session))
 

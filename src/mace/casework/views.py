@@ -165,12 +165,12 @@ def session_new(request: HttpRequest, person_id: int) -> HttpResponse:
 def session_end(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
     _require(request, "timetables")
     try:
-        person = selectors.person_for_casework(request.user, person_id, purpose="plan-timetable")
+        session = selectors.session_for_casework(
+            request.user, person_id, session_id, purpose="plan-timetable"
+        )
     except PersonNotFound:
         return _not_found(request)
-    session = TimetableSession.objects.filter(person=person, pk=session_id, active_until__isnull=True).first()
-    if session is None:
-        return _not_found(request)
+    person = session.person
     form = SessionEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and not form.errors:
         try:
