@@ -10,9 +10,11 @@ from django.test import Client
 from mace.accounts.models import Role
 from mace.accounts.services import token_create
 from mace.casework import services
+from mace.casework.models import TimetableSession
 from mace.core.audit import Actor
 from mace.core.models import AccessLogEntry
 
+from ..conftest import sign_in
 from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +293,80 @@ def test_a_manager_with_no_relationship_to_the_child_gets_404(area: Any, route: 
     stranger = UserFactory(roles=[Role.TEAM_MANAGER])
     response = _post(_client(stranger), f"/api/v1/casework/children/{area.child.pk}/{route}", body)
     assert (response.status_code, response.json()) == (404, {"detail": "Not found"})
+
+
+# Sessions and placement moves ------------------------------------------------------------------------
+
+SESSION = {
+    "weekday": 2,
+    "starts_at": "13:00",
+    "ends_at": "15:00",
+    "kind": "education",
+    "provider": "Halbury Pupil Referral Unit",
+    "active_from": "2026-11-02",
+}
+
+
+def test_a_session_is_added_through_the_api(area: Any) -> None:
+    response = _post(
+        _client(area.officer), f"/api/v1/casework/children/{area.child.pk}/timetable/sessions", SESSION
+    )
+    assert response.status_code == 201, response.json()
+    assert TimetableSession.objects.get(pk=response.json()["id"]).provider == "Halbury Pupil Referral Unit"
+
+
+def test_a_session_that_ends_before_it_starts_is_refused_naming_ends_at(area: Any) -> None:
+    body = {**SESSION, "ends_at": "12:00"}
+    response = _post(
+        _client(area.officer), f"/api/v1/casework/children/{area.child.pk}/timetable/sessions", body
+    )
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["ends_at"]
+
+
+def test_an_ended_session_is_no_longer_planned_after_its_last_day(area: Any) -> None:
+    (session,) = _sessions(area, range(1))
+    path = f"/api/v1/casework/children/{area.child.pk}/timetable/sessions/{session.pk}/end"
+    response = _post(_client(area.officer), path, {"last_day": (THIS_WEEK - timedelta(days=7)).isoformat()})
+    assert response.status_code == 200, response.json()
+    weeks = _client(area.officer).get(f"/api/v1/casework/children/{area.child.pk}/timetable").json()["weeks"]
+    planned = {w["week_starting"]: w["planned"] for w in weeks}
+    assert planned[THIS_WEEK.isoformat()] == 0
+    assert planned[(THIS_WEEK - timedelta(weeks=1)).isoformat()] == 1
+
+
+def test_a_session_cannot_end_before_it_began_or_twice(area: Any) -> None:
+    (session,) = _sessions(area, range(1))
+    path = f"/api/v1/casework/children/{area.child.pk}/timetable/sessions/{session.pk}/end"
+    early = _post(_client(area.officer), path, {"last_day": "2026-01-01"})
+    assert early.status_code == 422 and early.json()["detail"][0]["field"] == "last_day"
+    _post(_client(area.officer), path, {"last_day": THIS_WEEK.isoformat()})
+    again = _post(_client(area.officer), path, {"last_day": THIS_WEEK.isoformat()})
+    assert again.status_code == 422 and again.json()["detail"][0]["field"] == ""
+
+
+def test_a_placement_move_is_recorded_through_the_api(area: Any) -> None:
+    body = {"kind": "residential", "description": "Oak House, Warrenford", "started_on": "2026-11-10"}
+    response = _post(_client(area.officer), f"/api/v1/casework/children/{area.child.pk}/placements", body)
+    assert response.status_code == 201, response.json()
+    weeks = _client(area.officer).get(f"/api/v1/casework/children/{area.child.pk}/timetable").json()["weeks"]
+    assert any(w["placement_moves"] for w in weeks)
+
+
+def test_a_role_that_does_not_keep_timetables_cannot_plan_sessions(area: Any) -> None:
+    path = f"/api/v1/casework/children/{area.child.pk}/timetable/sessions"
+    assert _post(_client(UserFactory(roles=[Role.POLICE_OFFICER])), path, SESSION).status_code == 403
+
+
+def test_the_end_session_page_ends_a_session(area: Any) -> None:
+    (session,) = _sessions(area, range(1))
+    client = Client()
+    sign_in(client, area.officer)
+    path = f"/casework/children/{area.child.pk}/timetable/sessions/{session.pk}/end/"
+    assert client.get(path).status_code == 200
+    refused = client.post(path, {"last_day": "", "last_month": "", "last_year": ""})
+    assert refused.status_code == 400 and "Enter the date of the last session" in refused.content.decode()
+    done = client.post(path, {"last_day": "13", "last_month": "11", "last_year": "2026"})
+    assert done.status_code == 302
+    session.refresh_from_db()
+    assert session.active_until == date(2026, 11, 13)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from mace.frontdoor.models import Contact
 from mace.health import selectors, services
 from mace.health.models import Attendance, DischargeReview
+from mace.people.models import Flag
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,20 @@ def test_a_stale_discharge_is_a_conflict(ed_area: Any) -> None:
             by=ed_area.nurse,
             version=attendance.version + 1,
         )
+
+
+def test_a_looked_after_result_on_cpis_flags_the_childs_record(ed_area: Any) -> None:
+    _attend(ed_area, person=ed_area.child, cpis_result="looked_after")
+    flag = Flag.objects.get(person=ed_area.child, kind=Flag.Kind.CPIS_LAC, removed_at__isnull=True)
+    assert "Mid Shire Hospitals NHS FT" in flag.reason and flag.agency == ed_area.trust
+
+
+def test_a_second_cpis_result_does_not_duplicate_a_live_flag(ed_area: Any) -> None:
+    _attend(ed_area, person=ed_area.child, cpis_result="cp_plan", hours_ago=30)
+    _attend(ed_area, person=ed_area.child, cpis_result="cp_plan")
+    assert Flag.objects.filter(person=ed_area.child, kind=Flag.Kind.CPIS_CP).count() == 1
+
+
+def test_no_cpis_record_sets_no_flag(ed_area: Any) -> None:
+    _attend(ed_area, person=ed_area.child, cpis_result="none")
+    assert not Flag.objects.filter(person=ed_area.child).exists()

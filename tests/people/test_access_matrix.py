@@ -100,6 +100,7 @@ ROUTES = [
     "plan_acknowledge_api",
     "visit_api",
     "attendance_api",
+    "session_api",
     "supervision_api",
 ]
 VISIT_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.EARLY_HELP_PRACTITIONER}
@@ -143,7 +144,7 @@ def _expected(role: str, relationship: str, route: str) -> bool:
         return allowed and role in PLAN_ROLES
     if route in ("visit_page", "visit_api"):
         return allowed and role in VISIT_ROLES
-    if route == "attendance_api":
+    if route in ("attendance_api", "session_api"):
         return allowed and role in TIMETABLE_ROLES
     if route in ("supervision_page", "supervision_api"):
         return allowed and role in SUPERVISE_ROLES
@@ -224,6 +225,16 @@ def _api_write(client: Client, person: Any, route: str) -> Any:
         return client.post(
             f"{child}/timetable/weeks/{week.isoformat()}", body, content_type="application/json"
         )
+    if route == "session_api":
+        body = {
+            "weekday": 0,
+            "starts_at": "09:00",
+            "ends_at": "12:00",
+            "kind": "education",
+            "provider": "Pupil Referral Unit",
+            "active_from": today.isoformat(),
+        }
+        return client.post(f"{child}/timetable/sessions", body, content_type="application/json")
     # Supervision is of the child's allocated worker: give the child one, in a team unrelated to the user.
     InvolvementFactory(person=person, worker=UserFactory(), kind=Involvement.Kind.ALLOCATED)
     body = {

@@ -165,3 +165,32 @@ def test_an_unreadable_date_is_reported_with_every_other_problem(area: Any) -> N
     )
     assert "Action 1: enter dates like 2026-12-15" in page
     assert "cannot be agreed without a contingency plan" in page
+
+
+def test_a_held_review_meeting_leads_to_recording_the_review_with_it(area: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .test_reviews import _review_meeting
+
+    save(area, at=timezone.now() - timedelta(days=30))
+    meeting = _review_meeting(area)
+    client = _client(area.social_worker)
+    detail = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f"/plans/children/{area.child.pk}/reviews/new/?meeting={meeting.pk}" in detail
+    form = client.get(f"/plans/children/{area.child.pk}/reviews/new/?meeting={meeting.pk}").content.decode()
+    assert "Which review meeting was this?" in form
+    body = {
+        "version": "1",
+        "meeting": str(meeting.pk),
+        "progress": "Attending school.",
+        "contingency_needed": "no",
+        "contingency_used": "no",
+        "child_safer": "yes",
+        "decision": "continue",
+    }
+    assert client.post(f"/plans/children/{area.child.pk}/reviews/new/", body).status_code == 302
+    assert Plan.objects.get(person=area.child).reviews.get().meeting_id == meeting.pk
+    plan_page = client.get(f"/plans/children/{area.child.pk}/").content.decode()
+    assert f"/meetings/{meeting.pk}/" in plan_page

@@ -107,3 +107,56 @@ def test_the_childs_words_at_a_review_count_as_hearing_them(area: Any) -> None:
     save(area, child_views="")
     review(area, child_views="I feel safer now I'm at the new school.")
     assert voice.last_heard([area.child.pk])[area.child.pk][1] == "plan reviews"
+
+
+def _review_meeting(area: Any, *, hold: bool = True) -> Any:
+    from mace.meetings import services as meetings
+
+    data = meetings.MeetingIn(
+        kind="plan_review",
+        scheduled_at=timezone.now() - timedelta(days=2),
+        purpose="Review the child in need plan.",
+        children=[area.child],
+    )
+    meeting = meetings.meeting_schedule(
+        data=data, partnership=area.partnership, team=area.social_work, by=area.colleague
+    )
+    if hold:
+        attendance = {i.pk: i.user_id != area.officer.pk for i in meeting.invitations.all()}
+        held = meetings.HeldIn(
+            held_at=meeting.scheduled_at, attendance=attendance, decision="Continue the plan."
+        )
+        meeting = meetings.meeting_hold(meeting=meeting, data=held, by=area.colleague)
+    return meeting
+
+
+def test_every_professional_involved_is_invited_to_a_plan_review_meeting(area: Any) -> None:
+    meeting = _review_meeting(area, hold=False)
+    invited = set(meeting.invitations.values_list("user_id", flat=True))
+    assert {area.social_worker.pk, area.teacher.pk, area.officer.pk} <= invited
+
+
+def test_a_review_from_its_meeting_takes_the_date_and_who_attended(area: Any) -> None:
+    save(area, at=timezone.now() - timedelta(days=30))
+    meeting = _review_meeting(area)
+    r = review(area, meeting=meeting, held_on=None, attendees="")
+    assert r.meeting_id == meeting.pk
+    assert r.held_on == timezone.localdate(meeting.held_at)
+    assert "Halbury Academy" in r.attendees and "Shire Police" not in r.attendees
+
+
+def test_a_review_meeting_not_yet_held_cannot_be_recorded_as_the_review(area: Any) -> None:
+    save(area, at=timezone.now() - timedelta(days=30))
+    meeting = _review_meeting(area, hold=False)
+    with pytest.raises(ValidationError) as exc:
+        review(area, meeting=meeting)
+    assert list(exc.value.message_dict) == ["meeting"]
+
+
+def test_one_meeting_records_one_review(area: Any) -> None:
+    save(area, at=timezone.now() - timedelta(days=30))
+    meeting = _review_meeting(area)
+    review(area, meeting=meeting)
+    with pytest.raises(ValidationError) as exc:
+        review(area, meeting=meeting)
+    assert "already been recorded" in exc.value.message_dict["meeting"][0]

@@ -8,7 +8,7 @@ are 404, a role without the capability 403, and the service's validation 422 nam
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
 
 from . import figures, selectors, services
-from .models import Supervision, Visit
+from .models import Placement, Supervision, TimetableSession, Visit
 
 router = Router(tags=["casework"])
 
@@ -379,5 +379,115 @@ def record_supervision(request: HttpRequest, person_id: int, payload: Supervisio
                 {"text": a.text, "owner": a.owner, "due_on": a.due_on} for a in s.actions.order_by("pk")
             ],
             "recorded_at": s.recorded_at,
+        },
+    )
+
+
+class SessionIn(Schema):
+    weekday: int = Field(..., ge=0, le=6, description="0 Monday … 6 Sunday")
+    starts_at: time
+    ends_at: time
+    kind: str = Field(..., description="education, tuition, youth_work, sport or other")
+    provider: str = Field(..., max_length=200)
+    active_from: date = Field(..., description="The date of the first session")
+
+
+class SessionOut(Schema):
+    id: int
+    person_id: int
+    weekday: int
+    starts_at: time
+    ends_at: time
+    kind: str
+    provider: str
+    active_from: date
+    active_until: date | None
+
+
+class SessionEndIn(Schema):
+    last_day: date = Field(..., description="The date of the last session")
+
+
+class PlacementIn(Schema):
+    kind: str = Field(..., description=", ".join(Placement.Kind.values))
+    description: str = Field(..., max_length=200)
+    started_on: date
+
+
+class PlacementOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    description: str
+    started_on: date
+
+
+def _session_out(s: TimetableSession) -> dict[str, object]:
+    return {
+        "id": s.pk,
+        "person_id": s.person_id,
+        "weekday": s.weekday,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "kind": s.kind,
+        "provider": s.provider,
+        "active_from": s.active_from,
+        "active_until": s.active_until,
+    }
+
+
+@router.post(
+    "/children/{person_id}/timetable/sessions",
+    response={201: SessionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a weekly session to a child's timetable",
+)
+def add_session(request: HttpRequest, person_id: int, payload: SessionIn) -> Status[Any]:
+    user = request.user
+    if not capabilities(user).timetables:
+        return Status(403, {"detail": "This account does not plan timetables"})
+    person = selectors.person_for_casework(user, person_id, purpose="plan-timetable")
+    session = services.session_add(person=person, data=services.SessionIn(**payload.dict()), by=user)
+    return Status(201, _session_out(session))
+
+
+@router.post(
+    "/children/{person_id}/timetable/sessions/{session_id}/end",
+    response={200: SessionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="End a weekly session",
+)
+def end_session(request: HttpRequest, person_id: int, session_id: int, payload: SessionEndIn) -> Status[Any]:
+    user = request.user
+    if not capabilities(user).timetables:
+        return Status(403, {"detail": "This account does not plan timetables"})
+    session = selectors.session_for_casework(user, person_id, session_id, purpose="plan-timetable")
+    session = services.session_end(session=session, last_day=payload.last_day, by=user)
+    return Status(200, _session_out(session))
+
+
+@router.post(
+    "/children/{person_id}/placements",
+    response={201: PlacementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a placement move, shown against the child's timetable",
+)
+def record_placement(request: HttpRequest, person_id: int, payload: PlacementIn) -> Status[Any]:
+    user = request.user
+    if not capabilities(user).timetables:
+        return Status(403, {"detail": "This account does not record placement moves"})
+    person = selectors.person_for_casework(user, person_id, purpose="record-placement")
+    placement = services.placement_record(
+        person=person,
+        kind=payload.kind,
+        description=payload.description,
+        started_on=payload.started_on,
+        by=user,
+    )
+    return Status(
+        201,
+        {
+            "id": placement.pk,
+            "person_id": person.pk,
+            "kind": placement.kind,
+            "description": placement.description,
+            "started_on": placement.started_on,
         },
     )

@@ -101,3 +101,10 @@ class SupervisionForm(forms.Form):
             actions.append((text, owner, due))
         data["actions"] = actions
         return data
+
+
+class SessionEndForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["last_day"] = day(self, "last", label="the date of the last session")
+        return data

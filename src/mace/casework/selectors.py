@@ -100,6 +100,16 @@ def person_for_casework(user: Any, person_id: int, *, purpose: str) -> Person:
 # The activity timetable ----------------------------------------------------------------------------
 
 
+def session_for_casework(user: Any, person_id: int, session_id: int, *, purpose: str) -> TimetableSession:
+    """One of the child's timetable sessions, the child opened (and the read logged) as for any
+    casework; a session of another child is not found."""
+    person = person_for_casework(user, person_id, purpose=purpose)
+    session = TimetableSession.objects.select_related("person").filter(person=person, pk=session_id).first()
+    if session is None:
+        raise PersonNotFound()
+    return session
+
+
 @dataclass
 class TimetableView:
     person: Person

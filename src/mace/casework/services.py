@@ -245,6 +245,40 @@ def session_add(*, person: Person, data: SessionIn, by: Any) -> TimetableSession
     return session
 
 
+def session_end(*, session: TimetableSession, last_day: date | None, by: Any) -> TimetableSession:
+    """The session stops running (the provider ended it, or the child's plan changed). Weeks after
+    its last day no longer plan it; weeks before keep their attendance."""
+    _require(by, "timetables", "This role does not plan timetables.")
+    errors: dict[str, str] = {}
+    if last_day is None:
+        errors["last_day"] = "Enter the date of the last session"
+    elif last_day < session.active_from:
+        errors["last_day"] = "The last session cannot be before the first"
+    if session.active_until is not None:
+        errors["__all__"] = "This session has already ended"
+    if errors:
+        raise ValidationError(errors)
+    assert last_day is not None
+    with transaction.atomic():
+        session = TimetableSession.objects.select_for_update().get(pk=session.pk)
+        if session.active_until is not None:
+            raise ValidationError({"__all__": "This session has already ended"})
+        session.active_until = last_day
+        session.save(update_fields=["active_until"])
+        people_services.chronology_add(
+            person=session.person,
+            kind=ChronologyEvent.Kind.EDUCATION,
+            title=(
+                f"Timetable: {session.get_kind_display()} on {WEEKDAYS[session.weekday]}s with "
+                f"{session.provider} ended (last session {last_day:%-d %B %Y})"
+            ),
+            actor=_actor(by),
+            agency=_agency(by),
+        )
+        _log(by, AccessLogEntry.Action.UPDATE, "timetable_session", session, session.person_id, ended=True)
+    return session
+
+
 @dataclass
 class Mark:
     attended: bool | None  # None: not answered

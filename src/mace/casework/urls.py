@@ -10,6 +10,11 @@ urlpatterns = [
     path("casework/children/<int:person_id>/timetable/", views.timetable, name="timetable"),
     path("casework/children/<int:person_id>/timetable/sessions/new/", views.session_new, name="session-new"),
     path(
+        "casework/children/<int:person_id>/timetable/sessions/<int:session_id>/end/",
+        views.session_end,
+        name="session-end",
+    ),
+    path(
         "casework/children/<int:person_id>/timetable/placements/new/",
         views.placement_new,
         name="placement-new",

@@ -20,7 +20,7 @@ from mace.core.ui import apply_errors, error_list
 from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
-from .forms import ACTION_ROWS, PlacementForm, SessionForm, SupervisionForm, VisitForm
+from .forms import ACTION_ROWS, PlacementForm, SessionEndForm, SessionForm, SupervisionForm, VisitForm
 from .models import Placement, Supervision, TimetableSession
 
 RENAME = {
@@ -29,6 +29,7 @@ RENAME = {
     "active_from": "from_day",
     "held_on": "held_day",
     "starts_at": "starts",
+    "last_day": "last_day",
     "ends_at": "ends",
     **{f"action_{i}": f"action_{i}_text" for i in range(1, ACTION_ROWS + 1)},
 }
@@ -155,6 +156,40 @@ def session_new(request: HttpRequest, person_id: int) -> HttpResponse:
             "page_errors": error_list(form),
             "kinds": TimetableSession.Kind.choices,
             "weekdays": services.WEEKDAYS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_end(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
+    _require(request, "timetables")
+    try:
+        session = selectors.session_for_casework(
+            request.user, person_id, session_id, purpose="plan-timetable"
+        )
+    except PersonNotFound:
+        return _not_found(request)
+    person = session.person
+    form = SessionEndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and not form.errors:
+        try:
+            services.session_end(session=session, last_day=form.cleaned_data["last_day"], by=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc, RENAME)
+        else:
+            messages.success(request, "Session ended. Weeks after its last day no longer plan it.")
+            return HttpResponseRedirect(reverse("casework:timetable", args=[person.pk]))
+    return render(
+        request,
+        "casework/session_end.html",
+        {
+            "title": f"End a session: {person.display_name}",
+            "person": person,
+            "session": session,
+            "weekdays": services.WEEKDAYS,
+            "form": form,
+            "page_errors": error_list(form),
         },
         status=400 if form.errors else 200,
     )

@@ -26,7 +26,7 @@ from mace.frontdoor.models import Contact
 from mace.people import linkage
 from mace.people import services as people_services
 from mace.people.identifiers import nhs_number_is_valid
-from mace.people.models import ChronologyEvent, Involvement, Person
+from mace.people.models import ChronologyEvent, Flag, Involvement, Person
 
 from .models import Attendance, Audit, AuditAnswer, DischargeReview, Question
 
@@ -143,6 +143,48 @@ def _ensure_involvement(person: Person, by: Any) -> None:
         )
 
 
+CPIS_FLAGS = {
+    Attendance.CpisResult.CP_PLAN: Flag.Kind.CPIS_CP,
+    Attendance.CpisResult.LOOKED_AFTER: Flag.Kind.CPIS_LAC,
+}
+
+
+def _cpis_flag(person: Person, attendance: Attendance, actor: audit.Actor) -> Flag | None:
+    """What CP-IS showed becomes a flag on the child's record, so every agency sees it, unless the
+    same flag is already live. Set on the system's authority from the ED's check, not the clinician's."""
+    kind = CPIS_FLAGS.get(attendance.cpis_result)  # type: ignore[call-overload]
+    if kind is None or Flag.objects.filter(person=person, kind=kind, removed_at__isnull=True).exists():
+        return None
+    now = timezone.now()
+    flag = Flag.objects.create(
+        person=person,
+        kind=kind,
+        reason=(
+            f"CP-IS checked by {attendance.trust.name} on "
+            f"{timezone.localtime(attendance.arrived_at):%-d %B %Y}: "
+            f"{attendance.get_cpis_result_display().lower()}"
+        ),
+        set_by=attendance.recorded_by,
+        set_by_label=f"{actor.label} (CP-IS check in the emergency department)",
+        agency=attendance.trust,
+        set_at=now,
+        review_due=timezone.localdate(now) + timedelta(days=90),
+    )
+    people_services.chronology_add(
+        person=person,
+        kind=ChronologyEvent.Kind.FLAG,
+        title=f"Flag set: {flag.get_kind_display()}",
+        body=flag.reason,
+        actor=actor,
+        agency=attendance.trust,
+    )
+    audit.record(
+        actor,
+        audit.Event(AccessLogEntry.Action.CREATE, "flag", str(flag.pk), person.pk, detail={"cpis": kind}),
+    )
+    return flag
+
+
 def attendance_record(*, data: AttendanceIn, by: Any, route: str = "web") -> tuple[Attendance, bool]:
     """Record a child's ED attendance. The child is matched to their record where the details are
     near-certain; otherwise the attendance keeps the details as given and still reaches the review
@@ -207,6 +249,7 @@ def attendance_record(*, data: AttendanceIn, by: Any, route: str = "web") -> tup
             )
             if person is not None:
                 _ensure_involvement(person, by)
+                _cpis_flag(person, attendance, actor)
                 people_services.chronology_add(
                     person=person,
                     kind=ChronologyEvent.Kind.HEALTH,

@@ -68,6 +68,7 @@ class ReviewForm(forms.Form):
     child_safer = forms.ChoiceField(choices=PlanReview.Safer.choices, required=False)
     decision = forms.ChoiceField(choices=PlanReview.Decision.choices, required=False)
     new_type = forms.ChoiceField(choices=[("", ""), *PlanType.choices], required=False)
+    meeting = forms.IntegerField(required=False)
 
     def held(self) -> date | None:
         d = self.data

@@ -114,6 +114,11 @@ class PlanReview(models.Model):
     child_safer = models.CharField(max_length=8, choices=Safer.choices)
     decision = models.CharField(max_length=12, choices=Decision.choices)
     new_type = models.CharField(max_length=20, choices=PlanType.choices, blank=True)
+    # The plan review meeting this review records, when there was one: its invitations and attendance
+    # show every professional involved was asked (4.3b).
+    meeting = models.OneToOneField(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_review"
+    )
     recorded_at = models.DateTimeField()
     recorded_by_label = models.CharField(max_length=150)
 

@@ -102,9 +102,21 @@ def plan_page(user: Any, person_id: int, *, purpose: str = "view") -> PlanPage:
         plan=plan,
         current=current,
         versions=versions,
-        reviews=list(plan.reviews.all()),
+        reviews=list(plan.reviews.select_related("meeting")),
         holders=holders(plan),
         overdue=overdue_actions(current, timezone.localdate()),
+    )
+
+
+def review_meetings(person: Person) -> list[Any]:
+    """Plan review meetings about the child, held and not yet recorded as a review, newest first.
+    The caller has already opened the child's plan."""
+    from mace.meetings.models import Meeting
+
+    return list(
+        Meeting.objects.filter(
+            kind=Meeting.Kind.PLAN_REVIEW, children=person, held_at__isnull=False, plan_review__isnull=True
+        ).order_by("-held_at")[:20]
     )
 
 

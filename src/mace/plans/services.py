@@ -289,6 +289,15 @@ class ReviewIn:
     contingency_not_used_reason: str = ""
     new_type: str = ""
     child_views: str = ""
+    meeting: Any = None  # the plan review meeting held, if there was one
+
+
+def meeting_attendees(meeting: Any) -> str:
+    """Who attended a meeting, as a review records it: "Name (agency)", one per line."""
+    return "\n".join(
+        f"{i.user.get_full_name()} ({i.agency.name if i.agency else i.role})"
+        for i in meeting.invitations.select_related("user", "agency").filter(attended=True)
+    )
 
 
 STEP_DOWN = {
@@ -309,6 +318,14 @@ def validate_review(plan: Plan, data: ReviewIn, *, today: date | None = None) ->
         errors["held_on"] = "A review cannot be recorded before it has happened"
     elif data.held_on < plan.created_at.date():
         errors["held_on"] = "The review cannot be before the plan started"
+    m = data.meeting
+    if m is not None:
+        if m.kind != "plan_review" or not m.children.filter(pk=plan.person_id).exists():
+            errors["meeting"] = "Choose a plan review meeting about this child"
+        elif m.held_at is None:
+            errors["meeting"] = "Record the meeting as held before recording the review"
+        elif PlanReview.objects.filter(meeting=m).exists():
+            errors["meeting"] = "That meeting's review has already been recorded"
     if not (data.attendees or "").strip():
         errors["attendees"] = "Say who attended the review"
     if not (data.progress or "").strip():
@@ -342,6 +359,10 @@ def review_record(*, plan: Plan, data: ReviewIn, by: Any, version: int | None = 
     builds the next version on top of theirs, so nothing is lost and no conflict is needed."""
     _require(by, "edit_plans", "This account cannot record plan reviews.")
     D = PlanReview.Decision
+    if data.meeting is not None and data.meeting.held_at is not None:
+        # The meeting says when it was held and who came; the reviewer may add to who attended.
+        data.held_on = data.held_on or timezone.localdate(data.meeting.held_at)
+        data.attendees = data.attendees or meeting_attendees(data.meeting)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().select_related("person").get(pk=plan.pk)
         errors = validate_review(locked, data)
@@ -360,6 +381,7 @@ def review_record(*, plan: Plan, data: ReviewIn, by: Any, version: int | None = 
             child_safer=data.child_safer,
             decision=data.decision,
             new_type=data.new_type if data.decision in (D.CHANGE_TYPE, D.STEP_DOWN) else "",
+            meeting=data.meeting,
             recorded_at=timezone.now(),
             recorded_by_label=_label(by),
         )

@@ -241,9 +241,15 @@ def review(request: HttpRequest, person_id: int) -> HttpResponse:
         return _not_found(request)
     if page.plan is None:
         return _not_found(request)
-    form = ReviewForm(request.POST or None, initial={"version": page.plan.version})
+    meetings = selectors.review_meetings(page.person)
+    chosen = request.GET.get("meeting", "")
+    form = ReviewForm(
+        request.POST or None,
+        initial={"version": page.plan.version, "meeting": int(chosen) if chosen.isdigit() else None},
+    )
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
+        meeting = next((m for m in meetings if m.pk == c["meeting"]), None)
         data = services.ReviewIn(
             held_on=form.held(),
             attendees=c["attendees"],
@@ -255,8 +261,11 @@ def review(request: HttpRequest, person_id: int) -> HttpResponse:
             decision=c["decision"],
             new_type=c["new_type"],
             child_views=c["child_views"],
+            meeting=meeting,
         )
         try:
+            if c["meeting"] and meeting is None:
+                raise ValidationError({"meeting": "Choose a plan review meeting about this child"})
             services.review_record(plan=page.plan, data=data, by=request.user, version=c["version"])
         except ValidationError as exc:
             _apply(form, exc)
@@ -274,6 +283,7 @@ def review(request: HttpRequest, person_id: int) -> HttpResponse:
             "types": PlanType.choices,
             "safer": PlanReview.Safer.choices,
             "decisions": PlanReview.Decision.choices,
+            "meetings": meetings,
             "page_errors": error_list(form),
         },
         status=400 if form.errors else 200,
