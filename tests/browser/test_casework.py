@@ -135,3 +135,30 @@ def test_a_manager_records_case_supervision(page: Any, live_server: Any, assert_
     page.goto(f"{live_server.url}/casework/supervision/")
     expect(page.get_by_text("1 of 1 (100%)").first).to_be_visible()
     assert Supervision.objects.get().safer == "partly"
+
+
+def test_an_education_officer_ends_a_session_that_has_stopped(
+    page: Any, live_server: Any, assert_accessible: Any
+) -> None:
+    child, officer, _ = _area()
+    start = figures.monday(timezone.localdate()) - timedelta(weeks=6)
+    services.session_add(
+        person=child,
+        data=services.SessionIn(2, time(13), time(15), "sport", "Halbury Boxing Club", start),
+        by=officer,
+    )
+    sign_in(page, live_server, officer)
+    page.goto(f"{live_server.url}/casework/children/{child.pk}/timetable/")
+    page.get_by_role("link", name="End sport on Wednesdays").click()
+    expect(page.get_by_role("heading", name="End a session")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="End the session").click()  # no date: the problem is named
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+    last = start + timedelta(weeks=2, days=2)
+    page.locator("#id_last_day").fill(str(last.day))
+    page.locator("#id_last_month").fill(str(last.month))
+    page.locator("#id_last_year").fill(str(last.year))
+    page.get_by_role("button", name="End the session").click()
+    expect(page.get_by_text("Session ended")).to_be_visible()
+    assert_accessible(page)

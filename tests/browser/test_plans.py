@@ -114,3 +114,72 @@ def test_a_social_worker_agrees_a_plan_with_a_contingency_and_a_teacher_sees_wha
     teacher_page.get_by_role("button", name="I have read version 2").click()
     expect(teacher_page.get_by_text("You have confirmed you have read version 2")).to_be_visible()
     assert_accessible(teacher_page)
+
+
+def test_a_review_is_recorded_from_the_review_meeting_it_came_from(
+    page: Any, live_server: Any, assert_accessible: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mace.meetings import services as meetings
+    from mace.plans import services as plans
+
+    partnership = PartnershipFactory()
+    council = AgencyFactory(
+        kind=Agency.Kind.CHILDRENS_SOCIAL_CARE, partnerships=[partnership], name="Council"
+    )
+    social_work = TeamFactory(agency=council, partnership=partnership, name="Exploitation Team")
+    worker = UserFactory(team=social_work, roles=[Role.SOCIAL_WORKER], first_name="Ada", last_name="Lowe")
+    manager = UserFactory(team=social_work, roles=[Role.TEAM_MANAGER])
+    child = PersonFactory(partnership=partnership, given_names="Kayden", family_name="Moss")
+    InvolvementFactory(person=child, team=social_work, worker=worker, kind=Involvement.Kind.ALLOCATED)
+    plan_in = plans.PlanIn(
+        plan_type="child_in_need",
+        reason="",
+        agree=True,
+        needs_and_risks="Going missing.",
+        outcomes="No missing episodes.",
+        contingency="A strategy meeting within 24 hours.",
+        actions=[
+            plans.ActionIn(
+                text="Direct work", owner="Ada Lowe", due=timezone.localdate() + timedelta(days=30)
+            )
+        ],
+    )
+    plans.plan_save(
+        person=child, data=plan_in, by=worker, version=None, at=timezone.now() - timedelta(days=40)
+    )
+    meeting = meetings.meeting_schedule(
+        data=meetings.MeetingIn(
+            kind="plan_review",
+            scheduled_at=timezone.now() - timedelta(days=1),
+            purpose="Review",
+            children=[child],
+        ),
+        partnership=partnership,
+        team=social_work,
+        by=manager,
+    )
+    attendance = {i.pk: True for i in meeting.invitations.all()}
+    meetings.meeting_hold(
+        meeting=meeting,
+        data=meetings.HeldIn(held_at=meeting.scheduled_at, attendance=attendance, decision="Continue."),
+        by=manager,
+    )
+
+    sign_in(page, live_server, worker)
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Record the plan review for Kayden Moss").click()
+    expect(page.get_by_text("Which review meeting was this?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Progress against the plan").fill("Attending school four days a week.")
+    page.locator("#id_contingency_needed-2").check()  # No
+    page.locator("#id_contingency_used-2").check()  # No
+    page.locator("#id_child_safer").check()  # Yes
+    page.get_by_label("Continue the plan").check()
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_text("Review recorded")).to_be_visible()
+    assert_accessible(page)
+    assert Plan.objects.get(person=child).reviews.get().meeting_id == meeting.pk

@@ -294,13 +294,17 @@ def meeting_agencies(user: Any) -> list[Agency]:
     )
 
 
+def _open_requirements(user: Any) -> QuerySet[StrategyRequirement]:
+    """Required strategy meetings not yet held, of episodes the user may see. The few open requirements
+    narrow the episodes first: the other way round reads every visible episode (60 ms at 200,000)."""
+    open_episodes = StrategyRequirement.objects.filter(held_at__isnull=True).values("episode_id")
+    visible = episodes_visible_to(user).filter(pk__in=open_episodes).values("pk")
+    return StrategyRequirement.objects.filter(held_at__isnull=True, episode_id__in=visible)
+
+
 def open_strategy_requirements(user: Any) -> list[StrategyRequirement]:
     """Required strategy meetings not yet held: red until they are."""
-    return list(
-        StrategyRequirement.objects.filter(
-            held_at__isnull=True, episode__in=episodes_visible_to(user)
-        ).select_related("episode__person")[:500]
-    )
+    return list(_open_requirements(user).select_related("episode__person")[:500])
 
 
 # Return home interviews ----------------------------------------------------------------------------
@@ -417,9 +421,7 @@ def home_summary(user: Any) -> dict[str, int]:
     out: dict[str, int] = {}
     if caps.records or caps.missing_list:
         out["missing_now"] = episodes_visible_to(user).filter(status=MissingEpisode.Status.MISSING).count()
-        out["strategy_required"] = StrategyRequirement.objects.filter(
-            held_at__isnull=True, episode__in=episodes_visible_to(user)
-        ).count()
+        out["strategy_required"] = _open_requirements(user).count()
     if caps.return_interviews or caps.missing_list:
         out["interviews"] = _open_interviews(user).count()
     return out
