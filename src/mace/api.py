@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from mace.accounts.services import token_authenticate
+from mace.core.api import problems
 from mace.core.conflict import Conflict
 from mace.people.selectors import PersonNotFound
 
@@ -70,15 +71,6 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
             msg = "The request body is not valid JSON"
         problems.append({"loc": loc, "msg": msg, "field": loc[-1] if loc else ""})
     return api.create_response(request, {"detail": problems}, status=422)
-
-
-def problems(exc: ValidationError) -> dict[str, object]:
-    """A service's field errors as the API's 422 body: each names its field ("" for the whole record)."""
-    detail = []
-    for name, msgs in exc.message_dict.items():
-        parts = [] if name == "__all__" else name.split(".")
-        detail.append({"loc": ["body", *parts], "field": parts[-1] if parts else "", "msg": " ".join(msgs)})
-    return {"detail": detail}
 
 
 @api.exception_handler(ValidationError)

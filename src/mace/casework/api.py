@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
+from mace.core.api import problems
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
 
@@ -127,21 +128,6 @@ NOT_FOUND: dict[str, object] = {"detail": "Not found"}
 
 def _problem(loc: list[object], field: str, msg: str, **extra: object) -> dict[str, object]:
     return {"loc": loc, "field": field, "msg": msg, **extra}
-
-
-def _errors(exc: ValidationError) -> dict[str, object]:
-    """As the API's handler answers a ValidationError, except that the service's `action_<n>`
-    (counting from 1) is the request's `actions[n - 1]`."""
-    problems = []
-    for name, msgs in exc.message_dict.items():
-        action = re.fullmatch(r"action_(\d+)", name)
-        if action:
-            problems.append(_problem(["body", "actions", int(action[1]) - 1], "actions", " ".join(msgs)))
-        elif name == "__all__":
-            problems.append(_problem(["body"], "", " ".join(msgs)))
-        else:
-            problems.append(_problem(["body", name], name, " ".join(msgs)))
-    return {"detail": problems}
 
 
 class VisitIn(Schema):
@@ -361,7 +347,7 @@ def record_supervision(request: HttpRequest, person_id: int, payload: Supervisio
     try:  # caught to point an action's problem at the request's action (decisions/0010)
         s = services.supervision_record(person=person, data=data, by=user)
     except ValidationError as exc:
-        return Status(422, _errors(exc))
+        return Status(422, problems(exc, {"action": "actions"}))
     return Status(
         201,
         {

@@ -122,6 +122,11 @@ def error_list(form: Any) -> list[dict[str, str]]:
     return items
 
 
+def problems_text(exc: Any) -> str:
+    """A service's ValidationError as one sentence for a message banner (for forms without fields)."""
+    return " ".join(m for ms in exc.message_dict.values() for m in ms)
+
+
 def apply_errors(form: Any, exc: Any, rename: dict[str, str] | None = None) -> None:
     """Put a service's ValidationError onto the form: field problems on fields, problems with a
     composite input (a service key renamed to the input's `<prefix>_day`) on that input, the rest at

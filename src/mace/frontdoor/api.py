@@ -10,6 +10,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import with_offset
 
 from . import selectors, services
 from .models import Contact
@@ -40,10 +41,8 @@ class ContactIn(Schema):
 
     @field_validator("received_at")
     @classmethod
-    def needs_offset(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("received_at must include a UTC offset, like 2026-03-02T09:15:00+00:00")
-        return value
+    def needs_offset(cls, value: datetime) -> datetime | None:
+        return with_offset(value)
 
 
 class MatchOut(Schema):

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
+from mace.core.api import with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 
 from . import selectors, services
@@ -39,9 +40,7 @@ class AttendanceIn(Schema):
     @field_validator("arrived_at", "discharged_at")
     @classmethod
     def needs_offset(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("Times must include a UTC offset, like 2026-03-02T09:15:00+00:00")
-        return value
+        return with_offset(value)
 
 
 class DischargeIn(Schema):
@@ -53,10 +52,8 @@ class DischargeIn(Schema):
 
     @field_validator("discharged_at")
     @classmethod
-    def needs_offset(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("Times must include a UTC offset, like 2026-03-02T09:15:00+00:00")
-        return value
+    def needs_offset(cls, value: datetime) -> datetime | None:
+        return with_offset(value)
 
 
 class ReviewIn(Schema):

@@ -21,6 +21,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import with_offset
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
 from mace.people.models import Person
@@ -33,12 +34,6 @@ router = Router(tags=["meetings"])
 
 # Service error keys that differ from the name of the field a partner system sends.
 FIELDS = {"children": "child_ids", "owner": "owner_id", "task": "task_id", "requirement": "requirement_id"}
-
-
-def _offset(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("times must include a UTC offset, like 2026-03-02T14:00:00+00:00")
-    return value
 
 
 # Input ---------------------------------------------------------------------------------------------
@@ -65,7 +60,7 @@ class MeetingIn(Schema):
     @field_validator("scheduled_at")
     @classmethod
     def needs_offset(cls, value: datetime) -> datetime:
-        return _offset(value)
+        return with_offset(value)  # type: ignore[return-value]
 
 
 class HeldIn(Schema):
@@ -83,7 +78,7 @@ class HeldIn(Schema):
     @field_validator("held_at")
     @classmethod
     def needs_offset(cls, value: datetime) -> datetime:
-        return _offset(value)
+        return with_offset(value)  # type: ignore[return-value]
 
 
 class MinutesIn(Schema):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list
+from mace.core.ui import apply_errors, error_list, problems_text
 from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
@@ -33,10 +33,6 @@ def _require(request: HttpRequest, capability: str) -> None:
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "missing/not_found.html", {"title": "Not available"}, status=404)
-
-
-def _problems(exc: ValidationError) -> str:
-    return " ".join(" ".join(v) for v in exc.message_dict.values())
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
@@ -179,7 +175,7 @@ def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
         except PermissionError as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            messages.error(request, _problems(exc))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Meeting recorded as held. Write and share the minutes within 10 days.")
     else:
@@ -222,7 +218,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         except services.Conflict as c:
             return _conflict(request, c)
         except ValidationError as exc:
-            messages.error(request, _problems(exc))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Minutes saved.")
     else:
@@ -247,7 +243,7 @@ def share(request: HttpRequest, meeting_id: int) -> HttpResponse:
         try:
             services.minutes_share(meeting=d.meeting, recipients=recipients, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _problems(exc))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, f"Minutes shared with {len(recipients)} people.")
     return HttpResponseRedirect(reverse("meetings:detail", args=[meeting_id]) + "#minutes")
@@ -284,7 +280,7 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 person=d.children[0] if len(d.children) == 1 else None,
             )
         except ValidationError as exc:
-            messages.error(request, _problems(exc))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Action added.")
     else:
@@ -341,7 +337,7 @@ def rota(request: HttpRequest) -> HttpResponse:
         except PermissionError as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            messages.error(request, _problems(exc))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Rota updated.")
         return HttpResponseRedirect(reverse("meetings:rota"))

@@ -11,17 +11,12 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 from mace.people.selectors import person_for_user
 
 from . import selectors, services
 from .models import MissingEpisode, ReturnInterview, TriggerPlan
-
-
-def _offset(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise ValueError("times must include a UTC offset, like 2026-03-02T21:15:00+00:00")
-    return value
 
 
 class EpisodeIn(Schema):
@@ -39,7 +34,7 @@ class EpisodeIn(Schema):
     @field_validator("reported_at", "last_seen_at")
     @classmethod
     def needs_offset(cls, value: datetime) -> datetime | None:
-        return _offset(value)
+        return with_offset(value)
 
 
 class ReturnIn(Schema):
@@ -54,7 +49,7 @@ class ReturnIn(Schema):
     @field_validator("returned_at")
     @classmethod
     def needs_offset(cls, value: datetime) -> datetime | None:
-        return _offset(value)
+        return with_offset(value)
 
 
 class EpisodeOut(Schema):
@@ -91,7 +86,7 @@ class InterviewIn(Schema):
     @field_validator("at")
     @classmethod
     def needs_offset(cls, value: datetime | None) -> datetime | None:
-        return _offset(value)
+        return with_offset(value)
 
 
 class InterviewOut(Schema):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list, thousands
+from mace.core.ui import apply_errors, error_list, problems_text, thousands
 from mace.people.selectors import PersonNotFound, person_for_user
 
 from . import pdf, reports, selectors, services
@@ -236,7 +236,7 @@ def episode_update(request: HttpRequest, episode_id: int) -> HttpResponse:
         except services.Conflict as c:
             return _conflict(request, c.record, c.attempted)
         except ValidationError as exc:
-            messages.error(request, " ".join(" ".join(v) for v in exc.message_dict.values()))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Update recorded.")
     else:
@@ -309,7 +309,7 @@ def strategy_held(request: HttpRequest, episode_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(" ".join(v) for v in exc.message_dict.values()))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Strategy meeting recorded as held.")
     else:
@@ -355,7 +355,7 @@ def identify(request: HttpRequest, episode_id: int) -> HttpResponse:
         except PermissionError as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            messages.error(request, " ".join(" ".join(v) for v in exc.message_dict.values()))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Child identified.")
             return HttpResponseRedirect(reverse("missing:episode", args=[e.pk]))
@@ -634,7 +634,7 @@ def trigger_plan_end(request: HttpRequest, person_id: int) -> HttpResponse:
         except services.Conflict as c:
             return _conflict(request, c.record, c.attempted)
         except ValidationError as exc:
-            messages.error(request, " ".join(" ".join(v) for v in exc.message_dict.values()))
+            messages.error(request, problems_text(exc))
         else:
             messages.success(request, "Trigger plan ended.")
     else:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list
+from mace.core.ui import apply_errors, error_list, problems_text
 from mace.missing.selectors import history_for_person as missing_history
 from mace.plans.selectors import summary_for_person as plan_summary
 
@@ -295,7 +295,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     try:
         services.person_unmerge(merge=merge_record, reason=reason, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        messages.error(request, problems_text(exc))
     else:
         messages.success(request, f"Merge undone: record {merge_record.merged_id} restored")
     return HttpResponseRedirect(reverse("people:merge", args=[merge_record.survivor_id]))

@@ -6,7 +6,6 @@ version 409 with what is saved now beside what was attempted (nothing is overwri
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from mace.core.access import capabilities
+from mace.core.api import problems
 from mace.core.conflict import Conflict
 from mace.frontdoor.api import ErrorOut
 
@@ -166,23 +166,6 @@ def _plan_out(v: PlanVersion) -> dict[str, object]:
     }
 
 
-def _errors(exc: ValidationError) -> dict[str, object]:
-    """As the API's handler answers a ValidationError, except that the service's `action_<n>`
-    (counting from 1) is the request's `actions[n - 1]`."""
-    problems = []
-    for name, msgs in exc.message_dict.items():
-        action = re.fullmatch(r"action_(\d+)", name)
-        if action:
-            loc: list[object] = ["body", "actions", int(action[1]) - 1]
-            field = "actions"
-        elif name == "__all__":
-            loc, field = ["body"], ""
-        else:
-            loc, field = ["body", name], name
-        problems.append({"loc": loc, "field": field, "msg": " ".join(msgs)})
-    return {"detail": problems}
-
-
 def _conflict(
     based_on: int | None, current: PlanVersion | None, attempted: dict[str, Any], then: str
 ) -> Status[Any]:
@@ -244,7 +227,7 @@ def save_plan(request: HttpRequest, person_id: int, payload: PlanIn) -> Status[A
     except Conflict as c:
         return _conflict(payload.version, c.record, c.attempted, SEND_AGAIN)
     except ValidationError as exc:
-        return Status(422, _errors(exc))
+        return Status(422, problems(exc, {"action": "actions"}))
     return Status(201 if new.number == 1 else 200, _plan_out(new))
 
 

@@ -1,0 +1,34 @@
+"""What every module's API shares: the 422 body made from a service's ValidationError, and the rule
+that times carry a UTC offset. (`mace/api.py` maps the services' exceptions to answers.)"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+
+def problems(exc: Any, lists: dict[str, str] | None = None) -> dict[str, object]:
+    """Each problem names its field ("" for the whole record). `lists` maps a service's numbered key
+    to the request's list: {"action": "actions"} makes `action_2` point at `actions[1]`."""
+    detail: list[dict[str, object]] = []
+    for name, msgs in exc.message_dict.items():
+        loc: list[object]
+        numbered = re.fullmatch(r"([a-z]+)_(\d+)", name)
+        if lists and numbered and numbered[1] in lists:
+            field = lists[numbered[1]]
+            loc = ["body", field, int(numbered[2]) - 1]
+        elif name == "__all__":
+            loc, field = ["body"], ""
+        else:
+            parts = name.split(".")
+            loc, field = ["body", *parts], parts[-1]
+        detail.append({"loc": loc, "field": field, "msg": " ".join(msgs)})
+    return {"detail": detail}
+
+
+def with_offset(value: datetime | None) -> datetime | None:
+    """A pydantic validator's body: a time without a UTC offset is ambiguous, so it is refused."""
+    if value is not None and value.tzinfo is None:
+        raise ValueError("times must include a UTC offset, like 2026-03-02T21:15:00+00:00")
+    return value
