@@ -107,3 +107,17 @@ def test_log_entry_rolls_back_with_the_work_it_records() -> None:
         _append(1)
         raise RuntimeError("the work failed")
     assert AccessLogEntry.objects.count() == 0
+
+
+def test_opening_a_record_to_act_on_it_is_logged_as_a_read_with_its_purpose() -> None:
+    from mace.accounts.models import Role
+    from mace.people.selectors import person_for_user
+
+    from ..factories import InvolvementFactory, PersonFactory, UserFactory
+
+    user = UserFactory(roles=[Role.SOCIAL_WORKER])
+    person = PersonFactory()
+    InvolvementFactory(person=person, team=user.team)
+    person_for_user(user, person.pk, purpose="record-visit")
+    entry = AccessLogEntry.objects.filter(object_type="person", person_id=person.pk).latest("pk")
+    assert (entry.action, entry.detail["purpose"]) == (AccessLogEntry.Action.VIEW, "record-visit")

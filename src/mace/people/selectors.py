@@ -128,7 +128,8 @@ def person_for_user(user: Any, person_id: int, *, purpose: str = "view") -> tupl
     audit.record(
         audit.Actor.of(user),
         audit.Event(
-            action=AccessLogEntry.Action.VIEW if purpose == "view" else AccessLogEntry.Action.UPDATE,
+            # Opening a record to act on it is still a read; the write is logged by the service that does it.
+            action=AccessLogEntry.Action.VIEW,
             object_type="person",
             object_id=str(person.pk),
             person_id=person.pk,
