@@ -11,6 +11,7 @@ from mace.accounts.services import token_create
 from mace.core.audit import Actor
 from mace.core.models import AccessLogEntry
 from mace.plans import selectors
+from mace.plans.models import Plan
 
 from ..factories import UserFactory
 from .conftest import save
@@ -72,6 +73,14 @@ def test_the_api_returns_the_current_version(area: Any) -> None:
     body = _get(area.officer, area.child.pk).json()
     assert (body["version"], body["plan_type"], body["status"]) == (2, "child_protection", "agreed")
     assert body["actions"][0]["owner"] == "Sam Worker"
+
+
+def test_reading_the_plan_through_the_api_counts_towards_who_has_the_latest(area: Any) -> None:
+    save(area)
+    _get(area.teacher, area.child.pk)
+    plan = Plan.objects.get(person=area.child)
+    teacher = next(h for h in selectors.holders(plan) if h.user == area.teacher)
+    assert teacher.has_latest
 
 
 def test_forbidden_and_missing_plans_answer_the_same_404(area: Any) -> None:

@@ -191,7 +191,9 @@ NOT_FOUND: dict[str, object] = {"detail": "Not found"}
     "/{person_id}", response={200: PlanOut, 404: ErrorOut}, summary="The current version of a child's plan"
 )
 def current_plan(request: HttpRequest, person_id: int) -> Status[dict[str, object]]:
+    """Reading the plan here counts, as on the page, towards "who has the latest version"."""
     v = selectors.current_version(request.user, person_id)
+    services.plan_seen(plan=v.plan, by=request.user, number=v.number)
     return Status(200, _plan_out(v))
 
 
