@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list
+from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
@@ -33,11 +34,6 @@ RENAME = {
     "ends_at": "ends",
     **{f"action_{i}": f"action_{i}_text" for i in range(1, ACTION_ROWS + 1)},
 }
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

@@ -122,6 +122,16 @@ def error_list(form: Any) -> list[dict[str, str]]:
     return items
 
 
+def require(request: Any, capability: str) -> None:
+    """A page for roles with this capability only; others are told it does not exist (a 404)."""
+    from django.http import Http404
+
+    from mace.core.access import capabilities
+
+    if not getattr(capabilities(request.user), capability):
+        raise Http404("Not found")
+
+
 def problems_text(exc: Any) -> str:
     """A service's ValidationError as one sentence for a message banner (for forms without fields)."""
     return " ".join(m for ms in exc.message_dict.values() for m in ms)

@@ -23,6 +23,7 @@ from mace.core import clocks
 from mace.core.access import capabilities
 from mace.core.audit import Actor
 from mace.core.ui import apply_errors, error_list
+from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
 from . import selectors, services, thresholds
@@ -42,11 +43,6 @@ from .models import Contact
 
 PUBLIC_RATE_LIMIT = 5  # reports an hour from one address
 PUBLIC_MIN_SECONDS = 3  # a person takes longer than this to fill in the form
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

@@ -16,17 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list
+from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 from mace.screening import views as screening_views
 
 from . import selectors, services
 from .forms import LONDON, AttendanceForm, AuditStartForm, DischargeForm, ReviewForm
 from .models import Attendance, AuditAnswer, DischargeReview, Question
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def _require_ed_records(request: HttpRequest) -> None:

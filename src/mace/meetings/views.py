@@ -17,6 +17,7 @@ from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, problems_text
+from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
 from . import selectors, services
@@ -24,11 +25,6 @@ from .forms import ActionForm, HoldForm, MinutesForm, ScheduleForm
 from .models import Meeting
 
 RENAME = {"scheduled_at": "at_day", "held_at": "held_day"}
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

@@ -21,6 +21,7 @@ from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, problems_text, thousands
+from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound, person_for_user
 
 from . import pdf, reports, selectors, services
@@ -44,11 +45,6 @@ RENAME = {
     "at": "at_day",
     "subject.family_name": "family_name",
 }
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

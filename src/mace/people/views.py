@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, problems_text
+from mace.core.ui import require as _require
 from mace.missing.selectors import history_for_person as missing_history
 from mace.plans.selectors import summary_for_person as plan_summary
 
@@ -28,11 +29,6 @@ def _partnership_of(user: Any) -> Any:
     if partnership is None:
         raise ValidationError({"__all__": "Your account is not part of a partnership"})
     return partnership
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,16 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.core.access import capabilities
 from mace.core.ui import error_list
+from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
 from . import diff, selectors, services
 from .forms import BLANK_ROWS, PlanForm, ReviewForm
 from .models import PlanReview, PlanType
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

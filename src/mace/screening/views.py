@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.ui import require as _require
 from mace.frontdoor.selectors import contact_for_user
 from mace.people.models import Person
 from mace.people.selectors import PersonNotFound, person_for_user
@@ -24,11 +25,6 @@ from . import selectors, services
 from . import tool as tooling
 from .forms import AgreementForm, PublishForm
 from .models import Level, Screening, ToolVersion
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not getattr(capabilities(request.user), capability):
-        raise Http404("Not found")
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
