@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STATIC := src/mace/static
 WEBROOT := src/mace/webroot
 
-.PHONY: demo test lint install assets chromium clean format
+.PHONY: demo test lint install assets chromium faketime clean format
 
 install: $(BIN)/mace assets
 
@@ -36,10 +36,17 @@ chromium:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; fi; \
 	fi
 
+# Debian's faketime moves the process clock for CI's shifted-clock reruns (scripts/shifted_clocks.sh).
+faketime:
+	@if ! command -v faketime >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; fi; \
+	fi
+
 demo: install
 	MACE_DEMO_MODE=1 $(BIN)/mace demo --port $(PORT) --children $(CHILDREN)
 
-test: install chromium
+test: install chromium faketime
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

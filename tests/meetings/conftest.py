@@ -8,9 +8,9 @@ import pytest
 from mace.meetings import services
 from mace.meetings.models import Meeting, RotaSlot
 
-from ..missing.conftest import NOW, area
+from ..missing.conftest import NOW, area, at_now
 
-__all__ = ["NOW", "area", "schedule"]
+__all__ = ["NOW", "area", "at_now", "schedule"]
 
 
 def schedule(area: Any, kind: str = Meeting.Kind.STRATEGY, at: Any = None, **kw: Any) -> Meeting:

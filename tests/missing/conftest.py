@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 
 from mace.accounts.models import Agency, Role
 from mace.missing import services
@@ -20,6 +22,19 @@ from ..factories import (
 )
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)  # a Wednesday
+
+
+# What the services' clock reads while these tests run: six days after NOW (Tuesday 24 November), so that
+# events set at NOW + 73 hours have happened, a meeting at NOW + 30 days is still to come and minutes of a
+# meeting held at NOW - 2 days are shared within their 10 days. Before this, the tests mixed NOW with the
+# real clock and began to fail ten days after NOW.
+CLOCK = NOW + timedelta(days=6)
+
+
+@pytest.fixture(autouse=True)
+def at_now() -> Iterator[None]:
+    with time_machine.travel(CLOCK, tick=True):
+        yield
 
 
 @pytest.fixture
