@@ -55,6 +55,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/djlint src/mace/templates --lint
 	$(BIN)/python scripts/lint_views.py
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix src tests benchmarks scripts
