@@ -7,6 +7,7 @@ transaction. Due times come only from `core.clocks`.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mace.accounts.models import Agency, Partnership, Role, Team, User
-from mace.core import audit, clocks
+from mace.core import audit, clocks, locks
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry, Notification
@@ -29,7 +30,7 @@ from mace.people.matching import MatchDecision
 from mace.people.models import ChronologyEvent, Flag, Identifier, Involvement, Person, SourceRecord
 
 from . import thresholds
-from .models import Contact, InformationRequest, Task
+from .models import Contact, InformationRequest, PublicReportHit, Task
 
 MAX_SUMMARY = 20_000
 MAX_NAME = 150
@@ -284,6 +285,37 @@ def contact_receive(
             raise
         return existing, False
     return contact, True
+
+
+class PublicRateLimited(Exception):
+    """This address has sent the public form's limit of reports in the last hour."""
+
+
+def public_source(address: str) -> str:
+    """The key the public form's rate limit counts under: a keyed hash, so no address is stored."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"public-report:{address}".encode(), "sha256").hexdigest()
+
+
+def public_concern_receive(*, data: ContactIn, partnership: Partnership, source: str) -> Contact:
+    """Receive a report from the public form, at most `PublicReportHit.LIMIT` an hour from one source.
+
+    Counted in the database, shared by every web process; the source's lock makes the count and the
+    store one step, so two processes cannot both see "four" and both store a fifth."""
+    with transaction.atomic():
+        locks.hold(f"public-report:{source}")
+        now = timezone.now()
+        since = now - PublicReportHit.WINDOW
+        PublicReportHit.objects.filter(at__lt=since).delete()
+        if PublicReportHit.objects.filter(source=source, at__gte=since).count() >= PublicReportHit.LIMIT:
+            raise PublicRateLimited(source)
+        contact, _ = contact_receive(
+            data=data,
+            partnership=partnership,
+            route=Contact.Route.PUBLIC,
+            by=audit.Actor.system("public-form"),
+        )
+        PublicReportHit.objects.create(source=source, at=now)
+    return contact
 
 
 def _check_version(contact: Contact, version: int | None, attempted: dict[str, Any]) -> None:
