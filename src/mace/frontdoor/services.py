@@ -226,16 +226,20 @@ def contact_receive(
     assert data.received_at is not None
     received = data.received_at.astimezone(UTC)
     subject = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in (data.subject or {}).items() if v}
-    if data.person is not None:
-        match = linkage.Match(
-            decision=MatchDecision(status=Contact.Match.MATCHED, best_index=0, score=1.0, comparisons=()),
-            candidate_ids=[data.person.pk],
-            records=[],
-        )
-    else:
-        match = linkage.match_subject(subject, partnership.pk)
     try:
         with transaction.atomic():
+            if data.person is not None:
+                match = linkage.Match(
+                    decision=MatchDecision(
+                        status=Contact.Match.MATCHED, best_index=0, score=1.0, comparisons=()
+                    ),
+                    candidate_ids=[data.person.pk],
+                    records=[],
+                )
+            else:
+                # Decided and acted on under the candidate blocks' locks: a concurrent contact about
+                # the same new child waits, then finds the child this one creates.
+                match = linkage.match_subject_for_write(subject, partnership.pk)
             contact = Contact.objects.create(
                 partnership=partnership,
                 kind=data.kind,
