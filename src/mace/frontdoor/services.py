@@ -129,8 +129,9 @@ def _person_from_subject(subject: dict[str, Any], partnership: Partnership, agen
     dob = subject.get("date_of_birth")
     person = Person.objects.create(
         partnership=partnership,
-        given_names=str(subject.get("given_names") or "").strip() or "Not known",
-        family_name=str(subject.get("family_name") or "").strip() or "Not known",
+        # A name not given is stored empty; the pages say "Not known", the API returns "".
+        given_names=str(subject.get("given_names") or "").strip(),
+        family_name=str(subject.get("family_name") or "").strip(),
         date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) and dob else None,
         sex=str(subject.get("sex")) if subject.get("sex") in ("F", "M", "X") else "X",
         family_key=name_key(str(subject.get("family_name") or "")),
