@@ -155,6 +155,26 @@ def test_a_member_of_the_public_reports_a_concern(
     assert contact.kind == "public" and contact.route == "public"
 
 
+def test_a_report_that_looks_automated_is_asked_again_with_nothing_lost(
+    page: Any, live_server: Any, assert_accessible: Any, monkeypatch: Any
+) -> None:
+    from mace.frontdoor import views
+
+    monkeypatch.setattr(views, "PUBLIC_MIN_SECONDS", 3600)  # every send is "too fast"
+    PartnershipFactory()
+    page.goto(f"{live_server.url}/report-a-concern/")
+    page.get_by_label("What are you worried about?").fill("He is picked up from school by older men.")
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_text("Your report has not been sent yet").is_visible()
+    assert_accessible(page)
+    assert Contact.objects.count() == 0
+    monkeypatch.setattr(views, "PUBLIC_MIN_SECONDS", 0)
+    assert page.get_by_label("What are you worried about?").input_value().startswith("He is picked up")
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_role("heading", name="Thank you for telling us").is_visible()
+    assert Contact.objects.get().summary == "He is picked up from school by older men."
+
+
 def test_front_door_meetings_performance_and_merge_pages(
     page: Any, live_server: Any, assert_accessible: Any
 ) -> None:

@@ -48,3 +48,20 @@ def test_a_matched_contact_never_links_across_partnerships() -> None:
         "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
     }
     assert child.pk not in linkage.candidate_ids(linkage.subject_record(subject), other)
+
+
+def _keys(partnership_id: int = 1, **subject: str) -> set[str]:
+    return set(linkage.block_keys(linkage.subject_record(subject), partnership_id))
+
+
+def test_records_that_can_be_candidates_for_each_other_share_a_lock_key() -> None:
+    """Concurrent intake serialises on these keys, so each blocking route must share one."""
+    named = _keys(given_names="Kayden", family_name="Moss", date_of_birth="2011-03-27")
+    assert named & _keys(family_name="MOSS", given_names="Kay")  # family name and given prefix
+    assert named & _keys(given_names="Jay", date_of_birth="2011-03-27")  # date of birth
+    assert _keys(date_of_birth="2011-03-04") & _keys(date_of_birth="2011-04-03")  # day and month swapped
+    assert _keys(nhs_number="943 476 5919") & _keys(nhs_number="9434765919", family_name="Moss")
+
+
+def test_lock_keys_are_per_partnership() -> None:
+    assert not _keys(1, family_name="Moss") & _keys(2, family_name="Moss")

@@ -3,6 +3,8 @@ the tasks a referral starts, and the daily and weekly front door meetings."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -231,3 +233,24 @@ class MeetingAction(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class PublicReportHit(models.Model):
+    """One report accepted from the public form, under a keyed hash of the sender's address (the
+    address itself is not kept). The form's rate limit counts these rows, so every web process and
+    every server counts the same reports."""
+
+    LIMIT = 5  # reports an hour from one address
+    WINDOW = timedelta(hours=1)
+
+    source = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source", "at"], name="public_hit_source"),
+            models.Index(fields=["at"], name="public_hit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Public report at {self.at:%Y-%m-%d %H:%M}"

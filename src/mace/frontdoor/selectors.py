@@ -21,7 +21,7 @@ from mace.people.models import Involvement, Person
 from mace.people.selectors import PersonNotFound
 
 from . import thresholds
-from .models import Contact, FrontDoorMeeting, InformationRequest, MeetingAction, Task
+from .models import Contact, FrontDoorMeeting, InformationRequest, MeetingAction, PublicReportHit, Task
 
 QUEUE_PAGE = 50
 
@@ -491,6 +491,12 @@ def information_request_for(user: Any, request_id: int) -> InformationRequest | 
     if request is None or not contacts_visible_to(user).filter(pk=request.contact_id).exists():
         return None
     return request
+
+
+def public_reports_exhausted(source: str) -> bool:
+    """Whether a public form source has used its reports for the hour (checked again when storing)."""
+    since = timezone.now() - PublicReportHit.WINDOW
+    return PublicReportHit.objects.filter(source=source, at__gte=since).count() >= PublicReportHit.LIMIT
 
 
 def public_partnership() -> Any:

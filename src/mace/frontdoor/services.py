@@ -7,6 +7,7 @@ transaction. Due times come only from `core.clocks`.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mace.accounts.models import Agency, Partnership, Role, Team, User
-from mace.core import audit, clocks
+from mace.core import audit, clocks, locks
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry, Notification
@@ -29,7 +30,7 @@ from mace.people.matching import MatchDecision
 from mace.people.models import ChronologyEvent, Flag, Identifier, Involvement, Person, SourceRecord
 
 from . import thresholds
-from .models import Contact, InformationRequest, Task
+from .models import Contact, InformationRequest, PublicReportHit, Task
 
 MAX_SUMMARY = 20_000
 MAX_NAME = 150
@@ -128,8 +129,9 @@ def _person_from_subject(subject: dict[str, Any], partnership: Partnership, agen
     dob = subject.get("date_of_birth")
     person = Person.objects.create(
         partnership=partnership,
-        given_names=str(subject.get("given_names") or "").strip() or "Not known",
-        family_name=str(subject.get("family_name") or "").strip() or "Not known",
+        # A name not given is stored empty; the pages say "Not known", the API returns "".
+        given_names=str(subject.get("given_names") or "").strip(),
+        family_name=str(subject.get("family_name") or "").strip(),
         date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) and dob else None,
         sex=str(subject.get("sex")) if subject.get("sex") in ("F", "M", "X") else "X",
         family_key=name_key(str(subject.get("family_name") or "")),
@@ -225,16 +227,20 @@ def contact_receive(
     assert data.received_at is not None
     received = data.received_at.astimezone(UTC)
     subject = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in (data.subject or {}).items() if v}
-    if data.person is not None:
-        match = linkage.Match(
-            decision=MatchDecision(status=Contact.Match.MATCHED, best_index=0, score=1.0, comparisons=()),
-            candidate_ids=[data.person.pk],
-            records=[],
-        )
-    else:
-        match = linkage.match_subject(subject, partnership.pk)
     try:
         with transaction.atomic():
+            if data.person is not None:
+                match = linkage.Match(
+                    decision=MatchDecision(
+                        status=Contact.Match.MATCHED, best_index=0, score=1.0, comparisons=()
+                    ),
+                    candidate_ids=[data.person.pk],
+                    records=[],
+                )
+            else:
+                # Decided and acted on under the candidate blocks' locks: a concurrent contact about
+                # the same new child waits, then finds the child this one creates.
+                match = linkage.match_subject_for_write(subject, partnership.pk)
             contact = Contact.objects.create(
                 partnership=partnership,
                 kind=data.kind,
@@ -284,6 +290,37 @@ def contact_receive(
             raise
         return existing, False
     return contact, True
+
+
+class PublicRateLimited(Exception):
+    """This address has sent the public form's limit of reports in the last hour."""
+
+
+def public_source(address: str) -> str:
+    """The key the public form's rate limit counts under: a keyed hash, so no address is stored."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"public-report:{address}".encode(), "sha256").hexdigest()
+
+
+def public_concern_receive(*, data: ContactIn, partnership: Partnership, source: str) -> Contact:
+    """Receive a report from the public form, at most `PublicReportHit.LIMIT` an hour from one source.
+
+    Counted in the database, shared by every web process; the source's lock makes the count and the
+    store one step, so two processes cannot both see "four" and both store a fifth."""
+    with transaction.atomic():
+        locks.hold(f"public-report:{source}")
+        now = timezone.now()
+        since = now - PublicReportHit.WINDOW
+        PublicReportHit.objects.filter(at__lt=since).delete()
+        if PublicReportHit.objects.filter(source=source, at__gte=since).count() >= PublicReportHit.LIMIT:
+            raise PublicRateLimited(source)
+        contact, _ = contact_receive(
+            data=data,
+            partnership=partnership,
+            route=Contact.Route.PUBLIC,
+            by=audit.Actor.system("public-form"),
+        )
+        PublicReportHit.objects.create(source=source, at=now)
+    return contact
 
 
 def _check_version(contact: Contact, version: int | None, attempted: dict[str, Any]) -> None:

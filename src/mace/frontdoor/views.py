@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
-from mace.core.audit import Actor
 from mace.core.ui import apply_errors, error_list
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
@@ -41,8 +39,8 @@ from .forms import (
 )
 from .models import Contact
 
-PUBLIC_RATE_LIMIT = 5  # reports an hour from one address
 PUBLIC_MIN_SECONDS = 3  # a person takes longer than this to fill in the form
+PUBLIC_MAX_SECONDS = 24 * 3600  # a form open longer than this is sent again with a fresh time
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -570,25 +568,22 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report_concern(request: HttpRequest) -> HttpResponse:
-    """A child, parent or member of the public reports a concern: no sign-in, protected from abuse."""
+    """A child, parent or member of the public reports a concern: no sign-in, protected from abuse.
+
+    A submission that looks automated (the hidden field filled, sent within seconds of the form
+    appearing, or from a form open more than a day) is never thanked and dropped: the form comes back
+    with everything kept and a fresh time, and a person sends it again (decision 0013)."""
     form = PublicConcernForm(request.POST or None)
+    ask_again = ""
     if request.method == "POST":
-        ip = request.META.get("REMOTE_ADDR", "unknown")
-        key = f"public-concern:{ip}"
-        if cache.get(key, 0) >= PUBLIC_RATE_LIMIT:
-            return render(
-                request, "frontdoor/public_limited.html", {"title": "Please call us instead"}, status=429
-            )
+        source = services.public_source(request.META.get("REMOTE_ADDR", "unknown"))
+        if selectors.public_reports_exhausted(source):
+            return _public_limited(request)
         if form.is_valid():
-            if form.cleaned_data["website"] or not _human_pace(form.cleaned_data["shown"]):
-                # Silently accepted-looking, but nothing is stored: a bot learns nothing.
-                return render(
-                    request, "frontdoor/public_thanks.html", {"title": "Thank you", "reference": None}
-                )
+            ask_again = _automated_reason(form.cleaned_data)
+        if form.is_valid() and not ask_again:
             subject = form.subject()
             if not form.errors:
-                cache.set(key, cache.get(key, 0) + 1, 3600)
-                partnership = _public_partnership()
                 data = services.ContactIn(
                     kind=Contact.Kind.PUBLIC,
                     received_at=timezone.now(),
@@ -599,12 +594,11 @@ def report_concern(request: HttpRequest) -> HttpResponse:
                     },
                 )
                 try:
-                    contact, _ = services.contact_receive(
-                        data=data,
-                        partnership=partnership,
-                        route=Contact.Route.PUBLIC,
-                        by=Actor.system("public-form"),
+                    contact = services.public_concern_receive(
+                        data=data, partnership=_public_partnership(), source=source
                     )
+                except services.PublicRateLimited:
+                    return _public_limited(request)
                 except ValidationError as exc:
                     apply_errors(form, _flatten(exc))
                 else:
@@ -617,21 +611,34 @@ def report_concern(request: HttpRequest) -> HttpResponse:
         request,
         "frontdoor/public.html",
         {
-            "title": "Report a concern about a child",
+            "title": ("Not sent yet: " if ask_again else "") + "Report a concern about a child",
             "form": form,
             "page_errors": error_list(form),
+            "ask_again": ask_again,
             "shown": signing.dumps(timezone.now().timestamp()),
         },
         status=400 if form.errors else 200,
     )
 
 
-def _human_pace(token: str) -> bool:
+def _public_limited(request: HttpRequest) -> HttpResponse:
+    return render(request, "frontdoor/public_limited.html", {"title": "Please call us instead"}, status=429)
+
+
+def _automated_reason(cleaned: dict[str, Any]) -> str:
+    """Why a submission must be sent again before it is stored, or "" for one a person sent."""
+    if cleaned["website"]:
+        return "check"
     try:
-        shown = float(signing.loads(token, max_age=24 * 3600))
+        shown = float(signing.loads(cleaned["shown"]))
     except (signing.BadSignature, ValueError, TypeError):
-        return False
-    return timezone.now().timestamp() - shown >= PUBLIC_MIN_SECONDS
+        return "check"
+    waited = timezone.now().timestamp() - shown
+    if waited > PUBLIC_MAX_SECONDS:
+        return "stale"
+    if waited < PUBLIC_MIN_SECONDS:
+        return "check"
+    return ""
 
 
 def _public_partnership() -> Any:

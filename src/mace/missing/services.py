@@ -261,21 +261,22 @@ def episode_report(
         return existing, False
     assert data.reported_at is not None and data.last_seen_at is not None
     subject = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in (data.subject or {}).items() if v}
-    person = data.person
-    status: str
-    score: float
-    if person is not None:
-        status, score = MissingEpisode.Match.LINKED, 1.0
-        match = None
-    else:
-        match = linkage.match_subject(subject, partnership.pk)
-        status, score = match.decision.status, match.decision.score
-        person = match.person
     reported = data.reported_at.astimezone(UTC)
     last_seen = data.last_seen_at.astimezone(UTC)
     reporter_team = by.team if isinstance(by, User) else None
     try:
         with transaction.atomic():
+            person = data.person
+            status: str
+            score: float
+            if person is not None:
+                status, score = MissingEpisode.Match.LINKED, 1.0
+            else:
+                # Under the candidate blocks' locks, as the front door does: two reports about one
+                # unknown child at once make one record.
+                match = linkage.match_subject_for_write(subject, partnership.pk)
+                status, score = match.decision.status, match.decision.score
+                person = match.person
             episode = MissingEpisode.objects.create(
                 partnership=partnership,
                 police_ref=ref,

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from mace.core import locks
+
 from .identifiers import normalise_nhs_number, normalise_postcode
 from .keys import name_key
 from .matching import MatchDecision, Record, decide
@@ -111,6 +113,30 @@ def candidate_ids(record: Record, partnership_id: int) -> list[int]:
             Person.objects.filter(pk__in=ids, partnership_id=partnership_id).values_list("pk", flat=True)
         )
     return sorted(ids)[:MAX_CANDIDATES]
+
+
+def block_keys(record: Record, partnership_id: int) -> list[str]:
+    """The lock keys of the blocks `candidate_ids` searches: two records that could be candidates for
+    each other share at least one (an identifier, a date of birth either way round, a family name).
+    Hold them while matching and creating, and a second record about a new child waits for the first
+    to be written, then finds it."""
+    keys = [f"id:{scheme}:{value}" for scheme, value in _identifier_values(record)]
+    dob = record.date_of_birth
+    if dob:
+        keys.append(f"dob:{dob.isoformat()}")
+        if dob.day <= 12 and dob.day != dob.month:
+            keys.append(f"dob:{date(dob.year, dob.day, dob.month).isoformat()}")
+    family = name_key(record.family_name)
+    if family:
+        keys.append(f"family:{family}")
+    return [f"person-block:{partnership_id}:{key}" for key in keys]
+
+
+def match_subject_for_write(subject: dict[str, Any], partnership_id: int) -> Match:
+    """Match inside the transaction that will store the result (and create the child if new), holding
+    the candidate blocks' locks so that concurrent records about one new child make one record."""
+    locks.hold(*block_keys(subject_record(subject), partnership_id))
+    return match_subject(subject, partnership_id)
 
 
 @dataclass(frozen=True)

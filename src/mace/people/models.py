@@ -52,7 +52,8 @@ class Person(VersionedModel):
 
     @property
     def display_name(self) -> str:
-        return f"{self.given_names} {self.family_name}".strip()
+        """For pages: a name not known is stored empty and never shown as if it were a name."""
+        return f"{self.given_names} {self.family_name}".strip() or "Name not known"
 
 
 class PersonName(models.Model):
