@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from mace.accounts.models import Agency, Role
@@ -17,6 +19,14 @@ from ..factories import (
     TeamFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[None]:
+    """The area's history (allocated 200 days ago) and the tests' own instants (20 November 2026) are on
+    one clock: a fixture that read the real clock made supervision compliance depend on the day it ran."""
+    with time_machine.travel("2026-11-20T12:00:00+00:00", tick=True):
+        yield
 
 
 @pytest.fixture
