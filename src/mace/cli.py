@@ -307,6 +307,12 @@ def import_contacts(
     )
     if result.rejected:
         console.print(f"Rejected rows and their reasons: {report}")
+    if result.stopped_at is not None:
+        console.print(
+            f"[bold red]Import stopped at line {result.stopped_at}[/]: {result.stopped_because}. "
+            "Everything before it is saved; run the same command again to carry on from there."
+        )
+        raise typer.Exit(code=1)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
