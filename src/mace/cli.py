@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -137,68 +135,90 @@ def demo(
     serve(port=port)
 
 
+GUNICORN_TIMEOUT = 30  # seconds; longer than SQLite's busy timeout, so a lock wait ends as an answer
+
+
+def var_dir() -> Path:
+    """Where this instance keeps its database and sockets (the settings read the same variable)."""
+    return Path(os.environ.get("MACE_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
+
+
+def gunicorn_command(*, host: str, port: int, workers: int, var: Path) -> list[str]:
+    """Gunicorn's command line. Its control socket defaults to one path per user (~/.gunicorn), which
+    two instances on one machine would share; each instance gets its own under its MACE_VAR_DIR, or
+    none where that path is too long for a Unix socket."""
+    control = var / f"gunicorn-{port}.ctl"
+    socket = ["--control-socket", str(control)] if len(str(control)) < 100 else ["--no-control-socket"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "mace.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        str(GUNICORN_TIMEOUT),
+        *socket,
+        "--access-logfile",
+        "-",
+    ]
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     workers: Annotated[int, typer.Option(help="Web worker processes.")] = 2,
+    interval: Annotated[int, typer.Option(help="Seconds between the worker's ticks.")] = 60,
 ) -> None:
-    """Serve the web application (gunicorn) and run the background worker beside it."""
-    env = dict(os.environ)
-    web = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "mace.config.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-        ],
-        env=env,
+    """Serve the web application (gunicorn) and run the background worker beside it.
+
+    A process that dies is restarted (and logged); Ctrl-C or SIGTERM stops both."""
+    from mace.supervisor import Supervisor
+
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(
+        {
+            "web server": gunicorn_command(host=host, port=port, workers=workers, var=var),
+            "worker": [sys.executable, "-m", "mace.cli", "worker", "--interval", str(interval)],
+        },
+        env=dict(os.environ),
     )
-    worker_proc = subprocess.Popen([sys.executable, "-m", "mace.cli", "worker"], env=env)
-    procs = [web, worker_proc]
-
-    def stop(*_: object) -> None:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop()
-        for p in procs:
-            p.wait(timeout=10)
+    code = supervisor.run()
+    if code:
+        raise typer.Exit(code=code)
 
 
 @app.command()
 def worker(
     interval: Annotated[int, typer.Option(help="Seconds between ticks of the periodic work.")] = 60,
 ) -> None:
-    """Run background tasks and, every minute, the periodic work (escalating contacts before a breach)."""
+    """Run background tasks and, every minute, the periodic work (escalating contacts before a breach).
+
+    Each task run and each periodic job is isolated: a failure is logged and tried again next tick."""
     _setup()
     from django.core.management import call_command
 
-    from mace.casework.services import tick as casework_tick
-    from mace.frontdoor.jobs import tick as frontdoor_tick
-    from mace.missing.services import tick as missing_tick
+    from mace.core import jobs
+
+    def background_tasks(_now: object) -> int:
+        call_command("db_worker", batch=True, verbosity=0)
+        return 0
+
+    def report(tick: jobs.TickReport) -> None:
+        done = {name: n for name, n in tick.done.items() if n}
+        if done:
+            console.print(f"tick: {done}")
+        for name, error in tick.failed.items():
+            console.print(f"[red]tick: {name} failed[/] ({error}); it runs again next tick")
 
     console.print("MACE worker: background tasks and the periodic tick")
-    while True:
-        call_command("db_worker", batch=True, verbosity=0)
-        done = {**frontdoor_tick(), **missing_tick(), **casework_tick()}
-        if any(done.values()):
-            console.print(f"tick: {done}")
-        time.sleep(interval)
+    jobs.run_forever(
+        interval=interval, jobs=lambda: {"background tasks": background_tasks, **jobs.JOBS}, on_tick=report
+    )
 
 
 @audit_app.command("verify")
@@ -287,6 +307,12 @@ def import_contacts(
     )
     if result.rejected:
         console.print(f"Rejected rows and their reasons: {report}")
+    if result.stopped_at is not None:
+        console.print(
+            f"[bold red]Import stopped at line {result.stopped_at}[/]: {result.stopped_because}. "
+            "Everything before it is saved; run the same command again to carry on from there."
+        )
+        raise typer.Exit(code=1)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

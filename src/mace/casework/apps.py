@@ -7,4 +7,9 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework: visits, timetables, supervision and caseloads"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers visits as a place the child's voice is recorded
+        from mace.core import jobs
+
+        from . import services, voice  # noqa: F401 - voice registers visits as a place the child is heard
+
+        jobs.register("casework: caseload snapshots", services.tick_caseload_snapshots)
+        jobs.register("casework: voice alerts", services.send_voice_alerts)

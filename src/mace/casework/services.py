@@ -592,9 +592,11 @@ def send_voice_alerts(now: datetime | None = None) -> int:
     return len(new)
 
 
+def tick_caseload_snapshots(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return snapshot_caseloads(now.astimezone(clocks.LONDON).date(), now=now)
+
+
 def tick(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    return {
-        "caseload_snapshots": snapshot_caseloads(now.astimezone(clocks.LONDON).date(), now=now),
-        "voice_alerts": send_voice_alerts(now),
-    }
+    return {"caseload_snapshots": tick_caseload_snapshots(now), "voice_alerts": send_voice_alerts(now)}

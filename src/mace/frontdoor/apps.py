@@ -7,4 +7,8 @@ class FrontDoorConfig(AppConfig):
     verbose_name = "Integrated front door"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers where this module records the child's voice
+        from mace.core import jobs as periodic
+
+        from . import jobs, voice  # noqa: F401 - voice registers where this module records the child's voice
+
+        periodic.register("front door: escalate contacts before a breach", jobs.escalate_before_breach)

@@ -7,4 +7,9 @@ class MissingConfig(AppConfig):
     verbose_name = "Missing from home and care"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers where this module records the child's voice
+        from mace.core import jobs
+
+        from . import services, voice  # noqa: F401 - voice registers where this module records the child's voice
+
+        jobs.register("missing: strategy meetings required", services.require_strategy_meetings)
+        jobs.register("missing: share the morning list", services.share_morning_list)
