@@ -20,6 +20,7 @@ from django.utils import timezone
 from .models import AccessLogEntry
 
 GENESIS = "0" * 64
+OBJECT_ID_LENGTH = AccessLogEntry._meta.get_field("object_id").max_length or 64
 _PG_LOCK_KEY = 724_100_001  # arbitrary constant: the access log's advisory lock
 
 
@@ -90,6 +91,22 @@ def _head() -> str:
     return last or GENESIS
 
 
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # a signed 64-bit integer: every id column on both databases
+
+
+def _person_id(value: Any) -> int | None:
+    """A person id as the log's integer column can hold it. An id no record can have (a URL asking
+    for person 2^70) stays as text in `object_id` and never fails the entry: the denial must be logged."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if _ID_MIN <= value <= _ID_MAX else None
+
+
+def _object_id(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= OBJECT_ID_LENGTH else text[: OBJECT_ID_LENGTH - 1] + "…"
+
+
 def _normalise_time(at: datetime) -> datetime:
     # Store at microsecond precision in UTC so the hash reproduces after a database round trip.
     return at.astimezone(UTC)
@@ -115,8 +132,8 @@ def record_many(actor: Actor, events: Iterable[Event], *, batch_size: int = 2000
                 actor_label=actor.label,
                 action=event.action,
                 object_type=event.object_type,
-                object_id=str(event.object_id),
-                person_id=event.person_id,
+                object_id=_object_id(event.object_id),
+                person_id=_person_id(event.person_id),
                 reason=event.reason,
                 detail=event.detail,
                 prev_hash=prev,
