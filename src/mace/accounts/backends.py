@@ -47,18 +47,20 @@ class LockoutBackend(ModelBackend):
         user = User.objects.filter(username=username).first()
         if user is None:
             User().set_password(password)  # same cost as a real check: no user enumeration by timing
-            return self._fail(None, username, "unknown user", now)
+            self._fail(None, username, "unknown user", now)
+            return None
         if user.is_system:
-            return self._fail(user, username, "system accounts use API tokens", now)
+            self._fail(user, username, "system accounts use API tokens", now)
+            return None
         if user.check_password(password) and self.user_can_authenticate(user):
             SignInThrottle.objects.filter(username=_key(username)).delete()
             return user
-        return self._fail(user, username, "wrong password", now)
+        self._fail(user, username, "wrong password", now)
+        return None
 
     def _fail(self, user: User | None, username: str, why: str, now: datetime) -> None:
         record_failure(username, now=now)
         self._log_failure(user, username, why)
-        return None
 
     @staticmethod
     def _log_failure(user: User | None, username: str, why: str) -> None:
