@@ -226,3 +226,8 @@ def test_public_trees_are_matched_with_their_trailing_slash() -> None:
 
     assert is_public("/api/v1/people") and is_public("/static/app.css") and is_public("/sign-in/")
     assert not is_public("/apiary") and not is_public("/sign-in-elsewhere") and not is_public("/health/ed/")
+
+
+def test_the_public_concern_form_opens_without_its_trailing_slash() -> None:
+    response = Client().get("/report-a-concern", follow=True)
+    assert response.redirect_chain[-1][0] == "/report-a-concern/" and response.status_code == 200

@@ -341,3 +341,16 @@ def test_a_lost_key_file_stops_the_log_rather_than_starting_a_new_key(settings: 
     with pytest.raises(audit.AuditKeyMissing):
         _append(1)
     assert not settings.MACE_AUDIT_KEY_FILE.exists()
+
+
+def test_an_existing_key_file_is_used_and_left_as_it_is(settings: Any, tmp_path: Path) -> None:
+    import hmac
+
+    settings.MACE_AUDIT_KEY = ""
+    settings.MACE_AUDIT_KEY_FILE = tmp_path / "audit.key"
+    settings.MACE_AUDIT_KEY_FILE.write_text("a-key-made-by-the-operator\n")
+    entry = _append(1)[0]
+    expected = hmac.new(b"a-key-made-by-the-operator", audit._canonical(entry), hashlib.sha256).hexdigest()
+    assert entry.entry_hash == expected
+    assert settings.MACE_AUDIT_KEY_FILE.read_text() == "a-key-made-by-the-operator\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.key"]  # no temporary file left behind

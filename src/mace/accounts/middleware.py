@@ -9,8 +9,19 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-# Public pages, matched exactly: "/health" must not also open "/health/ed/…" to anyone.
-PUBLIC_PATHS = frozenset({"/sign-in/", "/health", "/favicon.ico", "/accessibility", "/report-a-concern/"})
+# Public pages, matched exactly: "/health" must not also open "/health/ed/…" to anyone. The forms are
+# also listed without their slash, so that Django's redirect to the slashed address reaches them.
+PUBLIC_PATHS = frozenset(
+    {
+        "/sign-in/",
+        "/sign-in",
+        "/health",
+        "/favicon.ico",
+        "/accessibility",
+        "/report-a-concern/",
+        "/report-a-concern",
+    }
+)
 # Whole trees, always with the trailing slash so that "/api/" does not also match "/apiary".
 PUBLIC_PREFIXES = ("/static/", "/assets/", "/api/")
 TWO_FACTOR_PATHS = frozenset({"/two-factor/", "/sign-out/"})

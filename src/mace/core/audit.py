@@ -109,9 +109,15 @@ def _key() -> bytes:
 @lru_cache(maxsize=4)
 def _key_from_file(path: Path) -> bytes:
     try:
-        return path.read_bytes().strip()
+        key = path.read_bytes().strip()
     except FileNotFoundError:
-        pass
+        key = _create_key_file(path)
+    if not key:
+        raise AuditKeyMissing(f"The access log's key file {path} is empty.")
+    return key
+
+
+def _create_key_file(path: Path) -> bytes:
     if AccessLogEntry.objects.filter(hash_version=KEYED).exists():
         raise AuditKeyMissing(
             f"The access log's key file {path} is missing but keyed entries exist. "
@@ -119,14 +125,20 @@ def _key_from_file(path: Path) -> bytes:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
+    # Written whole to a private temporary file, then linked into place: a process starting at the same
+    # moment either wins the link or reads the complete key of the one that did, never a half-written one.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
         return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    finally:
+        temporary.unlink(missing_ok=True)
     return key
 
 
