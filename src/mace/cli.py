@@ -225,11 +225,15 @@ def audit_verify() -> None:
             cp = result.checkpoint
             console.print(f"Matches the checkpoint of {cp.at}: {cp.count:,} entries.")
         return
-    where = f"entry {result.first_broken_id} — " if result.first_broken_id is not None else ""
-    console.print(
-        f"[bold red]Access log broken[/]: {where}{result.problem}. "
-        f"{result.checked:,} entries verified before it."
-    )
+    if result.first_broken_id is None:
+        console.print(
+            f"[bold red]Access log broken[/]: {result.problem}. {result.checked:,} entries verified."
+        )
+    else:
+        console.print(
+            f"[bold red]Access log broken[/]: entry {result.first_broken_id} — {result.problem}. "
+            f"{result.checked:,} entries verified before it."
+        )
     raise typer.Exit(code=1)
 
 
