@@ -223,7 +223,8 @@ def worker(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the access log's hash chain; exit 1 naming the first broken entry."""
+    """Recompute the access log's keyed hash chain and hold it against the latest checkpoint outside
+    the database; exit 1 naming the first broken entry or the entries missing."""
     _setup()
     from mace.core import audit
     from mace.core.models import AccessLogEntry
@@ -234,12 +235,41 @@ def audit_verify() -> None:
         result = audit.verify(progress=lambda n: bar.advance(task, n))
     if result.ok:
         console.print(f"Access log verified: {result.checked:,} entries, chain intact.")
+        if result.checkpoint is None:
+            console.print(
+                f"[yellow]No checkpoint in {audit.anchor_path()}[/]: deleting the newest entries "
+                "would not show. Run `mace audit anchor` or the worker."
+            )
+        else:
+            cp = result.checkpoint
+            console.print(f"Matches the checkpoint of {cp.at}: {cp.count:,} entries.")
         return
-    console.print(
-        f"[bold red]Access log broken[/]: entry {result.first_broken_id} — {result.problem}. "
-        f"{result.checked:,} entries verified before it."
-    )
+    if result.first_broken_id is None:
+        console.print(
+            f"[bold red]Access log broken[/]: {result.problem}. {result.checked:,} entries verified."
+        )
+    else:
+        console.print(
+            f"[bold red]Access log broken[/]: entry {result.first_broken_id} — {result.problem}. "
+            f"{result.checked:,} entries verified before it."
+        )
     raise typer.Exit(code=1)
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Append a checkpoint of the access log's head (count and hash) to the anchor file and print it,
+    to keep on a second system: `mace audit verify` compares the log with the latest checkpoint."""
+    _setup()
+    from mace.core import audit
+
+    try:
+        checkpoint = audit.anchor()
+    except audit.AnchorRefused as refused:
+        console.print(f"[bold red]{refused}[/] Run `mace audit verify`.")
+        raise typer.Exit(code=1) from None
+    console.print(f"Checkpoint appended to {audit.anchor_path()}:", style="bold")
+    print(checkpoint.line())
 
 
 @token_app.command("create")

@@ -1,21 +1,33 @@
-"""Password sign-in with lockout after repeated failures. Every attempt is in the access log."""
+"""Password sign-in with lockout after repeated failures. Every attempt is in the access log.
+
+Failures are counted per username string (`SignInThrottle`), known or not, so that an unknown name
+fails, locks and reads exactly like a real one: the sign-in page cannot be used to find accounts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from mace.core import audit
 from mace.core.models import AccessLogEntry
 
-from .models import User
+from .models import SignInThrottle, User
+
+USERNAME_LENGTH = 150
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=settings.MACE_LOCKOUT_MINUTES)
+
+
+def _key(username: str) -> str:
+    return username[:USERNAME_LENGTH]
 
 
 class LockoutBackend(ModelBackend):
@@ -28,31 +40,27 @@ class LockoutBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        user = User.objects.filter(username=username).first()
         now = timezone.now()
+        if is_locked(username, now=now):
+            self._log_failure(None, username, "locked")
+            return None
+        user = User.objects.filter(username=username).first()
         if user is None:
             User().set_password(password)  # same cost as a real check: no user enumeration by timing
-            self._log_failure(None, username, "unknown user")
+            self._fail(None, username, "unknown user", now)
             return None
         if user.is_system:
-            self._log_failure(user, username, "system accounts use API tokens")
-            return None
-        if user.locked_until and user.locked_until > now:
-            self._log_failure(user, username, "locked")
+            self._fail(user, username, "system accounts use API tokens", now)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_sign_ins:
-                User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
+            SignInThrottle.objects.filter(username=_key(username)).delete()
             return user
-        with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
-            user.refresh_from_db(fields=["failed_sign_ins"])
-            if user.failed_sign_ins >= settings.MACE_LOCKOUT_FAILURES:
-                User.objects.filter(pk=user.pk).update(
-                    locked_until=now + timedelta(minutes=settings.MACE_LOCKOUT_MINUTES), failed_sign_ins=0
-                )
-            self._log_failure(user, username, "wrong password")
+        self._fail(user, username, "wrong password", now)
         return None
+
+    def _fail(self, user: User | None, username: str, why: str, now: datetime) -> None:
+        record_failure(username, now=now)
+        self._log_failure(user, username, why)
 
     @staticmethod
     def _log_failure(user: User | None, username: str, why: str) -> None:
@@ -63,11 +71,27 @@ class LockoutBackend(ModelBackend):
                     AccessLogEntry.Action.SIGN_IN_FAILED,
                     "user",
                     str(user.pk) if user else "",
-                    detail={"username": username[:150], "why": why},
+                    detail={"username": username[:USERNAME_LENGTH], "why": why},
                 ),
             )
 
 
-def is_locked(username: str) -> bool:
-    user = User.objects.filter(username=username).only("locked_until").first()
-    return bool(user and user.locked_until and user.locked_until > timezone.now())
+def record_failure(username: str, *, now: datetime) -> SignInThrottle:
+    """Count one failure for this username; the count-th failure within the window locks it for the window."""
+    with transaction.atomic():
+        throttle, _ = SignInThrottle.objects.select_for_update().get_or_create(username=_key(username))
+        if throttle.window_started is None or now - throttle.window_started >= _window():
+            throttle.window_started, throttle.failures = now, 0
+        throttle.failures += 1
+        if throttle.failures >= settings.MACE_LOCKOUT_FAILURES:
+            throttle.locked_until = now + _window()
+            throttle.window_started, throttle.failures = None, 0
+        throttle.save()
+    return throttle
+
+
+def is_locked(username: str, *, now: datetime | None = None) -> bool:
+    locked_until = (
+        SignInThrottle.objects.filter(username=_key(username)).values_list("locked_until", flat=True).first()
+    )
+    return bool(locked_until and locked_until > (now or timezone.now()))

@@ -80,8 +80,6 @@ class User(AbstractUser):
     is_system = models.BooleanField(default=False)
     # Changing the stamp ends every session of this user: role change, disabling, password change.
     security_stamp = models.UUIDField(default=uuid.uuid4)
-    failed_sign_ins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -104,6 +102,21 @@ class User(AbstractUser):
         return salted_hmac(
             key_salt, f"{self.password}:{self.security_stamp}", secret=secret, algorithm="sha256"
         ).hexdigest()
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted per username as typed, whether or not an account has that name.
+
+    Counting unknown names too means a locked name tells an attacker nothing: every name locks the same
+    way. Only failures within the window count; the window starts at the first failure."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    window_started = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures} failures"
 
 
 class RoleAssignment(models.Model):

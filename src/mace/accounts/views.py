@@ -48,7 +48,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("accounts:two-factor") + f"?next={_safe_next(request)}")
             return HttpResponseRedirect(_safe_next(request))
         message = (
-            "Your account is locked after too many failed attempts. Try again in "
+            "Sign-in with this username is locked after too many failed attempts. Try again in "
             f"{settings.MACE_LOCKOUT_MINUTES} minutes or ask your administrator."
             if is_locked(username)
             else "The username or password is not right"

@@ -3,23 +3,37 @@
 Writers take a lock before reading the chain's head (an advisory lock on PostgreSQL; SQLite's
 IMMEDIATE transactions already serialise writers), so two requests can never fork the chain.
 Attribution is mandatory: an entry needs a user or a named system actor.
+
+The chain is keyed (HMAC-SHA256 with a key the database does not hold), so someone who can edit the
+database cannot recompute it, and its head is anchored outside the database: checkpoints (count and
+head hash) appended to a file, which `verify` compares with, so deleting the newest entries shows.
+Entries written before the log had a key keep their plain SHA-256 hashes (decision 0015).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
+import os
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AccessLogEntry
 
+logger = logging.getLogger(__name__)
 GENESIS = "0" * 64
+OBJECT_ID_LENGTH = AccessLogEntry._meta.get_field("object_id").max_length or 64
 _PG_LOCK_KEY = 724_100_001  # arbitrary constant: the access log's advisory lock
 
 
@@ -72,10 +86,66 @@ def _canonical(entry: AccessLogEntry) -> bytes:
         "detail": entry.detail,
         "prev": entry.prev_hash,
     }
+    if entry.hash_version is not None:  # old entries' payload stays exactly as it was hashed
+        payload["hash_version"] = entry.hash_version
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
+LEGACY = None  # hash_version of entries written before the key: plain SHA-256
+KEYED = 2  # HMAC-SHA256 with the access log's key
+
+
+class AuditKeyMissing(RuntimeError):
+    """The key is gone but keyed entries exist: writing on with a new key would hide the loss."""
+
+
+def _key() -> bytes:
+    configured = settings.MACE_AUDIT_KEY
+    if configured:
+        return str(configured).encode()
+    return _key_from_file(Path(settings.MACE_AUDIT_KEY_FILE))
+
+
+@lru_cache(maxsize=4)
+def _key_from_file(path: Path) -> bytes:
+    try:
+        key = path.read_bytes().strip()
+    except FileNotFoundError:
+        key = _create_key_file(path)
+    if not key:
+        raise AuditKeyMissing(f"The access log's key file {path} is empty.")
+    return key
+
+
+def _create_key_file(path: Path) -> bytes:
+    if AccessLogEntry.objects.filter(hash_version=KEYED).exists():
+        raise AuditKeyMissing(
+            f"The access log's key file {path} is missing but keyed entries exist. "
+            "Restore the key (or set MACE_AUDIT_KEY) before anything else is written."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode()
+    # Written whole to a private temporary file, then linked into place: a process starting at the same
+    # moment either wins the link or reads the complete key of the one that did, never a half-written one.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    finally:
+        temporary.unlink(missing_ok=True)
+    return key
+
+
 def compute_hash(entry: AccessLogEntry) -> str:
+    """The entry's hash by its own scheme: HMAC-SHA256 with the key, or plain SHA-256 for old entries."""
+    if entry.hash_version == KEYED:
+        return hmac.new(_key(), _canonical(entry), hashlib.sha256).hexdigest()
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
@@ -88,6 +158,22 @@ def _lock_chain() -> None:
 def _head() -> str:
     last = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
     return last or GENESIS
+
+
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # a signed 64-bit integer: every id column on both databases
+
+
+def _person_id(value: Any) -> int | None:
+    """A person id as the log's integer column can hold it. An id no record can have (a URL asking
+    for person 2^70) stays as text in `object_id` and never fails the entry: the denial must be logged."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if _ID_MIN <= value <= _ID_MAX else None
+
+
+def _object_id(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= OBJECT_ID_LENGTH else text[: OBJECT_ID_LENGTH - 1] + "…"
 
 
 def _normalise_time(at: datetime) -> datetime:
@@ -115,11 +201,12 @@ def record_many(actor: Actor, events: Iterable[Event], *, batch_size: int = 2000
                 actor_label=actor.label,
                 action=event.action,
                 object_type=event.object_type,
-                object_id=str(event.object_id),
-                person_id=event.person_id,
+                object_id=_object_id(event.object_id),
+                person_id=_person_id(event.person_id),
                 reason=event.reason,
                 detail=event.detail,
                 prev_hash=prev,
+                hash_version=KEYED,
             )
             entry.entry_hash = compute_hash(entry)
             prev = entry.entry_hash
@@ -129,11 +216,146 @@ def record_many(actor: Actor, events: Iterable[Event], *, batch_size: int = 2000
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The log's head at one moment: how many entries, and the last one's id and hash. Its own MAC
+    (with the log's key) stops someone who can append to the file from writing a checkpoint to match
+    a log they have cut short."""
+
+    at: str
+    count: int
+    head_id: int
+    head_hash: str
+    legacy: int  # entries written before the key: the boundary of the old algorithm
+    mac: str = ""
+
+    def _payload(self) -> bytes:
+        fields = {
+            "at": self.at,
+            "count": self.count,
+            "head_id": self.head_id,
+            "head_hash": self.head_hash,
+            "legacy": self.legacy,
+        }
+        return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+    def signed(self) -> Checkpoint:
+        mac = hmac.new(_key(), b"checkpoint:" + self._payload(), hashlib.sha256).hexdigest()
+        return Checkpoint(self.at, self.count, self.head_id, self.head_hash, self.legacy, mac)
+
+    def is_authentic(self) -> bool:
+        return bool(self.mac) and hmac.compare_digest(self.signed().mac, self.mac)
+
+    def line(self) -> str:
+        return json.dumps(
+            {**json.loads(self._payload()), "mac": self.mac}, sort_keys=True, separators=(",", ":")
+        )
+
+    @classmethod
+    def parse(cls, line: str) -> Checkpoint:
+        data = json.loads(line)
+        return cls(
+            str(data["at"]),
+            int(data["count"]),
+            int(data["head_id"]),
+            str(data["head_hash"]),
+            int(data["legacy"]),
+            str(data.get("mac", "")),
+        )
+
+
+def anchor_path() -> Path:
+    return Path(settings.MACE_AUDIT_ANCHOR_FILE)
+
+
+def head_checkpoint() -> Checkpoint:
+    """The log's head now, signed. Read in one transaction so the count and the head agree."""
+    with transaction.atomic():
+        count = AccessLogEntry.objects.count()
+        legacy = AccessLogEntry.objects.filter(hash_version__isnull=True).count()
+        head = AccessLogEntry.objects.order_by("-id").values_list("id", "entry_hash").first()
+    head_id, head_hash = head or (0, GENESIS)
+    at = timezone.now().astimezone(UTC).isoformat(timespec="seconds")
+    return Checkpoint(at, count, head_id, head_hash, legacy).signed()
+
+
+def latest_checkpoint(path: Path | None = None) -> Checkpoint | None:
+    """The last line of the anchor file (read from its end: the file grows for ever)."""
+    path = path or anchor_path()
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 4096))
+            lines = [line for line in handle.read().splitlines() if line.strip()]
+    except FileNotFoundError:
+        return None
+    return Checkpoint.parse(lines[-1].decode()) if lines else None
+
+
+class AnchorRefused(RuntimeError):
+    """The log no longer extends the last checkpoint: anchoring now would certify the damage."""
+
+
+def _extends(last: Checkpoint) -> str:
+    """Why the log does not extend the last checkpoint, or "" if it does. Only the entries written
+    since the checkpoint are checked, so the periodic job stays cheap."""
+    if last.count == 0:
+        return ""
+    head = AccessLogEntry.objects.filter(id=last.head_id).values_list("entry_hash", flat=True).first()
+    if head != last.head_hash:
+        return f"entry {last.head_id}, the head at the checkpoint of {last.at}, is missing or changed"
+    prev = last.head_hash
+    for entry in AccessLogEntry.objects.filter(id__gt=last.head_id).order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != prev or not hmac.compare_digest(compute_hash(entry), entry.entry_hash):
+            return f"entry {entry.id} does not follow from the checkpoint of {last.at}"
+        prev = entry.entry_hash
+    return ""
+
+
+def anchor(path: Path | None = None) -> Checkpoint:
+    """Append a checkpoint of the head to the anchor file (append-only, fsynced) and return it.
+    Refuses if the log no longer extends the previous checkpoint: run `mace audit verify`."""
+    path = path or anchor_path()
+    last = latest_checkpoint(path)
+    if last is not None:
+        problem = "the latest checkpoint is not signed with the log's key" if not last.is_authentic() else ""
+        problem = problem or _extends(last)
+        if problem:
+            raise AnchorRefused(f"Not anchoring the access log: {problem}.")
+    checkpoint = head_checkpoint()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(checkpoint.line() + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return checkpoint
+
+
+def anchor_tick(now: datetime | None = None) -> dict[str, int]:
+    """The worker's periodic job: a checkpoint when the log has grown, at most every few minutes."""
+    now = now or timezone.now()
+    last = latest_checkpoint()
+    if last is not None:
+        due = datetime.fromisoformat(last.at) + timedelta(minutes=settings.MACE_AUDIT_ANCHOR_MINUTES)
+        head = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if now < due or head == last.head_id:
+            return {"access log anchored": 0}
+    try:
+        anchor()
+    except AnchorRefused as refused:  # an alarm for whoever watches the worker, not a crash
+        logger.error("%s", refused)
+        return {"access log anchor refused": 1}
+    return {"access log anchored": 1}
+
+
+@dataclass(frozen=True)
 class VerifyResult:
     ok: bool
     checked: int
     first_broken_id: int | None = None
     problem: str = ""
+    checkpoint: Checkpoint | None = None
 
 
 def iter_entries(chunk: int = 5000) -> Iterator[AccessLogEntry]:
@@ -146,17 +368,73 @@ def iter_entries(chunk: int = 5000) -> Iterator[AccessLogEntry]:
         last_id = batch[-1].id
 
 
-def verify(progress: Any = None) -> VerifyResult:
-    """Recompute the whole chain. The first entry whose content or link does not match is named."""
+def _short(digest: str) -> str:
+    return f"{digest[:16]}…"
+
+
+def verify(progress: Any = None, *, anchor_file: Path | None = None) -> VerifyResult:
+    """Recompute the whole chain, then hold it against the latest checkpoint outside the database.
+
+    The first entry whose content or link does not match is named; entries missing from the end
+    (which no chain alone can show) are named by their positions from the checkpoint."""
+    checkpoint = latest_checkpoint(anchor_file)
+    if checkpoint is not None and not checkpoint.is_authentic():
+        return VerifyResult(
+            False, 0, None, "the latest checkpoint is not signed with the log's key", checkpoint
+        )
     prev = GENESIS
-    checked = 0
+    checked = legacy = 0
+    keyed_seen = False
+    at_checkpoint: AccessLogEntry | None = None
     for entry in iter_entries():
         if entry.prev_hash != prev:
-            return VerifyResult(False, checked, entry.id, "its link to the previous entry is broken")
-        if compute_hash(entry) != entry.entry_hash:
-            return VerifyResult(False, checked, entry.id, "its content does not match its hash")
+            return VerifyResult(
+                False, checked, entry.id, "its link to the previous entry is broken", checkpoint
+            )
+        if entry.hash_version is LEGACY:
+            if keyed_seen:
+                return VerifyResult(
+                    False, checked, entry.id, "it is hashed without the key after keyed entries", checkpoint
+                )
+            legacy += 1
+        elif entry.hash_version != KEYED:
+            return VerifyResult(False, checked, entry.id, "its hash scheme is unknown", checkpoint)
+        else:
+            keyed_seen = True
+        if not hmac.compare_digest(compute_hash(entry), entry.entry_hash):
+            return VerifyResult(False, checked, entry.id, "its content does not match its hash", checkpoint)
         prev = entry.entry_hash
         checked += 1
+        if checkpoint is not None and checked == checkpoint.count:
+            at_checkpoint = entry
         if progress is not None:
             progress(1)
-    return VerifyResult(True, checked)
+    if checkpoint is None:
+        return VerifyResult(True, checked)
+    says = (
+        f"the checkpoint of {checkpoint.at} says {checkpoint.count:,} entries "
+        f"with head hash {_short(checkpoint.head_hash)} (entry {checkpoint.head_id})"
+    )
+    if checked < checkpoint.count:
+        first, last = checked + 1, checkpoint.count
+        span = f"entry {first:,} missing" if first == last else f"entries {first:,} to {last:,} missing"
+        return VerifyResult(False, checked, None, f"{span}: {says}", checkpoint)
+    if checkpoint.count and (at_checkpoint is None or at_checkpoint.entry_hash != checkpoint.head_hash):
+        found = _short(at_checkpoint.entry_hash) if at_checkpoint else "nothing"
+        return VerifyResult(
+            False,
+            checked,
+            at_checkpoint.id if at_checkpoint else None,
+            f"entry {checkpoint.count:,} has hash {found}, but {says}: the log was rewritten",
+            checkpoint,
+        )
+    if legacy > checkpoint.legacy:
+        return VerifyResult(
+            False,
+            checked,
+            None,
+            f"{legacy:,} entries are hashed without the key, but {says} and {checkpoint.legacy:,} "
+            "such entries: the log was rewritten",
+            checkpoint,
+        )
+    return VerifyResult(True, checked, checkpoint=checkpoint)

@@ -39,6 +39,9 @@ class AccessLogEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # How entry_hash was made: NULL for entries written before the log had a key (plain SHA-256,
+    # a public algorithm), 2 for HMAC-SHA256 with the key held outside the database. See decision 0015.
+    hash_version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

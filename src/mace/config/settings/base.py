@@ -134,6 +134,15 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The access log's key (HMAC-SHA256), held outside the database: from the environment, or else a
+# key file made on first use (mode 0600). Back it up apart from the database: without it the log
+# cannot be verified. Checkpoints of the log's head are appended to the anchor file (decision 0015).
+MACE_AUDIT_KEY = os.environ.get("MACE_AUDIT_KEY", "")
+MACE_AUDIT_KEY_FILE = Path(os.environ.get("MACE_AUDIT_KEY_FILE", VAR_DIR / "audit.key"))
+MACE_AUDIT_ANCHOR_FILE = Path(os.environ.get("MACE_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
+# The worker appends a checkpoint at most this often, and only when the log has grown.
+MACE_AUDIT_ANCHOR_MINUTES = 5
+
 # Sign-in lockout: this many failures within the window locks the account for the window.
 MACE_LOCKOUT_FAILURES = 5
 MACE_LOCKOUT_MINUTES = 15

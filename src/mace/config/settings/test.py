@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -14,3 +17,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A fixed access-log key, and checkpoints kept away from a developer's var/ (tests that anchor use tmp_path).
+MACE_AUDIT_KEY = "test-access-log-key-not-a-secret"
+MACE_AUDIT_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="mace-test-anchors-")) / "audit-anchors.jsonl"
