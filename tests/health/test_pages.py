@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -128,6 +129,7 @@ def test_another_trusts_attendance_is_not_found(ed_area: Any) -> None:
     assert _client(ed_area.education).get(f"/health/ed/attendances/{attendance.pk}/").status_code == 404
 
 
+@time_machine.travel("2026-11-18T14:00:00+00:00", tick=True)  # attendances 5 hours ago are this month's
 def test_an_audit_is_started_and_answered_from_the_pages(ed_area: Any) -> None:
     arrived = timezone.now() - timedelta(hours=5)
     for _ in range(3):
