@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 
+from ..markup import assert_no_escaped_tags, escaped_tags
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # (factories, reading a TOTP device) are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,7 +40,29 @@ def assert_accessible() -> Any:
     axe = Axe()
 
     def check(page: Any) -> None:
+        assert_no_escaped_tags(page.content(), page.url)
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _no_page_shows_markup_as_text(request: pytest.FixtureRequest) -> Any:
+    """Every page a journey loads, not only those it checks with axe: no tag escaped into the text."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    found: list[str] = []
+
+    def on_load(loaded: Any) -> None:
+        try:
+            html = loaded.content()
+        except Exception:  # the page navigated on before it could be read
+            return
+        found.extend(f"{loaded.url}: {hit}" for hit in escaped_tags(html))
+
+    page.on("load", on_load)
+    yield
+    assert not found, "markup shown as text:\n" + "\n".join(found)
