@@ -118,6 +118,7 @@ class Pager:
     total: int
     size: int
     query: tuple[tuple[str, str], ...] = ()
+    param: str = "page"  # a page holding two lists pages each with its own parameter
 
     @property
     def start(self) -> int:
@@ -137,7 +138,7 @@ class Pager:
         return f"Showing {self.start + 1:,} to {last:,} of {self.total:,}"
 
     def href(self, number: int) -> str:
-        return "?" + urlencode([*self.query, ("page", str(number))])
+        return "?" + urlencode([*self.query, (self.param, str(number))])
 
     def numbers(self) -> list[int | None]:
         """First, last, the current page and its neighbours; None (an ellipsis) where pages are left
@@ -172,13 +173,15 @@ class Pager:
         }
 
 
-def pager(request: Any, total: int, size: int = PAGE_SIZE) -> Pager:
-    """The page asked for in `?page=` (clamped to the pages there are) of a list of `total` rows."""
-    raw = str(request.GET.get("page", "1"))
+def pager(request: Any, total: int, size: int | None = None, *, param: str = "page") -> Pager:
+    """The page asked for in `?page=` (clamped to the pages there are) of a list of `total` rows,
+    `size` rows a page (PAGE_SIZE unless the list says otherwise). Links keep every other parameter."""
+    size = size or PAGE_SIZE
+    raw = str(request.GET.get(param, "1"))
     pages = max(1, (total + size - 1) // size)
     number = min(max(1, int(raw)), pages) if raw.isdigit() and len(raw) < 10 else 1
-    query = tuple((k, v) for k, values in request.GET.lists() if k != "page" for v in values)
-    return Pager(number=number, pages=pages, total=total, size=size, query=query)
+    query = tuple((k, v) for k, values in request.GET.lists() if k != param for v in values)
+    return Pager(number=number, pages=pages, total=total, size=size, query=query, param=param)
 
 
 def field_error(form: Any, name: str) -> dict[str, str] | None:
