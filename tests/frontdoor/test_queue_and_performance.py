@@ -150,3 +150,16 @@ def test_the_contact_page_names_both_clocks(area: Any) -> None:
     html = sign_in(Client(), area.worker).get(f"/front-door/contacts/{contact.pk}/").content.decode()
     assert "Review (24 hours)" in html and "Not yet reviewed, overdue by 3 hours" in html
     assert "Decision (same working day)" in html and "Decided on time, 17 Nov 2026 13:00" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_contacts_behind_a_figure_are_paged_and_say_which_are_not_yet_due(
+    area: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("mace.core.ui.PAGE_SIZE", 1)
+    _contact(area, "Older", review_due_at=NOW - timedelta(hours=1))
+    _contact(area, "Newer")  # inside its 24 hours
+    client = sign_in(Client(), area.manager)
+    first = client.get("/front-door/contacts/?since=2026-11-01&until=2026-11-30").content.decode()
+    assert "Showing 1 to 1 of 2" in first and "Not yet due" in first
+    assert 'href="?since=2026-11-01&amp;until=2026-11-30&amp;page=2"' in first

@@ -470,8 +470,9 @@ def _weekday(field: str) -> Any:
     return ExtractWeekDay(field, tzinfo=clocks.LONDON)
 
 
-def contact_list(user: Any, params: dict[str, str], limit: int = 500) -> tuple[list[Contact], int]:
-    """The contacts behind a figure: the same filters the performance page used."""
+def contact_list(user: Any, params: dict[str, str]) -> QuerySet[Contact]:
+    """The contacts behind a figure: the same filters the performance page used, newest first; paged
+    by the caller."""
     qs = performance_contacts(user)
     try:
         since = date.fromisoformat(params.get("since", ""))
@@ -499,8 +500,7 @@ def contact_list(user: Any, params: dict[str, str], limit: int = 500) -> tuple[l
         qs = qs.filter(review_due_by(timezone.now())).exclude(REVIEW_MET)
     if params.get("voice") == "missing":
         qs = qs.filter(decided_at__isnull=False, child_voice="")
-    total = qs.count()
-    return list(qs.select_related("source_agency", "person").order_by("-received_at")[:limit]), total
+    return qs.select_related("source_agency", "person").order_by("-received_at", "-pk")
 
 
 def linkable_person(user: Any, contact: Contact, person_id: int) -> Person | None:

@@ -556,15 +556,18 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     caps = capabilities(request.user)
     if not (caps.front_door or caps.aggregates):
         raise Http404("Not found")
-    contacts, total = selectors.contact_list(request.user, request.GET.dict())
+    qs = selectors.contact_list(request.user, request.GET.dict())
+    page = pager(request, qs.count())
     return render(
         request,
         "frontdoor/list.html",
         {
             "title": "Contacts behind the figure",
-            "contacts": contacts,
-            "total": total,
+            "contacts": list(qs[page.start : page.end]),
+            "total": page.total,
+            "pager": page,
             "show_names": caps.front_door,
+            "now": timezone.now(),
         },
     )
 
