@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
 import pytest
+
+from ..markup import ESCAPED_TAG, assert_no_escaped_tags
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # (factories, reading a TOTP device) are still synchronous and safe here.
@@ -38,7 +41,43 @@ def assert_accessible() -> Any:
     axe = Axe()
 
     def check(page: Any) -> None:
+        assert_no_escaped_tags(page.content(), page.url)
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
+
+
+_REPORT_ESCAPED_TAGS = """
+document.addEventListener("DOMContentLoaded", () => {
+  const pattern = new RegExp(%s, "gi");
+  const html = document.documentElement.outerHTML;
+  const hits = [];
+  for (const m of html.matchAll(pattern)) {
+    hits.push(html.slice(Math.max(0, m.index - 60), m.index + 80));
+    if (hits.length >= 5) break;
+  }
+  if (hits.length) window.__maceEscapedTags(location.href, hits);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_page_shows_markup_as_text(request: pytest.FixtureRequest) -> Any:
+    """Every page a journey loads, not only those it checks with axe: no tag escaped into the text.
+    The page reports itself as it loads (Playwright's own events arrive too late to read the page)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    found: list[str] = []
+
+    def report(_source: Any, url: str, hits: list[str]) -> None:
+        found.extend(f"{url}: {hit}" for hit in hits)
+
+    page.context.expose_binding("__maceEscapedTags", report)
+    page.context.add_init_script(_REPORT_ESCAPED_TAGS % json.dumps(ESCAPED_TAG.pattern))
+    yield
+    if not page.is_closed():
+        page.evaluate("1")  # let the last page's report arrive
+    assert not found, "markup shown as text:\n" + "\n".join(found)

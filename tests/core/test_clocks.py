@@ -447,3 +447,29 @@ def test_naive_datetimes_are_rejected(name: str, call: Callable[[], Any]) -> Non
     assert name in clocks.__all__
     with pytest.raises(ValueError, match="timezone-aware"):
         call()
+
+
+# --- finished work against its deadline ----------------------------------------------------------
+
+_DUE = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+
+
+def test_work_finished_after_its_deadline_says_how_long_after() -> None:
+    assert clocks.format_against_deadline(_DUE + timedelta(hours=3, seconds=20), _DUE) == (
+        "3 hours after the deadline"
+    )
+
+
+def test_work_finished_before_its_deadline_says_how_long_before() -> None:
+    assert (
+        clocks.format_against_deadline(_DUE - timedelta(minutes=20), _DUE) == "20 minutes before the deadline"
+    )
+
+
+def test_work_finished_at_the_deadline_itself_is_on_time() -> None:
+    assert clocks.on_time(_DUE, _DUE)
+    assert clocks.format_against_deadline(_DUE, _DUE) == "at the deadline"
+
+
+def test_a_duration_in_words_ignores_its_sign() -> None:
+    assert clocks.format_duration(-timedelta(days=1, hours=2, minutes=5)) == "1 day 2 hours"

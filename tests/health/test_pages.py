@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -182,3 +182,20 @@ def test_the_home_page_says_what_is_waiting(ed_area: Any) -> None:
         by=ed_area.nurse,
     )
     assert "Discharge review queue: 1 waiting" in _client(ed_area.lead).get("/").content.decode()
+
+
+@time_machine.travel(datetime(2026, 11, 18, 10, 0, tzinfo=UTC), tick=False)
+def test_the_discharge_review_queue_pages_longest_waiting_first(
+    ed_area: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_services import _attend
+
+    monkeypatch.setattr("mace.health.selectors.PAGE", 2)
+    oldest, _middle, newest = (_attend(ed_area, hours_ago=h) for h in (9, 6, 3))
+    client = _client(ed_area.lead)
+    first = client.get("/health/discharge-reviews/").content.decode()
+    second = client.get("/health/discharge-reviews/?page=2").content.decode()
+    assert "3 waiting for review" in first and "Showing 1 to 2 of 3" in first
+    assert f"/health/discharge-reviews/{oldest.pk}/" in first and f"/{newest.pk}/" not in first
+    assert f"/health/discharge-reviews/{newest.pk}/" in second and f"/{oldest.pk}/" not in second
+    assert 'href="?page=2"' in first

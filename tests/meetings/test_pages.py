@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from mace.meetings.models import Meeting
@@ -122,3 +123,34 @@ def test_an_early_help_practitioner_is_told_they_cannot_arrange_the_48_hour_meet
     assert response.status_code == 400
     assert "cannot record strategy meetings" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_meetings_list_pages_each_list_and_keeps_the_other_lists_page(
+    area: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("mace.core.ui.PAGE_SIZE", 2)
+    soon, _later, latest = (schedule(area, at=NOW + timedelta(days=d)) for d in (1, 2, 3))
+    client = _client(area.manager)
+    first = client.get("/meetings/").content.decode()
+    second = client.get("/meetings/?minutes=1&coming=2").content.decode()
+    assert f"/meetings/{soon.pk}/" in first and f"/meetings/{latest.pk}/" not in first
+    assert "Showing 1 to 2 of 3" in first and 'href="?coming=2"' in first
+    assert f"/meetings/{latest.pk}/" in second and f"/meetings/{soon.pk}/" not in second
+    assert 'href="?minutes=1&amp;coming=1"' in second
+
+
+@time_machine.travel(NOW, tick=False)
+def test_minutes_still_to_share_say_the_time_left_once(area: Any) -> None:
+    meeting = schedule(area, at=NOW - timedelta(days=2))
+    _client(area.manager).post(
+        f"/meetings/{meeting.pk}/held/",
+        {
+            "version": meeting.version,
+            "decision": "No s47.",
+            "section_47": "no",
+            **_when("held", meeting.scheduled_at),
+        },
+    )
+    html = _client(area.manager).get("/meetings/").content.decode()
+    assert "8 days left" in html and "left left" not in html

@@ -63,7 +63,7 @@ def test_an_uncertain_match_is_never_linked_and_is_listed_to_identify(area: Any)
     )
     assert episode.match_status == MissingEpisode.Match.NEEDS_REVIEW
     assert episode.person is None
-    assert episode in selectors.to_identify(area.worker)
+    assert episode in selectors.to_identify_rows(area.worker)
     assert episode in [r.episode for r in selectors.morning_list(area.worker).rows]
 
 

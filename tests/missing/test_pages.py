@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from mace.missing import services
@@ -184,3 +185,23 @@ def test_the_home_page_says_how_many_children_are_missing_and_what_is_required(a
     services.require_strategy_meetings(NOW)
     html = _client(area.social_worker).get("/").content.decode()
     assert "Children missing now: 1, 1 strategy meeting required" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_episodes_to_identify_are_paged_newest_report_first(
+    area: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("mace.core.ui.PAGE_SIZE", 2)
+    # The name of a known child without a date of birth: never linked for certain, so listed to identify.
+    unknown = {"given_names": area.child.given_names, "family_name": area.child.family_name}
+    episodes = []
+    for i in range(3):  # MFH-U2 is the newest report
+        seen = NOW - timedelta(hours=6 - i)
+        episodes.append(report(area, f"MFH-U{i}", seen=seen, person=None, subject=unknown))
+    assert [e.person_id for e in episodes] == [None, None, None], [e.match_status for e in episodes]
+    client = _client(area.worker)
+    first = client.get("/missing/identify/").content.decode()
+    second = client.get("/missing/identify/?page=2").content.decode()
+    assert "Showing 1 to 2 of 3" in first
+    assert "MFH-U2" in first and "MFH-U0" not in first
+    assert "MFH-U0" in second and "MFH-U2" not in second

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -187,3 +189,28 @@ def test_a_stale_agreement_gets_the_conflict_page(ed_area: Any) -> None:
     )
     assert response.status_code == 409
     assert "Someone else changed this screening" in response.content.decode()
+
+
+@time_machine.travel(datetime(2026, 11, 18, 10, 0, tzinfo=UTC), tick=False)
+def test_the_judgements_to_agree_are_paged_oldest_first(
+    ed_area: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from . import conftest
+    from .test_api import _awaiting
+
+    monkeypatch.setattr("mace.core.ui.PAGE_SIZE", 1)
+    first_done = _awaiting(ed_area)
+    with time_machine.travel(datetime(2026, 11, 18, 11, 0, tzinfo=UTC), tick=False):
+        data = conftest.screening_in(
+            person=ed_area.child,
+            answers={"cce_county_lines": "Carrying wraps."},
+            judgement=1,
+        )
+        second_done, _ = services.screening_complete(
+            data=data, partnership=ed_area.partnership, by=ed_area.education
+        )
+    client = sign_in(Client(), ed_area.manager)
+    first = client.get("/screening/agreements/").content.decode()
+    second = client.get("/screening/agreements/?page=2").content.decode()
+    assert f"/screening/{first_done.pk}/" in first and f"/screening/{second_done.pk}/" not in first
+    assert f"/screening/{second_done.pk}/" in second and "Showing 2 to 2 of 2" in second

@@ -296,13 +296,9 @@ def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
-def format_time_left(delta: timedelta) -> str:
-    """Human-readable time left, e.g. "3 hours 20 minutes left" or "overdue by 1 hour 5 minutes".
-
-    Shows the two largest units and truncates to the whole minute, so it never overstates the
-    time remaining.
-    """
-    overdue = delta < _ZERO
+def format_duration(delta: timedelta) -> str:
+    """A length of time in words, the two largest units, truncated to the whole minute so it never
+    overstates: "3 hours 20 minutes", "1 day 2 hours", "less than a minute". The sign is ignored."""
     total_minutes = abs(delta) // timedelta(minutes=1)
     days, rest = divmod(total_minutes, 24 * 60)
     whole_hours, minutes = divmod(rest, 60)
@@ -314,8 +310,33 @@ def format_time_left(delta: timedelta) -> str:
         parts = [_plural(minutes, "minute")]
     else:
         parts = ["less than a minute"]
-    text = " ".join(parts)
-    return f"overdue by {text}" if overdue else f"{text} left"
+    return " ".join(parts)
+
+
+def format_time_left(delta: timedelta) -> str:
+    """Human-readable time left, e.g. "3 hours 20 minutes left" or "overdue by 1 hour 5 minutes".
+
+    Shows the two largest units and truncates to the whole minute, so it never overstates the
+    time remaining.
+    """
+    text = format_duration(delta)
+    return f"overdue by {text}" if delta < _ZERO else f"{text} left"
+
+
+def on_time(done: datetime, due: datetime) -> bool:
+    """Work finished at ``done`` met the deadline ``due`` (at the deadline itself counts as on time)."""
+    _require_aware(done, "done")
+    _require_aware(due, "due")
+    return done.astimezone(UTC) <= due.astimezone(UTC)
+
+
+def format_against_deadline(done: datetime, due: datetime) -> str:
+    """How finished work stood against its deadline: "3 hours after the deadline",
+    "20 minutes before the deadline", or "at the deadline"."""
+    delta = time_left(due, done)
+    if delta == _ZERO:
+        return "at the deadline"
+    return f"{format_duration(delta)} {'before' if delta > _ZERO else 'after'} the deadline"
 
 
 # --- deadlines -----------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -101,6 +103,85 @@ def environment(**options: Any) -> Environment:
         {"uk_datetime": uk_datetime, "uk_date": uk_date, "nl2br": nl2br, "thousands": thousands}
     )
     return env
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a list paged on the server. Its links keep every other query parameter (the
+    filters and the sort), so "Next" shows the next page of the same list."""
+
+    number: int
+    pages: int
+    total: int
+    size: int
+    query: tuple[tuple[str, str], ...] = ()
+    param: str = "page"  # a page holding two lists pages each with its own parameter
+
+    @property
+    def start(self) -> int:
+        """The slice start for the rows of this page."""
+        return (self.number - 1) * self.size
+
+    @property
+    def end(self) -> int:
+        return self.number * self.size
+
+    @property
+    def showing(self) -> str:
+        """ "Showing 51 to 100 of 344" (empty when everything fits on one page)."""
+        if self.pages <= 1:
+            return ""
+        last = min(self.end, self.total)
+        return f"Showing {self.start + 1:,} to {last:,} of {self.total:,}"
+
+    def href(self, number: int) -> str:
+        return "?" + urlencode([*self.query, (self.param, str(number))])
+
+    def numbers(self) -> list[int | None]:
+        """First, last, the current page and its neighbours; None (an ellipsis) where pages are left
+        out. A gap of a single page shows that page: an ellipsis would hide nothing."""
+        keep = sorted(n for n in {1, self.pages, self.number - 1, self.number, self.number + 1} if n >= 1)
+        shown: list[int | None] = []
+        last = 0
+        for n in (k for k in keep if k <= self.pages):
+            if n - last == 2:
+                shown.append(last + 1)
+            elif n - last > 2:
+                shown.append(None)
+            shown.append(n)
+            last = n
+        return shown
+
+    @property
+    def govuk(self) -> dict[str, Any] | None:
+        """The parameters of the GOV.UK pagination component (with ellipses), or None for one page."""
+        if self.pages <= 1:
+            return None
+        items: list[dict[str, Any]] = [
+            {"ellipsis": True}
+            if n is None
+            else {"number": n, "href": self.href(n), "current": n == self.number}
+            for n in self.numbers()
+        ]
+        return {
+            "items": items,
+            "previous": {"href": self.href(self.number - 1)} if self.number > 1 else None,
+            "next": {"href": self.href(self.number + 1)} if self.number < self.pages else None,
+        }
+
+
+def pager(request: Any, total: int, size: int | None = None, *, param: str = "page") -> Pager:
+    """The page asked for in `?page=` (clamped to the pages there are) of a list of `total` rows,
+    `size` rows a page (PAGE_SIZE unless the list says otherwise). Links keep every other parameter."""
+    size = size or PAGE_SIZE
+    raw = str(request.GET.get(param, "1"))
+    pages = max(1, (total + size - 1) // size)
+    number = min(max(1, int(raw)), pages) if raw.isdigit() and len(raw) < 10 else 1
+    query = tuple((k, v) for k, values in request.GET.lists() if k != param for v in values)
+    return Pager(number=number, pages=pages, total=total, size=size, query=query, param=param)
 
 
 def field_error(form: Any, name: str) -> dict[str, str] | None:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 
 from mace.accounts.models import Team, User
@@ -55,16 +55,25 @@ class QueueFilters:
     status: str = ""
     match: str = ""
     team: str = ""
-    page: int = 1
 
 
-def front_door_queue(
-    user: Any, filters: QueueFilters, *, now: datetime | None = None
-) -> tuple[list[Contact], int]:
-    """Open contacts: those breaching or about to breach first, then by risk and time left."""
+def next_deadline() -> Any:
+    """The nearest deadline still running: the 24-hour review until approval, the same-working-day
+    decision until the decision is made, whichever comes first."""
+    from django.db.models import F
+    from django.db.models.functions import Least
+
+    return Case(
+        When(approved_at__isnull=False, then=F("decision_due_at")),
+        When(decided_at__isnull=False, then=F("review_due_at")),
+        default=Least(F("review_due_at"), F("decision_due_at")),
+    )
+
+
+def front_door_queue_rows(user: Any, filters: QueueFilters) -> QuerySet[Contact]:
+    """Open contacts, the nearest deadline of either clock first, then by risk. Paged by the caller."""
     if not capabilities(user).front_door:
-        return [], 0
-    now = now or timezone.now()
+        return Contact.objects.none()
     qs = Contact.objects.filter(partnership_id__in=_partnership_ids(user)).exclude(
         status=Contact.Status.CLOSED
     )
@@ -83,19 +92,29 @@ def front_door_queue(
                 "person_id"
             )
         )
-    total = qs.count()
-    soon = now + timedelta(hours=4)
-    page = max(1, filters.page)
-    contacts: list[Contact] = list(
-        qs.annotate(
-            urgent=Case(
-                When(review_due_at__lte=soon, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
+    return (
+        qs.annotate(next_due_at=next_deadline())
         .select_related("person", "source_agency")
-        .order_by("urgent", "-risk", "review_due_at", "pk")[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]
+        .order_by("next_due_at", "-risk", "pk")
     )
-    return contacts, total
+
+
+def front_door_queue(
+    user: Any, filters: QueueFilters, *, limit: int = QUEUE_PAGE
+) -> tuple[list[Contact], int]:
+    """The first `limit` rows of the queue and how many there are."""
+    qs = front_door_queue_rows(user, filters)
+    return list(qs[:limit]), qs.count()
+
+
+def openable_people(user: Any, person_ids: list[int]) -> set[int]:
+    """Which of these children the user may open, so a list links only what will open."""
+    from mace.people.selectors import visible_to
+
+    ids = [i for i in person_ids if i]
+    if not ids:
+        return set()
+    return set(visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def needs_review(user: Any) -> list[Contact]:
@@ -338,7 +357,7 @@ class Performance:
     by_weekday: list[tuple[str, int, Rate]]
     by_agency: list[tuple[str, Rate, Rate]]
     by_team: list[tuple[str, Rate, Rate]]
-    by_month: list[tuple[str, Rate, Rate]]
+    by_month: list[tuple[str, int, Rate, Rate]]
     voice_missing: Rate
 
 
@@ -348,31 +367,43 @@ def performance_contacts(user: Any) -> QuerySet[Contact]:
     return Contact.objects.filter(partnership_id__in=_partnership_ids(user))
 
 
-def _rates(qs: QuerySet[Contact], label: str, link: str) -> tuple[Rate, Rate]:
+def review_due_by(now: datetime) -> Q:
+    """Contacts whose 24-hour review counts at `now`: reviewed (approved), or its deadline has passed.
+    One still inside its 24 hours and not yet reviewed is neither on time nor late."""
+    return Q(approved_at__isnull=False) | Q(review_due_at__lte=now)
+
+
+def decision_due_by(now: datetime) -> Q:
+    """Contacts whose same-working-day decision counts at `now`: decided, or its deadline has passed."""
+    return Q(decided_at__isnull=False) | Q(decision_due_at__lte=now)
+
+
+REVIEW_MET = Q(approved_at__isnull=False, approved_at__lte=F("review_due_at"))
+DECISION_MET = Q(decided_at__isnull=False, decided_at__lte=F("decision_due_at"))
+
+
+def _rates(qs: QuerySet[Contact], label: str, link: str, now: datetime) -> tuple[Rate, Rate]:
     row = qs.aggregate(
-        total=Count("pk"),
-        reviewed=Count("pk", filter=Q(approved_at__isnull=False, approved_at__lte=_f("review_due_at"))),
-        decided=Count("pk", filter=Q(decided_at__isnull=False, decided_at__lte=_f("decision_due_at"))),
+        review_due=Count("pk", filter=review_due_by(now)),
+        reviewed=Count("pk", filter=REVIEW_MET),
+        decision_due=Count("pk", filter=decision_due_by(now)),
+        decided=Count("pk", filter=DECISION_MET),
     )
     return (
-        Rate(label, row["reviewed"], row["total"], link + "&met=review"),
-        Rate(label, row["decided"], row["total"], link + "&met=decision"),
+        Rate(label, row["reviewed"], row["review_due"], link + "&met=review"),
+        Rate(label, row["decided"], row["decision_due"], link + "&met=decision"),
     )
 
 
-def _f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
-
-
-def performance(user: Any, since: date, until: date) -> Performance:
-    """Computed from the records, never typed in. Every figure links to the contacts behind it."""
+def performance(user: Any, since: date, until: date, *, now: datetime | None = None) -> Performance:
+    """Computed from the records, never typed in. Every figure links to the contacts behind it. A
+    rate counts only contacts whose clock is due: done, or past its deadline."""
+    now = now or timezone.now()
     start = datetime.combine(since, datetime.min.time(), tzinfo=clocks.LONDON)
     end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=clocks.LONDON)
     base = performance_contacts(user).filter(received_at__gte=start, received_at__lt=end)
     period = f"?since={since.isoformat()}&until={until.isoformat()}"
-    reviewed, decided = _rates(base, "All contacts", "/front-door/contacts/" + period)
+    reviewed, decided = _rates(base, "All contacts", "/front-door/contacts/" + period, now)
     by_weekday = []
     counts = {
         int(r["d"]): r["n"]
@@ -380,7 +411,7 @@ def performance(user: Any, since: date, until: date) -> Performance:
     }
     for i, name in enumerate(WEEKDAYS):
         sub = base.filter(received_at__week_day=(i + 1) % 7 + 1)
-        rev, _ = _rates(sub, name, f"/front-door/contacts/{period}&weekday={(i + 1) % 7 + 1}")
+        rev, _ = _rates(sub, name, f"/front-door/contacts/{period}&weekday={(i + 1) % 7 + 1}", now)
         by_weekday.append((name, counts.get((i + 1) % 7 + 1, 0), rev))
     by_agency = []
     for agency_id, name in (
@@ -390,7 +421,10 @@ def performance(user: Any, since: date, until: date) -> Performance:
             base.filter(source_agency_id=agency_id) if agency_id else base.filter(source_agency__isnull=True)
         )
         r, d = _rates(
-            sub, name or "Public and unknown", f"/front-door/contacts/{period}&agency={agency_id or 'none'}"
+            sub,
+            name or "Public and unknown",
+            f"/front-door/contacts/{period}&agency={agency_id or 'none'}",
+            now,
         )
         by_agency.append((name or "Public and unknown", r, d))
     by_team = []
@@ -401,7 +435,7 @@ def performance(user: Any, since: date, until: date) -> Performance:
         .order_by("allocated_team__name")
     ):
         r, d = _rates(
-            base.filter(allocated_team_id=team_id), name, f"/front-door/contacts/{period}&team={team_id}"
+            base.filter(allocated_team_id=team_id), name, f"/front-door/contacts/{period}&team={team_id}", now
         )
         by_team.append((name, r, d))
     by_month = []
@@ -411,12 +445,14 @@ def performance(user: Any, since: date, until: date) -> Performance:
         ms = datetime.combine(month, datetime.min.time(), tzinfo=clocks.LONDON)
         me = datetime.combine(nxt, datetime.min.time(), tzinfo=clocks.LONDON)
         label = month.strftime("%B %Y")
+        in_month = base.filter(received_at__gte=ms, received_at__lt=me)
         r, d = _rates(
-            base.filter(received_at__gte=ms, received_at__lt=me),
+            in_month,
             label,
             f"/front-door/contacts/?since={month.isoformat()}&until={(nxt - timedelta(days=1)).isoformat()}",
+            now,
         )
-        by_month.append((label, r, d))
+        by_month.append((label, in_month.count(), r, d))
         month = nxt
     decided_rows = base.filter(decided_at__isnull=False)
     voice = Rate(
@@ -434,8 +470,9 @@ def _weekday(field: str) -> Any:
     return ExtractWeekDay(field, tzinfo=clocks.LONDON)
 
 
-def contact_list(user: Any, params: dict[str, str], limit: int = 500) -> tuple[list[Contact], int]:
-    """The contacts behind a figure: the same filters the performance page used."""
+def contact_list(user: Any, params: dict[str, str]) -> QuerySet[Contact]:
+    """The contacts behind a figure: the same filters the performance page used, newest first; paged
+    by the caller."""
     qs = performance_contacts(user)
     try:
         since = date.fromisoformat(params.get("since", ""))
@@ -456,15 +493,14 @@ def contact_list(user: Any, params: dict[str, str], limit: int = 500) -> tuple[l
     if params.get("team", "").isdigit():
         qs = qs.filter(allocated_team_id=int(params["team"]))
     if params.get("met") == "review":
-        qs = qs.filter(approved_at__isnull=False, approved_at__lte=_f("review_due_at"))
+        qs = qs.filter(REVIEW_MET)
     elif params.get("met") == "decision":
-        qs = qs.filter(decided_at__isnull=False, decided_at__lte=_f("decision_due_at"))
+        qs = qs.filter(DECISION_MET)
     elif params.get("met") == "review-missed":
-        qs = qs.exclude(approved_at__isnull=False, approved_at__lte=_f("review_due_at"))
+        qs = qs.filter(review_due_by(timezone.now())).exclude(REVIEW_MET)
     if params.get("voice") == "missing":
         qs = qs.filter(decided_at__isnull=False, child_voice="")
-    total = qs.count()
-    return list(qs.select_related("source_agency", "person").order_by("-received_at")[:limit]), total
+    return qs.select_related("source_agency", "person").order_by("-received_at", "-pk")
 
 
 def linkable_person(user: Any, contact: Contact, person_id: int) -> Person | None:

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list
+from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
-from . import selectors, services, thresholds
+from . import presenters, selectors, services, thresholds
 from .forms import (
     AnalysisForm,
     ApprovalForm,
@@ -49,23 +49,27 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 def queue(request: HttpRequest) -> HttpResponse:
     _require(request, "front_door")
-    page = request.GET.get("page", "1")
     filters = selectors.QueueFilters(
         kind=request.GET.get("kind", ""),
         agency=request.GET.get("agency", ""),
         status=request.GET.get("status", ""),
         match=request.GET.get("match", ""),
         team=request.GET.get("team", ""),
-        page=int(page) if page.isdigit() else 1,
     )
-    contacts, total = selectors.front_door_queue(request.user, filters)
+    qs = selectors.front_door_queue_rows(request.user, filters)
+    page = pager(request, qs.count(), selectors.QUEUE_PAGE)
+    contacts = list(qs[page.start : page.end])
+    openable = selectors.openable_people(request.user, [c.person_id for c in contacts if c.person_id])
     now = timezone.now()
     rows = [
         (
             c,
             clocks.rag(c.review_due_at, now, started=c.received_at),
             clocks.format_time_left(clocks.time_left(c.review_due_at, now)),
-            clocks.format_time_left(clocks.time_left(c.decision_due_at, now)),
+            clocks.format_time_left(clocks.time_left(c.decision_due_at, now))
+            if not c.decided_at
+            else "Decided",
+            c.person_id in openable,
         )
         for c in contacts
     ]
@@ -75,12 +79,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "title": "Front door queue",
             "rows": rows,
-            "total": total,
+            "total": page.total,
+            "pager": page,
             "filters": filters,
             "kinds": Contact.Kind.choices,
             "statuses": [s for s in Contact.Status.choices if s[0] != "closed"],
             "matches": Contact.Match.choices,
-            "pages": (total + selectors.QUEUE_PAGE - 1) // selectors.QUEUE_PAGE,
             "review_count": len(selectors.needs_review(request.user)),
             "agencies": selectors.meeting_agencies(request.user),
             "teams": selectors.queue_teams(request.user),
@@ -179,10 +183,7 @@ def _render_contact(
             "title": f"Contact {contact.pk}",
             "c": contact,
             "caps": caps,
-            "review_left": clocks.format_time_left(clocks.time_left(contact.review_due_at, now)),
-            "decision_left": clocks.format_time_left(clocks.time_left(contact.decision_due_at, now)),
-            "review_rag": clocks.rag(contact.review_due_at, now, started=contact.received_at),
-            "decision_rag": clocks.rag(contact.decision_due_at, now, started=contact.received_at),
+            "clock_lines": presenters.contact_clocks(contact, now),
             "requests": selectors.contact_requests(contact),
             "history": selectors.contact_history(contact),
             "threshold": selectors.threshold_for(contact),
@@ -553,15 +554,18 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     caps = capabilities(request.user)
     if not (caps.front_door or caps.aggregates):
         raise Http404("Not found")
-    contacts, total = selectors.contact_list(request.user, request.GET.dict())
+    qs = selectors.contact_list(request.user, request.GET.dict())
+    page = pager(request, qs.count())
     return render(
         request,
         "frontdoor/list.html",
         {
             "title": "Contacts behind the figure",
-            "contacts": contacts,
-            "total": total,
+            "contacts": list(qs[page.start : page.end]),
+            "total": page.total,
+            "pager": page,
             "show_names": caps.front_door,
+            "now": timezone.now(),
         },
     )
 

@@ -76,15 +76,18 @@ def recent_attendances(user: Any, *, flag: str = "") -> list[Attendance]:
     return list(qs.select_related("person", "department").order_by("-arrived_at")[:PAGE])
 
 
-def review_queue(user: Any) -> tuple[list[Attendance], int]:
-    """Every discharged child of the trust not yet triaged, longest waiting first."""
+def review_queue_rows(user: Any) -> QuerySet[Attendance]:
+    """Every discharged child of the trust not yet triaged, longest waiting first; paged by the caller."""
     if not capabilities(user).discharge_review:
-        return [], 0
+        return Attendance.objects.none()
     qs = attendances_visible_to(user).filter(status=Attendance.Status.DISCHARGED)
-    return (
-        list(qs.select_related("person", "department").order_by("discharged_at", "pk")[:PAGE]),
-        qs.count(),
-    )
+    return qs.select_related("person", "department").order_by("discharged_at", "pk")
+
+
+def review_queue(user: Any) -> tuple[list[Attendance], int]:
+    """The first page of the review queue and how many wait."""
+    qs = review_queue_rows(user)
+    return list(qs[:PAGE]), qs.count()
 
 
 def audits_for(user: Any) -> list[Audit]:

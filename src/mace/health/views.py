@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list
+from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 from mace.screening import views as screening_views
@@ -204,11 +204,18 @@ def attendance_screening(request: HttpRequest, attendance_id: int) -> HttpRespon
 
 def review_queue(request: HttpRequest) -> HttpResponse:
     _require(request, "discharge_review")
-    rows, total = selectors.review_queue(request.user)
+    qs = selectors.review_queue_rows(request.user)
+    page = pager(request, qs.count(), selectors.PAGE)
     return render(
         request,
         "health/review_queue.html",
-        {"title": "Discharge review queue", "rows": rows, "total": total, "now": timezone.now()},
+        {
+            "title": "Discharge review queue",
+            "rows": list(qs[page.start : page.end]),
+            "total": page.total,
+            "pager": page,
+            "now": timezone.now(),
+        },
     )
 
 

@@ -94,14 +94,17 @@ def meeting_detail(user: Any, meeting_id: int) -> MeetingDetail:
     )
 
 
-def my_meetings(user: Any, *, now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
-    """Upcoming meetings, and held meetings whose minutes are not yet shared with everyone."""
-    now = now or timezone.now()
+def my_meetings(user: Any) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
+    """Upcoming meetings, soonest first, and held meetings whose minutes are not yet shared with
+    everyone, soonest due first. Each is paged by the caller."""
     qs = meetings_visible_to(user).select_related("team", "chair").prefetch_related("children")
-    upcoming = list(qs.filter(status=Meeting.Status.SCHEDULED).order_by("scheduled_at")[:200])
-    unshared = list(
-        qs.filter(status=Meeting.Status.HELD, minutes_shared_at__isnull=True).order_by("minutes_due_at")[:200]
-    )
+    upcoming = qs.filter(status=Meeting.Status.SCHEDULED).order_by("scheduled_at", "pk")
+    unshared = qs.filter(
+        status=Meeting.Status.HELD,
+        minutes_shared_at__isnull=True,
+        minutes_due_at__isnull=False,
+        held_at__isnull=False,
+    ).order_by("minutes_due_at", "pk")
     return upcoming, unshared
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list, problems_text
+from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
@@ -35,7 +35,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     caps = capabilities(request.user)
     if not (caps.meetings or caps.records):
         raise Http404("Not found")
-    upcoming, unshared = selectors.my_meetings(request.user)
+    upcoming_qs, unshared_qs = selectors.my_meetings(request.user)
+    coming = pager(request, upcoming_qs.count(), param="coming")
+    due = pager(request, unshared_qs.count(), param="minutes")
     now = timezone.now()
     rows = [
         (
@@ -43,13 +45,20 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             clocks.rag(m.minutes_due_at, now, started=m.held_at),
             clocks.format_time_left(m.minutes_due_at - now),
         )
-        for m in unshared
-        if m.minutes_due_at and m.held_at
+        for m in unshared_qs[due.start : due.end]
+        if m.minutes_due_at and m.held_at  # always set here (the selector filters); narrows the types
     ]
     return render(
         request,
         "meetings/list.html",
-        {"title": "Meetings", "upcoming": upcoming, "unshared": rows, "caps": caps},
+        {
+            "title": "Meetings",
+            "upcoming": list(upcoming_qs[coming.start : coming.end]),
+            "unshared": rows,
+            "coming_pager": coming,
+            "minutes_pager": due,
+            "caps": caps,
+        },
     )
 
 

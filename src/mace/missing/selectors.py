@@ -226,15 +226,14 @@ def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
     return MorningListView(rows=rows, scope=scope, last_shared=last, now=now)
 
 
-def to_identify(user: Any) -> list[MissingEpisode]:
-    """Episodes whose child nobody has yet identified: never lost, worked by the front door and police."""
+def to_identify_rows(user: Any) -> QuerySet[MissingEpisode]:
+    """Episodes whose child nobody has yet identified: never lost, worked by the front door and police.
+    Newest report first; paged by the caller."""
     if not capabilities(user).missing_list:
-        return []
-    return list(
-        MissingEpisode.objects.filter(
-            partnership_id__in=_partnership_ids(user), person__isnull=True
-        ).order_by("-reported_at")[:500]
-    )
+        return MissingEpisode.objects.none()
+    return MissingEpisode.objects.filter(
+        partnership_id__in=_partnership_ids(user), person__isnull=True
+    ).order_by("-reported_at", "-pk")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list, problems_text, thousands
+from mace.core.ui import apply_errors, error_list, pager, problems_text, thousands
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound, person_for_user
 
@@ -111,7 +111,7 @@ def missing_now(request: HttpRequest) -> HttpResponse:
             "title": "Children missing now",
             "view": view,
             "rows": rows,
-            "to_identify": len(selectors.to_identify(request.user)),
+            "to_identify": selectors.to_identify_rows(request.user).count(),
             "strategy_open": selectors.open_strategy_requirements(request.user),
             "caps": caps,
         },
@@ -319,10 +319,12 @@ def strategy_held(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 def identify_list(request: HttpRequest) -> HttpResponse:
     _require(request, "missing_list")
+    qs = selectors.to_identify_rows(request.user)
+    page = pager(request, qs.count())
     return render(
         request,
         "missing/identify_list.html",
-        {"title": "Missing episodes to identify", "episodes": selectors.to_identify(request.user)},
+        {"title": "Missing episodes to identify", "episodes": list(qs[page.start : page.end]), "pager": page},
     )
 
 

@@ -198,28 +198,56 @@ class MyPlanRow:
     seen: int
 
 
-def plans_to_read(user: Any) -> list[MyPlanRow]:
-    """The plans of the children this professional works with, newest change first, with the version
-    they last opened: "a new version you have not read" is the first thing to see."""
-    plans: QuerySet[Plan] = (
+@dataclass(frozen=True)
+class PlanFilters:
+    read: str = ""  # "unread": a version you have not opened; "read": you have the latest
+    plan_type: str = ""
+    sort: str = ""  # "" new versions to read first, then newest change; "child": by the child's name
+
+
+PLAN_SORTS = {"": "New versions to read first", "child": "Child's name"}
+
+
+def my_plans(user: Any, filters: PlanFilters) -> QuerySet[Plan]:
+    """The plans of the children this professional works with, each annotated with the version they
+    last opened (`seen`) and whether a newer one waits (`unread`). Filtered and sorted in the
+    database; the caller takes one page. "A new version you have not read" comes first."""
+    from django.db.models import Case, F, IntegerField, Max, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from mace.people.models import Involvement
+
+    last_seen = (
+        PlanReceipt.objects.filter(user_id=user.pk, plan_id=OuterRef("pk"))
+        .values("plan_id")
+        .annotate(m=Max("number"))
+        .values("m")
+    )
+    qs = (
         Plan.objects.filter(
             person__in=visible_to(user),
-            person__involvements__worker_id=user.pk,
-            person__involvements__ended_at__isnull=True,
+            person_id__in=Involvement.objects.filter(worker_id=user.pk, ended_at__isnull=True).values(
+                "person_id"
+            ),
         )
         .exclude(status=PlanStatus.CLOSED)
+        .annotate(seen=Coalesce(Subquery(last_seen, output_field=IntegerField()), Value(0)))
+        .annotate(
+            unread=Case(
+                When(seen__lt=F("version"), then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
         .select_related("person")
-        .distinct()
-        .order_by("-updated_at")[:200]
     )
-    rows = list(plans)
-    seen: dict[int, int] = {}
-    for plan_id, number in PlanReceipt.objects.filter(
-        user_id=user.pk, plan__in=[p.pk for p in rows]
-    ).values_list("plan_id", "number"):
-        seen[plan_id] = max(seen.get(plan_id, 0), number)
-    out = [MyPlanRow(p, seen.get(p.pk, 0)) for p in rows]
-    return sorted(out, key=lambda r: (r.seen >= r.plan.version, -r.plan.updated_at.timestamp()))
+    if filters.read == "unread":
+        qs = qs.filter(unread=1)
+    elif filters.read == "read":
+        qs = qs.filter(unread=0)
+    if filters.plan_type:
+        qs = qs.filter(plan_type=filters.plan_type)
+    if filters.sort == "child":
+        return qs.order_by("person__family_name", "person__given_names", "pk")
+    return qs.order_by("-unread", "-updated_at", "pk")
 
 
 def partnership_agencies(person: Person) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.core.access import capabilities
-from mace.core.ui import error_list
+from mace.core.ui import error_list, pager
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
@@ -56,11 +56,27 @@ def _conflict(request: HttpRequest, person_id: int, c: services.Conflict) -> Htt
 
 def my_plans(request: HttpRequest) -> HttpResponse:
     _require(request, "records")
-    rows = selectors.plans_to_read(request.user)
+    filters = selectors.PlanFilters(
+        read=request.GET.get("read", "") if request.GET.get("read") in ("unread", "read") else "",
+        plan_type=request.GET.get("type", "") if request.GET.get("type") in PlanType.values else "",
+        sort=request.GET.get("sort", "") if request.GET.get("sort") in selectors.PLAN_SORTS else "",
+    )
+    plans = selectors.my_plans(request.user, filters)
+    page = pager(request, plans.count())
+    rows = [selectors.MyPlanRow(p, p.seen) for p in plans[page.start : page.end]]  # type: ignore[attr-defined]
+    unread = selectors.my_plans(request.user, selectors.PlanFilters(read="unread")).count()
     return render(
         request,
         "plans/mine.html",
-        {"title": "Plans", "rows": rows, "unread": sum(1 for r in rows if r.seen < r.plan.version)},
+        {
+            "title": "Plans",
+            "rows": rows,
+            "unread": unread,
+            "pager": page,
+            "filters": filters,
+            "types": PlanType.choices,
+            "sorts": selectors.PLAN_SORTS,
+        },
     )
 
 

@@ -90,17 +90,23 @@ def screening_for_user(user: Any, screening_id: int) -> Screening:
     return screening
 
 
-def agreement_queue(user: Any) -> list[Screening]:
-    """Screenings waiting for a manager's agreement that this manager may agree, oldest first."""
+def agreement_rows(user: Any) -> QuerySet[Screening]:
+    """Screenings waiting for a manager's agreement that this manager may agree, oldest first; paged
+    by the caller."""
     if not capabilities(user).agree_judgements:
-        return []
-    return list(
+        return Screening.objects.none()
+    return (
         screenings_visible_to(user)
         .filter(status=Screening.Status.AWAITING_AGREEMENT)
         .exclude(completed_by_id=user.pk)
         .select_related("person", "agency")
-        .order_by("completed_at")[:200]
+        .order_by("completed_at", "pk")
     )
+
+
+def agreement_queue(user: Any) -> list[Screening]:
+    """The first 200 waiting (for the API)."""
+    return list(agreement_rows(user)[:200])
 
 
 def agreement_count(user: Any) -> int:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.ui import pager
 from mace.core.ui import require as _require
 from mace.frontdoor.selectors import contact_for_user
 from mace.people.models import Person
@@ -254,10 +255,12 @@ def agree(request: HttpRequest, screening_id: int) -> HttpResponse:
 
 def agreements(request: HttpRequest) -> HttpResponse:
     _require(request, "agree_judgements")
+    qs = selectors.agreement_rows(request.user)
+    page = pager(request, qs.count())
     return render(
         request,
         "screening/agreements.html",
-        {"title": "Screening judgements to agree", "rows": selectors.agreement_queue(request.user)},
+        {"title": "Screening judgements to agree", "rows": list(qs[page.start : page.end]), "pager": page},
     )
 
 

@@ -1,0 +1,61 @@
+"""What a contact's two clocks say, in words a worker understands. Built here, from the one clock
+service, so that the page only prints it and the wording is unit-tested."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mace.core import clocks
+from mace.core.ui import uk_datetime
+
+REVIEW = "Review (24 hours)"
+DECISION = "Decision (same working day)"
+
+
+@dataclass(frozen=True)
+class ClockLine:
+    """One clock of a contact. `rag` is set while the clock runs (the page shows it as a tag with
+    `tag` in it); `text` says in words where the clock stands."""
+
+    name: str
+    text: str
+    rag: str = ""
+    tag: str = ""
+
+
+def _running(name: str, verb: str, due: datetime, started: datetime, now: datetime) -> ClockLine:
+    left = clocks.time_left(due, now)
+    status = clocks.rag(due, now, started=started)
+    if status is clocks.RagStatus.BREACHED:
+        text = f"Not yet {verb}, {clocks.format_time_left(left)} (it was due {uk_datetime(due)})"
+        return ClockLine(name, text, rag=status.value, tag="Overdue")
+    text = f"Not yet {verb}, due by {uk_datetime(due)}"
+    return ClockLine(name, text, rag=status.value, tag=clocks.format_time_left(left))
+
+
+def _finished(name: str, verb: str, done: datetime, due: datetime) -> ClockLine:
+    if clocks.on_time(done, due):
+        return ClockLine(name, f"{verb.capitalize()} on time, {uk_datetime(done)}")
+    late = clocks.format_against_deadline(done, due)
+    return ClockLine(name, f"{verb.capitalize()} late, {uk_datetime(done)}, {late}")
+
+
+def review_clock(contact: Any, now: datetime) -> ClockLine:
+    """The 24-hour review runs from receipt until a manager approves the decision."""
+    if contact.approved_at:
+        return _finished(REVIEW, "reviewed", contact.approved_at, contact.review_due_at)
+    return _running(REVIEW, "reviewed", contact.review_due_at, contact.received_at, now)
+
+
+def decision_clock(contact: Any, now: datetime) -> ClockLine:
+    """The decision is due by the end of the working day the contact (effectively) arrived."""
+    if contact.decided_at:
+        return _finished(DECISION, "decided", contact.decided_at, contact.decision_due_at)
+    return _running(DECISION, "decided", contact.decision_due_at, contact.received_at, now)
+
+
+def contact_clocks(contact: Any, now: datetime) -> list[ClockLine]:
+    """Both clocks of a contact, review first, each named with its standard."""
+    return [review_clock(contact, now), decision_clock(contact, now)]
