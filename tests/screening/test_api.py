@@ -134,6 +134,9 @@ def _awaiting(area: Any) -> Any:
 
 
 def _agree(user: Any, screening_id: int, body: dict[str, Any]) -> Any:
+    """An agreement based on the screening as saved now, unless the body names a version."""
+    saved = Screening.objects.filter(pk=screening_id).values_list("version", flat=True).first()
+    body = {"version": saved or 1, **body}
     return _client(user).post(
         f"/api/v1/screenings/{screening_id}/agreement", body, content_type="application/json"
     )

@@ -48,7 +48,7 @@ class DischargeIn(Schema):
     left_before_assessment: bool = False
     discharge_destination: str = Field("", max_length=200)
     discharge_plan: str = Field("", max_length=10_000)
-    version: int | None = Field(None, description="The attendance version this was based on")
+    version: int = Field(..., description="The attendance version this was based on (any other is a 409)")
 
     @field_validator("discharged_at")
     @classmethod

@@ -45,6 +45,12 @@ class ReturnIn(Schema):
     child_account: str = Field("", max_length=20_000)
     harm_disclosed: bool = False
     harm_details: str = Field("", max_length=20_000)
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The episode version this return was based on (checked when given). A return is "
+        "recorded once and writes only the return, so it may be sent without one, and sent again",
+    )
 
     @field_validator("returned_at")
     @classmethod
@@ -69,7 +75,7 @@ class EpisodeOut(Schema):
 class UpdateIn(Schema):
     text: str = Field(..., min_length=1, max_length=20_000, description="What the search learned or did")
     risk: int | None = Field(None, ge=1, le=3, description="A new police risk grading, if it changed")
-    version: int | None = Field(None, description="The episode version this update was based on")
+    version: int = Field(..., ge=1, description="The episode version this update was based on")
 
 
 class InterviewIn(Schema):
@@ -81,7 +87,7 @@ class InterviewIn(Schema):
     who_with: str = Field("", max_length=200)
     child_words: str = Field("", max_length=20_000)
     follow_up: str = Field("", max_length=20_000)
-    version: int | None = None
+    version: int = Field(..., ge=1, description="The interview version this step was based on")
 
     @field_validator("at")
     @classmethod
@@ -189,8 +195,11 @@ def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> 
     if not capabilities(user).report_missing:
         return Status(403, {"detail": "This account cannot record returns"})
     episode = selectors.episode_for_user(user, episode_id)
-    data = services.ReturnIn(**payload.dict())
-    episode, _changed = services.episode_return(episode=episode, data=data, by=user)
+    data = services.ReturnIn(**payload.dict(exclude={"version"}))
+    # A police system reports the return as an event: it cannot overwrite anything (the service refuses a
+    # second, different return), so without a version the episode as read here is the one it is based on.
+    version = payload.version if payload.version is not None else episode.version
+    episode, _changed = services.episode_return(episode=episode, data=data, by=user, version=version)
     return Status(200, _out(episode))
 
 
@@ -266,7 +275,12 @@ class TriggerPlanIn(Schema):
     places: str = Field(..., max_length=20_000, description="Where to look first")
     associates: str = Field("", max_length=20_000, description="Who the child goes missing with or to")
     triggers: str = Field(..., max_length=20_000, description="What sets off the child's episodes")
-    version: int | None = Field(None, description="The version you changed; leave out for a new plan")
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The version you changed: required to revise the live plan (without it, 409); "
+        "leave it out only to write a new plan",
+    )
 
 
 class TriggerPlanOut(Schema):

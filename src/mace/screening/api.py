@@ -43,7 +43,7 @@ class AgreementIn(Schema):
     agree: bool = Field(..., description="true: agree the practitioner's judgement; false: change it")
     judgement: str = Field("", description="When changing it: no_concerns, low, medium or high")
     note: str = Field(..., max_length=10_000, description="Why you agree, or what changes the judgement")
-    version: int | None = Field(None, description="The screening version this was based on")
+    version: int = Field(..., description="The screening version this was based on (any other is a 409)")
 
 
 class ScreeningOut(Schema):
