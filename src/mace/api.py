@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from mace.accounts.services import token_authenticate
-from mace.core.api import problems
+from mace.core.api import conflict_current, problems
 from mace.core.conflict import Conflict
 from mace.people.selectors import PersonNotFound
 
@@ -106,6 +106,8 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
                 "Read it again, merge your change and send it with the new version."
             ),
             "current_version": current,
+            "based_on": exc.based_on,
+            "current": json.loads(json.dumps(conflict_current(exc.record), default=_plain)),
             "attempted": json.loads(json.dumps(exc.attempted, default=_plain)),
         },
         status=409,

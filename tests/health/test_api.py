@@ -154,3 +154,16 @@ def test_a_clinician_cannot_triage_the_review_queue(ed_area: Any) -> None:
     attendance = _post(ed_area.nurse, _body()).json()
     body = {"outcome": "liaison", "notes": "x", "shared_with": "school_nurse"}
     assert _call(ed_area.nurse, f"/api/v1/ed-attendances/{attendance['id']}/review", body).status_code == 403
+
+
+def test_a_discharge_without_a_version_is_refused_naming_it_and_saves_nothing(ed_area: Any) -> None:
+    attendance = _in_department(ed_area)
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=ed_area.nurse, by=Actor.system('test')).raw}"
+    )
+    path = f"/api/v1/ed-attendances/{attendance['id']}/discharge"
+    response = client.post(path, DISCHARGE, content_type="application/json")
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["version"]
+    saved = Attendance.objects.get(pk=attendance["id"])
+    assert (saved.version, saved.status, saved.discharge_plan) == (attendance["version"], "in_department", "")

@@ -196,3 +196,16 @@ def test_agreeing_twice_is_refused_as_a_whole_record_problem(ed_area: Any) -> No
     assert again.json()["detail"] == [
         {"loc": ["body"], "field": "", "msg": "This screening is not waiting for agreement"}
     ]
+
+
+def test_an_agreement_without_a_version_is_refused_naming_it_and_saves_nothing(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    response = _client(ed_area.manager).post(
+        f"/api/v1/screenings/{screening.pk}/agreement",
+        {"agree": True, "note": "Agreed."},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["version"]
+    saved = Screening.objects.get(pk=screening.pk)
+    assert (saved.version, saved.status) == (screening.version, Screening.Status.AWAITING_AGREEMENT)

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
-from mace.core.api import with_offset
+from mace.core.api import VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 
 from . import selectors, services
@@ -138,7 +138,7 @@ def get_attendance(request: HttpRequest, attendance_id: int) -> Status[dict[str,
 
 @router.post(
     "/{attendance_id}/discharge",
-    response={200: AttendanceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: AttendanceOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="The child leaves the department",
 )
 def discharge(request: HttpRequest, attendance_id: int, payload: DischargeIn) -> Status[dict[str, object]]:
@@ -186,3 +186,6 @@ def review(request: HttpRequest, attendance_id: int, payload: ReviewIn) -> Statu
             "reviewed_at": r.reviewed_at,
         },
     )
+
+
+conflict_shows(Attendance, _out)

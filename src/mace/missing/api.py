@@ -11,7 +11,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.api import with_offset
+from mace.core.api import VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 from mace.people.selectors import person_for_user
 
@@ -187,7 +187,7 @@ def report_episode(request: HttpRequest, payload: EpisodeIn) -> Status[dict[str,
 
 @router.post(
     "/{episode_id}/return",
-    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="The child is found or has returned",
 )
 def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> Status[dict[str, object]]:
@@ -205,7 +205,7 @@ def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> 
 
 @router.post(
     "/{episode_id}/updates",
-    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="What the search learned, and a new risk grading",
 )
 def update_episode(request: HttpRequest, episode_id: int, payload: UpdateIn) -> Status[dict[str, object]]:
@@ -253,7 +253,7 @@ def get_interview(request: HttpRequest, interview_id: int) -> Status[dict[str, o
 
 @interviews_router.post(
     "/{interview_id}",
-    response={200: InterviewOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: InterviewOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="Offered, accepted, declined, completed, or followed up after a decline",
 )
 def record_interview(
@@ -334,7 +334,7 @@ def get_trigger_plan(request: HttpRequest, person_id: int) -> Status[dict[str, o
         201: TriggerPlanOut,
         403: ErrorOut,
         404: ErrorOut,
-        409: ErrorOut,
+        409: VersionConflictOut,
         422: ErrorOut,
     },
     summary="Write or review a child's trigger plan",
@@ -349,3 +349,8 @@ def put_trigger_plan(
     data = services.TriggerPlanIn(**payload.dict(exclude={"version"}))
     plan, created = services.trigger_plan_save(person=person, data=data, by=user, version=payload.version)
     return Status(201 if created else 200, _plan_out(plan))
+
+
+conflict_shows(MissingEpisode, _out)
+conflict_shows(ReturnInterview, _interview_out)
+conflict_shows(TriggerPlan, _plan_out)

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import VersionConflictOut, conflict_shows
 from mace.frontdoor.api import ErrorOut, SubjectIn
 from mace.frontdoor.models import Contact
 from mace.people.selectors import PersonNotFound, person_for_user
@@ -160,7 +161,7 @@ def get_screening(request: HttpRequest, screening_id: int) -> Status[dict[str, o
 
 @router.post(
     "/{screening_id}/agreement",
-    response={200: ScreeningOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ScreeningOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="A manager agrees the judgement, or changes it",
 )
 def agree(request: HttpRequest, screening_id: int, payload: AgreementIn) -> Status[dict[str, object]]:
@@ -181,3 +182,6 @@ def agree(request: HttpRequest, screening_id: int, payload: AgreementIn) -> Stat
         by=user,
     )
     return Status(200, _out(screening))
+
+
+conflict_shows(Screening, _out)
