@@ -46,7 +46,7 @@ class TimetableOut(Schema):
     weeks: list[WeekOut]
 
 
-class RateOut(Schema):
+class CaseworkRateOut(Schema):
     label: str
     met: int
     total: int
@@ -55,8 +55,8 @@ class RateOut(Schema):
 
 class SupervisionOut(Schema):
     every_working_days: int
-    overall: RateOut
-    by_team: list[RateOut]
+    overall: CaseworkRateOut
+    by_team: list[CaseworkRateOut]
 
 
 class CaseloadOut(Schema):

@@ -19,6 +19,12 @@ def conflict_shows(model: type, out: Callable[[Any], dict[str, Any]]) -> None:
     _CONFLICT_OUT[model] = out
 
 
+class ErrorOut(Schema):
+    """Every refusal: a message, or (422) a list of problems each naming its field."""
+
+    detail: list[dict[str, object]] | str
+
+
 class VersionConflictOut(Schema):
     """A 409: nothing was saved, because the save named no version or an old one."""
 

@@ -10,6 +10,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import ErrorOut as ErrorOut  # one error schema for every module
 from mace.core.api import with_offset
 
 from . import selectors, services
@@ -57,10 +58,6 @@ class ContactOut(Schema):
     review_due_at: datetime
     decision_due_at: datetime
     status: str
-
-
-class ErrorOut(Schema):
-    detail: list[dict[str, object]] | str
 
 
 router = Router(tags=["contacts"])

@@ -56,13 +56,13 @@ class DischargeIn(Schema):
         return with_offset(value)
 
 
-class ReviewIn(Schema):
+class DischargeReviewIn(Schema):
     outcome: str = Field(..., description="intervention (a contact to the front door) or liaison")
     notes: str = Field(..., max_length=10_000)
     shared_with: str = Field("", description="For liaison: school_nurse or health_visiting")
 
 
-class ReviewOut(Schema):
+class DischargeReviewOut(Schema):
     attendance_id: int
     outcome: str
     shared_with: str
@@ -160,10 +160,10 @@ def discharge(request: HttpRequest, attendance_id: int, payload: DischargeIn) ->
 
 @router.post(
     "/{attendance_id}/review",
-    response={201: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: DischargeReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Triage a discharged child: further intervention or liaison",
 )
-def review(request: HttpRequest, attendance_id: int, payload: ReviewIn) -> Status[dict[str, object]]:
+def review(request: HttpRequest, attendance_id: int, payload: DischargeReviewIn) -> Status[dict[str, object]]:
     user = request.user
     if not capabilities(user).discharge_review:
         return Status(403, {"detail": "Only the trust's safeguarding team triages discharges"})

@@ -91,7 +91,7 @@ class ShareIn(Schema):
     user_ids: list[int] = Field(default_factory=list, max_length=500)
 
 
-class ActionIn(Schema):
+class MeetingActionIn(Schema):
     description: str = Field(..., max_length=5000)
     owner_id: int | None = Field(None, description="The user id of an invitee, who will do it")
     due_on: date
@@ -113,7 +113,7 @@ class InvitationOut(Schema):
     minutes_shared_at: datetime | None
 
 
-class ActionOut(Schema):
+class MeetingActionOut(Schema):
     id: int
     description: str
     owner_id: int
@@ -141,16 +141,16 @@ class MeetingOut(Schema):
     minutes_due_at: datetime | None
     minutes_shared_at: datetime | None
     invitations: list[InvitationOut]
-    actions: list[ActionOut]
+    actions: list[MeetingActionOut]
 
 
-class ConflictOut(Schema):
+class MeetingConflictOut(Schema):
     detail: str
     current_version: int
     attempted: dict[str, Any]
 
 
-class RateOut(Schema):
+class MinutesRateOut(Schema):
     label: str
     met: int
     total: int
@@ -160,9 +160,9 @@ class RateOut(Schema):
 class ComplianceOut(Schema):
     since: date
     until: date
-    overall: RateOut
-    by_team: list[RateOut]
-    by_month: list[RateOut]
+    overall: MinutesRateOut
+    by_team: list[MinutesRateOut]
+    by_month: list[MinutesRateOut]
 
 
 def _action(a: MeetingAction) -> dict[str, object]:
@@ -240,7 +240,7 @@ def _current(request: HttpRequest, meeting_id: int, status: int = 200) -> Status
     return Status(status, _meeting(selectors.meeting_detail(request.user, meeting_id)))
 
 
-WRITE = {403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
+WRITE = {403: ErrorOut, 404: ErrorOut, 409: MeetingConflictOut, 422: ErrorOut}
 
 
 # Endpoints -----------------------------------------------------------------------------------------
@@ -332,7 +332,7 @@ def _rate(label: str, r: Rate) -> dict[str, object]:
 
 @router.post(
     "/actions/{action_id}/complete",
-    response={200: ActionOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: MeetingActionOut, 403: ErrorOut, 404: ErrorOut},
     summary="Complete an action",
 )
 def complete_action(request: HttpRequest, action_id: int) -> Status[dict[str, object]]:
@@ -405,10 +405,10 @@ def share_minutes(request: HttpRequest, meeting_id: int, payload: ShareIn) -> St
 
 @router.post(
     "/{meeting_id}/actions",
-    response={201: ActionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: MeetingActionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Add an action",
 )
-def add_action(request: HttpRequest, meeting_id: int, payload: ActionIn) -> Status[dict[str, object]]:
+def add_action(request: HttpRequest, meeting_id: int, payload: MeetingActionIn) -> Status[dict[str, object]]:
     """Every action has an owner, who must be someone invited to the meeting, and a due date."""
     d = _editable(request, meeting_id)
     problems = {}

@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import ErrorOut as ErrorOut  # one error schema for every module
 
 from . import selectors, services
 
@@ -69,10 +70,6 @@ class PersonIn(Schema):
     address_line1: str = Field("", max_length=200)
     town: str = Field("", max_length=100)
     postcode: str = Field("", max_length=10)
-
-
-class ErrorOut(Schema):
-    detail: list[dict[str, object]] | str
 
 
 router = Router(tags=["people"])
