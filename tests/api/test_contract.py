@@ -79,3 +79,40 @@ def test_a_word_where_the_path_needs_a_number_is_named_as_the_path_parameter(mak
     [problem] = response.json()["detail"]
     assert (problem["loc"], problem["field"]) == (["path", "person_id"], "person_id")
     assert "JSON" not in problem["msg"] and "person_id" in problem["msg"]
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"].rsplit("/", 1)[-1]} if "$ref" in node else set()
+        return found.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def _request_schemas(document: dict[str, Any]) -> set[str]:
+    schemas = document["components"]["schemas"]
+    todo = set().union(*(_refs(op.get("requestBody", {})) for _p, _m, op in _operations(document)))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        todo |= _refs(schemas[name]) - seen
+    return seen
+
+
+def test_every_required_text_in_a_request_declares_that_it_cannot_be_blank() -> None:
+    """The services refuse blank text: a request the schema allows must not be refused for it."""
+    document = _document()
+    schemas = document["components"]["schemas"]
+    loose = []
+    for name in sorted(_request_schemas(document)):
+        schema = schemas[name]
+        for field in schema.get("required", []):
+            prop = schema["properties"][field]
+            if prop.get("type") != "string" or "format" in prop:
+                continue
+            choice = prop.get("pattern", "").startswith("^(")  # one of named values: never blank
+            if not choice and (prop.get("minLength", 0) < 1 or "pattern" not in prop):
+                loose.append(f"{name}.{field}")
+    assert loose == []

@@ -10,6 +10,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+NON_BLANK = r"\S"  # JSON Schema patterns search: the text holds at least one character that is not a space
+
 _CONFLICT_OUT: dict[type, Callable[[Any], dict[str, Any]]] = {}
 
 

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
-from mace.core.api import VersionConflictOut, conflict_shows, with_offset
+from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 
 from . import selectors, services
@@ -18,8 +18,8 @@ from .models import Attendance
 
 
 class AttendanceIn(Schema):
-    source_system: str = Field(..., min_length=1, max_length=60)
-    external_ref: str = Field(..., min_length=1, max_length=100)
+    source_system: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=60)
+    external_ref: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=100)
     arrived_at: datetime
     subject: SubjectIn | None = None
     presenting_complaint: str = Field("", max_length=10_000)
@@ -57,8 +57,12 @@ class DischargeIn(Schema):
 
 
 class DischargeReviewIn(Schema):
-    outcome: str = Field(..., description="intervention (a contact to the front door) or liaison")
-    notes: str = Field(..., max_length=10_000)
+    outcome: str = Field(
+        ...,
+        pattern="^(intervention|liaison)$",
+        description="intervention (a contact to the front door) or liaison",
+    )
+    notes: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=10_000)
     shared_with: str = Field("", description="For liaison: school_nurse or health_visiting")
 
 

@@ -21,7 +21,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.api import with_offset
+from mace.core.api import NON_BLANK, with_offset
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
 from mace.people.models import Person
@@ -46,7 +46,7 @@ class MeetingIn(Schema):
         description="strategy, mace (a MACE panel) or plan_review",
     )
     scheduled_at: datetime = Field(..., description="ISO 8601 with a UTC offset")
-    purpose: str = Field(..., max_length=5000)
+    purpose: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=5000)
     child_ids: list[int] = Field(
         default_factory=list, max_length=100, description="Children you may see; a MACE panel may name none"
     )
@@ -69,7 +69,7 @@ class HeldIn(Schema):
     attendance: dict[int, bool] = Field(
         default_factory=dict, description="Invitation id to whether that invitee attended"
     )
-    decision: str = Field(..., max_length=50_000)
+    decision: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=50_000)
     section_47: bool | None = Field(
         None, description="Strategy meetings: whether a section 47 enquiry follows"
     )
@@ -83,7 +83,7 @@ class HeldIn(Schema):
 
 class MinutesIn(Schema):
     version: int = Field(..., ge=1, description="The meeting's version when you read it")
-    minutes: str = Field(..., max_length=services.MAX_TEXT)
+    minutes: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=services.MAX_TEXT)
 
 
 class ShareIn(Schema):
@@ -92,7 +92,7 @@ class ShareIn(Schema):
 
 
 class MeetingActionIn(Schema):
-    description: str = Field(..., max_length=5000)
+    description: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=5000)
     owner_id: int | None = Field(None, description="The user id of an invitee, who will do it")
     due_on: date
     person_id: int | None = Field(

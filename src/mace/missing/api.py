@@ -11,7 +11,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.api import VersionConflictOut, conflict_shows, with_offset
+from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 from mace.people.selectors import person_for_user
 
@@ -20,15 +20,15 @@ from .models import MissingEpisode, ReturnInterview, TriggerPlan
 
 
 class EpisodeIn(Schema):
-    police_ref: str = Field(..., min_length=1, max_length=40)
+    police_ref: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=40)
     category: str = Field(..., pattern="^(missing|absent)$")
     setting: str = Field(..., pattern="^(home|care)$")
     risk: int = Field(..., ge=1, le=3, description="Police risk grading: 1 low, 2 medium, 3 high")
     reported_at: datetime
     last_seen_at: datetime
-    last_seen_place: str = Field(..., min_length=1, max_length=200)
+    last_seen_place: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=200)
     last_seen_with: str = Field("", max_length=200)
-    circumstances: str = Field(..., min_length=1, max_length=20_000)
+    circumstances: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=20_000)
     subject: SubjectIn
 
     @field_validator("reported_at", "last_seen_at")
@@ -39,7 +39,7 @@ class EpisodeIn(Schema):
 
 class ReturnIn(Schema):
     returned_at: datetime
-    found_place: str = Field(..., min_length=1, max_length=200)
+    found_place: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=200)
     found_by: str = Field(..., pattern="^(police|family|self|professional|other)$")
     found_with: str = Field("", max_length=200)
     child_account: str = Field("", max_length=20_000)
@@ -73,7 +73,9 @@ class EpisodeOut(Schema):
 
 
 class UpdateIn(Schema):
-    text: str = Field(..., min_length=1, max_length=20_000, description="What the search learned or did")
+    text: str = Field(
+        ..., min_length=1, pattern=NON_BLANK, max_length=20_000, description="What the search learned or did"
+    )
     risk: int | None = Field(None, ge=1, le=3, description="A new police risk grading, if it changed")
     version: int = Field(..., ge=1, description="The episode version this update was based on")
 
@@ -270,11 +272,23 @@ def record_interview(
 
 class TriggerPlanIn(Schema):
     actions: str = Field(
-        ..., max_length=20_000, description="What to do at once when the child is reported missing"
+        ...,
+        min_length=1,
+        pattern=NON_BLANK,
+        max_length=20_000,
+        description="What to do at once when the child is reported missing",
     )
-    places: str = Field(..., max_length=20_000, description="Where to look first")
+    places: str = Field(
+        ..., min_length=1, pattern=NON_BLANK, max_length=20_000, description="Where to look first"
+    )
     associates: str = Field("", max_length=20_000, description="Who the child goes missing with or to")
-    triggers: str = Field(..., max_length=20_000, description="What sets off the child's episodes")
+    triggers: str = Field(
+        ...,
+        min_length=1,
+        pattern=NON_BLANK,
+        max_length=20_000,
+        description="What sets off the child's episodes",
+    )
     version: int | None = Field(
         None,
         ge=1,

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from mace.core.access import capabilities
-from mace.core.api import problems
+from mace.core.api import NON_BLANK, problems
 from mace.core.conflict import Conflict
 from mace.frontdoor.api import ErrorOut
 
@@ -104,8 +104,8 @@ class PlanIn(Schema):
 class PlanReviewIn(Schema):
     version: int | None = Field(None, ge=1, description="The version reviewed; the current one if omitted")
     held_on: date
-    attendees: str = Field(..., max_length=MAX_TEXT)
-    progress: str = Field(..., max_length=MAX_TEXT)
+    attendees: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=MAX_TEXT)
+    progress: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=MAX_TEXT)
     child_views: str = Field("", max_length=MAX_TEXT, description="In the child's own words")
     contingency_needed: bool
     contingency_used: bool
