@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from mace.accounts.services import token_authenticate
-from mace.core.api import problems
+from mace.core.api import conflict_current, problems
 from mace.core.conflict import Conflict
 from mace.people.selectors import PersonNotFound
 
@@ -30,7 +30,33 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+class MaceAPI(NinjaAPI):
+    """The published contract names every answer a client can get: 401 on every operation (no or a
+    wrong token), and 422 wherever the request has parameters or a body that can be refused."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault(
+                    401, {"description": "No token, or a token that is not valid", "content": ERROR_REF}
+                )
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(
+                        422,
+                        {
+                            "description": "A parameter or the body is refused, naming it",
+                            "content": ERROR_REF,
+                        },
+                    )
+        return schema
+
+
+api = MaceAPI(
     title="MACE API",
     version="1",
     description=(
@@ -67,8 +93,14 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", [])]
         msg = str(error.get("msg", "Invalid value"))
-        if error.get("type") == "json_invalid" or "parse" in msg.lower():
+        kind = str(error.get("type", ""))
+        if kind == "json_invalid" or (loc[:1] == ["body"] and "json" in msg.lower()):
             msg = "The request body is not valid JSON"
+        elif loc[:1] in (["path"], ["query"]) and len(loc) > 1:
+            # ninja nests parameters under the function's argument; the client knows only the name
+            where = "path" if loc[0] == "path" else "query string"
+            msg = f"`{loc[-1]}` in the {where} is not valid: {msg}"
+            loc = [loc[0], loc[-1]]
         problems.append({"loc": loc, "msg": msg, "field": loc[-1] if loc else ""})
     return api.create_response(request, {"detail": problems}, status=422)
 
@@ -106,6 +138,8 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
                 "Read it again, merge your change and send it with the new version."
             ),
             "current_version": current,
+            "based_on": exc.based_on,
+            "current": json.loads(json.dumps(conflict_current(exc.record), default=_plain)),
             "attempted": json.loads(json.dumps(exc.attempted, default=_plain)),
         },
         status=409,

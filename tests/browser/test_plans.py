@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from mace.accounts.models import Agency, Role
 from mace.people.models import Involvement
 from mace.plans.models import Plan
+from tests.versions import saved_version
 
 from ..factories import (
     AgencyFactory,
@@ -148,9 +149,7 @@ def test_a_review_is_recorded_from_the_review_meeting_it_came_from(
             )
         ],
     )
-    plans.plan_save(
-        person=child, data=plan_in, by=worker, version=None, at=timezone.now() - timedelta(days=40)
-    )
+    plans.plan_save(person=child, data=plan_in, by=worker, version=0, at=timezone.now() - timedelta(days=40))
     meeting = meetings.meeting_schedule(
         data=meetings.MeetingIn(
             kind="plan_review",
@@ -167,6 +166,7 @@ def test_a_review_is_recorded_from_the_review_meeting_it_came_from(
         meeting=meeting,
         data=meetings.HeldIn(held_at=meeting.scheduled_at, attendance=attendance, decision="Continue."),
         by=manager,
+        version=saved_version(meeting),
     )
 
     sign_in(page, live_server, worker)

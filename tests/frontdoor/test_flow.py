@@ -11,7 +11,7 @@ from mace.accounts.services import token_create
 from mace.core.audit import Actor
 from mace.frontdoor import services
 from mace.frontdoor.models import Contact, Task
-from mace.people.models import Involvement
+from mace.people.models import Involvement, Person
 
 from ..conftest import sign_in
 
@@ -208,3 +208,17 @@ def test_queue_filters_by_agency_and_by_the_team_that_knows_the_child(area) -> N
     by_team = client.get("/front-door/", {"team": area.social_work.pk}).content.decode()
     assert f"Contact {known['id']}<" in by_agency and f"Contact {other.pk}<" not in by_agency
     assert f"Contact {known['id']}<" in by_team and f"Contact {other.pk}<" not in by_team
+
+
+def test_identifying_a_contact_without_a_version_is_a_conflict_that_saves_nothing(area) -> None:
+    body = _vpa()
+    body["subject"] = {}
+    contact_id = _post(_api(area.officer), body).json()["id"]
+    before = Contact.objects.get(pk=contact_id)
+    people = Person.objects.count()
+    response = sign_in(Client(), area.worker).post(
+        f"/front-door/contacts/{contact_id}/match/", {"action": "new"}
+    )
+    after = Contact.objects.get(pk=contact_id)
+    assert response.status_code == 409
+    assert (after.version, after.person_id, Person.objects.count()) == (before.version, None, people)

@@ -11,6 +11,7 @@ from mace.accounts.services import token_create
 from mace.core.audit import Actor
 from mace.frontdoor.models import Contact
 from mace.health import selectors
+from mace.health.models import Attendance
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,11 @@ def _in_department(area: Any) -> dict[str, Any]:
 
 
 def _call(user: Any, path: str, body: dict[str, Any]) -> Any:
+    """A discharge is based on the attendance as saved now, unless the body names a version."""
+    if path.endswith("/discharge"):
+        pk = int(path.split("/")[-2])
+        saved = Attendance.objects.filter(pk=pk).values_list("version", flat=True).first()
+        body = {"version": saved or 1, **body}
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, by=Actor.system('test')).raw}")
     return client.post(path, body, content_type="application/json")
 
@@ -148,3 +154,16 @@ def test_a_clinician_cannot_triage_the_review_queue(ed_area: Any) -> None:
     attendance = _post(ed_area.nurse, _body()).json()
     body = {"outcome": "liaison", "notes": "x", "shared_with": "school_nurse"}
     assert _call(ed_area.nurse, f"/api/v1/ed-attendances/{attendance['id']}/review", body).status_code == 403
+
+
+def test_a_discharge_without_a_version_is_refused_naming_it_and_saves_nothing(ed_area: Any) -> None:
+    attendance = _in_department(ed_area)
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=ed_area.nurse, by=Actor.system('test')).raw}"
+    )
+    path = f"/api/v1/ed-attendances/{attendance['id']}/discharge"
+    response = client.post(path, DISCHARGE, content_type="application/json")
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["version"]
+    saved = Attendance.objects.get(pk=attendance["id"])
+    assert (saved.version, saved.status, saved.discharge_plan) == (attendance["version"], "in_department", "")

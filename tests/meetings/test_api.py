@@ -16,6 +16,7 @@ from mace.meetings import services
 from mace.meetings.models import Meeting, MeetingAction
 from mace.missing import services as missing_services
 from mace.missing.models import StrategyRequirement
+from tests.versions import saved_version
 
 from ..factories import PersonFactory, UserFactory
 from ..missing.conftest import report
@@ -63,9 +64,12 @@ def _held(area: Any, minutes: str = "") -> Meeting:
             held_at=meeting.scheduled_at, attendance={}, decision="No s47.", section_47=False
         ),
         by=area.manager,
+        version=saved_version(meeting),
     )
     if minutes:
-        meeting = services.minutes_write(meeting=meeting, minutes=minutes, by=area.manager)
+        meeting = services.minutes_write(
+            meeting=meeting, minutes=minutes, by=area.manager, version=saved_version(meeting)
+        )
     return meeting
 
 

@@ -10,6 +10,7 @@ from mace.meetings import selectors, services
 from mace.meetings.models import Meeting
 from mace.missing import services as missing_services
 from mace.missing.models import StrategyRequirement
+from tests.versions import saved_version
 
 from ..factories import InvolvementFactory, UserFactory
 from ..missing.conftest import report
@@ -26,7 +27,7 @@ def held(area: Any, meeting: Meeting, **kw: Any) -> Meeting:
         section_47=kw.pop("section_47", True),
         **kw,
     )
-    return services.meeting_hold(meeting=meeting, data=data, by=area.manager)
+    return services.meeting_hold(meeting=meeting, data=data, by=area.manager, version=saved_version(meeting))
 
 
 def test_every_professional_with_the_child_is_invited_across_agencies(area: Any) -> None:
@@ -85,7 +86,9 @@ def test_a_stale_form_is_a_conflict(area: Any) -> None:
 
 def test_minutes_cannot_be_shared_with_someone_not_invited(area: Any) -> None:
     meeting = held(area, schedule(area))
-    services.minutes_write(meeting=meeting, minutes="Minutes", by=area.manager)
+    services.minutes_write(
+        meeting=meeting, minutes="Minutes", by=area.manager, version=saved_version(meeting)
+    )
     stranger = UserFactory()
     with pytest.raises(ValidationError) as err:
         services.minutes_share(meeting=meeting, recipients=[stranger], by=area.manager)
@@ -94,7 +97,9 @@ def test_minutes_cannot_be_shared_with_someone_not_invited(area: Any) -> None:
 
 def test_minutes_count_as_shared_once_every_invitee_has_them(area: Any) -> None:
     meeting = held(area, schedule(area))
-    services.minutes_write(meeting=meeting, minutes="Minutes", by=area.manager)
+    services.minutes_write(
+        meeting=meeting, minutes="Minutes", by=area.manager, version=saved_version(meeting)
+    )
     first, *rest = [i.user for i in meeting.invitations.all()]
     meeting = services.minutes_share(meeting=meeting, recipients=[first], by=area.manager)
     assert meeting.minutes_shared_at is None or not rest
@@ -121,7 +126,7 @@ def test_compliance_counts_on_time_late_and_waits_for_meetings_inside_their_10_d
     late = held(area, schedule(area, at=NOW - timedelta(days=30)))
     waiting = held(area, schedule(area, at=NOW - timedelta(days=2)))
     for m, days in ((on_time, 3), (late, 15)):
-        services.minutes_write(meeting=m, minutes="Minutes", by=area.manager)
+        services.minutes_write(meeting=m, minutes="Minutes", by=area.manager, version=saved_version(m))
         services.minutes_share(
             meeting=m,
             recipients=[i.user for i in m.invitations.all()],
@@ -193,5 +198,5 @@ def test_only_roles_that_record_strategy_meetings_hold_one_for_the_48_hour_rule(
     early_help = UserFactory(team=area.social_work, agency=area.council, roles=[Role.EARLY_HELP_PRACTITIONER])
     data = services.HeldIn(held_at=meeting.scheduled_at, attendance={}, decision="No s47", section_47=False)
     with pytest.raises(PermissionError):
-        services.meeting_hold(meeting=meeting, data=data, by=early_help)
+        services.meeting_hold(meeting=meeting, data=data, by=early_help, version=saved_version(meeting))
     assert not StrategyRequirement.objects.get(episode=episode).held_at

@@ -10,6 +10,7 @@ from mace.core.models import AccessLogEntry, Notification
 from mace.missing import selectors, services
 from mace.missing.models import MissingEpisode, MissingNotice, ReturnInterview, StrategyRequirement
 from mace.people.models import ChronologyEvent, Involvement
+from tests.versions import saved_version
 
 from .conftest import NOW, episode_in, report, return_in
 
@@ -75,7 +76,7 @@ def test_linking_an_unidentified_episode_tells_the_childs_worker(area: Any) -> N
     MissingEpisode.objects.filter(pk=episode.pk).update(person=None, match_status="needs_review")
     episode.refresh_from_db()
     Notification.objects.all().delete()
-    services.episode_link(episode=episode, person=area.child, by=area.worker)
+    services.episode_link(episode=episode, person=area.child, by=area.worker, version=saved_version(episode))
     episode.refresh_from_db()
     assert episode.person_id == area.child.pk
     assert Notification.objects.filter(user=area.social_worker).exists()
@@ -90,7 +91,9 @@ def test_overlapping_episodes_for_one_child_are_refused(area: Any) -> None:
 
 def test_a_later_episode_after_a_return_is_accepted(area: Any) -> None:
     first = report(area, "MFH-1", seen=NOW - timedelta(days=3))
-    services.episode_return(episode=first, data=return_in(NOW - timedelta(days=2)), by=area.officer)
+    services.episode_return(
+        episode=first, data=return_in(NOW - timedelta(days=2)), by=area.officer, version=saved_version(first)
+    )
     assert report(area, "MFH-2", seen=NOW - timedelta(hours=2)).pk
 
 
@@ -98,7 +101,10 @@ def test_a_return_before_the_report_is_refused(area: Any) -> None:
     episode = report(area)
     with pytest.raises(ValidationError) as err:
         services.episode_return(
-            episode=episode, data=return_in(episode.reported_at - timedelta(minutes=1)), by=area.officer
+            episode=episode,
+            data=return_in(episode.reported_at - timedelta(minutes=1)),
+            by=area.officer,
+            version=saved_version(episode),
         )
     assert "returned_at" in err.value.message_dict
 
@@ -111,7 +117,9 @@ def test_last_seen_after_the_report_is_refused(area: Any) -> None:
 
 def test_a_return_opens_a_return_home_interview_due_in_72_hours(area: Any) -> None:
     episode = report(area)
-    services.episode_return(episode=episode, data=return_in(), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
     interview = ReturnInterview.objects.get(episode=episode)
     assert interview.offer_due_at == NOW + timedelta(hours=72)
     assert interview.team == area.rhi_team
@@ -121,7 +129,9 @@ def test_a_return_opens_a_return_home_interview_due_in_72_hours(area: Any) -> No
 def test_a_return_notifies_childrens_social_care_and_the_return_service(area: Any) -> None:
     episode = report(area)
     Notification.objects.all().delete()
-    services.episode_return(episode=episode, data=return_in(), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
     assert MissingNotice.objects.filter(episode=episode, kind=MissingNotice.Kind.RETURNED).exists()
     told = set(Notification.objects.values_list("user_id", flat=True))
     assert {area.social_worker.pk, area.worker.pk, area.rhi_worker.pk} <= told
@@ -129,23 +139,36 @@ def test_a_return_notifies_childrens_social_care_and_the_return_service(area: An
 
 def test_the_same_return_sent_twice_changes_nothing(area: Any) -> None:
     episode = report(area)
-    services.episode_return(episode=episode, data=return_in(), by=area.officer)
-    _, changed = services.episode_return(episode=episode, data=return_in(), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
+    _, changed = services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
     assert not changed
     assert ReturnInterview.objects.count() == 1
 
 
 def test_a_different_second_return_is_refused(area: Any) -> None:
     episode = report(area)
-    services.episode_return(episode=episode, data=return_in(), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
     with pytest.raises(ValidationError):
-        services.episode_return(episode=episode, data=return_in(NOW + timedelta(minutes=5)), by=area.officer)
+        services.episode_return(
+            episode=episode,
+            data=return_in(NOW + timedelta(minutes=5)),
+            by=area.officer,
+            version=saved_version(episode),
+        )
 
 
 def test_a_social_worker_cannot_record_a_return(area: Any) -> None:
     episode = report(area)
     with pytest.raises(PermissionError):
-        services.episode_return(episode=episode, data=return_in(), by=area.social_worker)
+        services.episode_return(
+            episode=episode, data=return_in(), by=area.social_worker, version=saved_version(episode)
+        )
 
 
 def test_a_stale_update_is_refused_as_a_conflict(area: Any) -> None:
@@ -158,7 +181,9 @@ def test_a_stale_update_is_refused_as_a_conflict(area: Any) -> None:
 
 def test_an_update_can_regrade_the_risk(area: Any) -> None:
     episode = report(area)
-    services.episode_update(episode=episode, text="Seen with older males", risk=3, by=area.officer)
+    services.episode_update(
+        episode=episode, text="Seen with older males", risk=3, by=area.officer, version=saved_version(episode)
+    )
     episode.refresh_from_db()
     assert episode.risk == MissingEpisode.Risk.HIGH
     assert episode.updates.get().risk_after == 3
@@ -195,7 +220,9 @@ def test_children_already_missing_when_the_rule_starts_are_caught(area: Any) -> 
 
 def test_a_return_after_48_hours_that_the_worker_missed_still_requires_the_meeting(area: Any) -> None:
     episode = report(area, seen=NOW - timedelta(days=4))
-    services.episode_return(episode=episode, data=return_in(NOW), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(NOW), by=area.officer, version=saved_version(episode)
+    )
     assert StrategyRequirement.objects.filter(episode=episode).exists()
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from mace.missing import selectors, services
 from mace.missing.models import ReturnInterview
+from tests.versions import saved_version
 
 from .conftest import NOW, report, return_in
 
@@ -17,14 +18,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def interview(area: Any) -> ReturnInterview:
     episode = report(area)
-    services.episode_return(episode=episode, data=return_in(), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
     return ReturnInterview.objects.get(episode=episode)
 
 
 def step(area: Any, interview: ReturnInterview, action: str, **kw: Any) -> ReturnInterview:
     kw.setdefault("at", NOW + timedelta(hours=5))
     return services.interview_record(
-        interview=interview, data=services.InterviewIn(action=action, **kw), by=area.rhi_worker
+        interview=interview,
+        data=services.InterviewIn(action=action, **kw),
+        by=area.rhi_worker,
+        version=saved_version(interview),
     )
 
 
@@ -79,6 +85,7 @@ def test_a_declined_interview_stays_open_until_a_follow_up_is_recorded(
         interview=declined,
         data=services.InterviewIn(action="follow_up", follow_up="Social worker to visit on Friday."),
         by=area.rhi_worker,
+        version=saved_version(declined),
     )
     assert not followed.is_open
     assert followed not in selectors.interview_queue(area.rhi_worker)
@@ -89,7 +96,10 @@ def test_a_follow_up_needs_words(area: Any, interview: ReturnInterview) -> None:
     step(area, interview, "decline")
     with pytest.raises(ValidationError) as err:
         services.interview_record(
-            interview=interview, data=services.InterviewIn(action="follow_up"), by=area.rhi_worker
+            interview=interview,
+            data=services.InterviewIn(action="follow_up"),
+            by=area.rhi_worker,
+            version=saved_version(interview),
         )
     assert "follow_up" in err.value.message_dict
 
@@ -97,7 +107,10 @@ def test_a_follow_up_needs_words(area: Any, interview: ReturnInterview) -> None:
 def test_only_the_return_service_records_interviews(area: Any, interview: ReturnInterview) -> None:
     with pytest.raises(PermissionError):
         services.interview_record(
-            interview=interview, data=services.InterviewIn(action="offer", at=NOW), by=area.social_worker
+            interview=interview,
+            data=services.InterviewIn(action="offer", at=NOW),
+            by=area.social_worker,
+            version=saved_version(interview),
         )
 
 

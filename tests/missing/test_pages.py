@@ -9,6 +9,7 @@ from django.test import Client
 
 from mace.missing import services
 from mace.missing.models import MissingEpisode, ReturnInterview, StrategyRequirement
+from tests.versions import saved_version
 
 from ..conftest import sign_in
 from .conftest import NOW, report, return_in
@@ -110,7 +111,9 @@ def test_police_record_the_return_from_the_web(area: Any) -> None:
 
 def test_a_stale_return_form_shows_the_conflict_page(area: Any) -> None:
     episode = report(area)
-    services.episode_update(episode=episode, text="Seen in town", by=area.officer)
+    services.episode_update(
+        episode=episode, text="Seen in town", by=area.officer, version=saved_version(episode)
+    )
     body = {
         "found_place": "Bus station",
         "found_by": "police",
@@ -124,7 +127,9 @@ def test_a_stale_return_form_shows_the_conflict_page(area: Any) -> None:
 
 def test_the_return_worker_offers_the_interview_from_the_web(area: Any) -> None:
     episode = report(area)
-    services.episode_return(episode=episode, data=return_in(), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
     interview = ReturnInterview.objects.get()
     client = _client(area.rhi_worker)
     assert area.child.display_name in client.get("/missing/interviews/").content.decode()
@@ -167,7 +172,9 @@ def test_the_reports_open_for_the_partnership_analyst(area: Any, make_user: Any,
 
 def test_the_drivers_report_downloads_as_a_pdf(area: Any) -> None:
     episode = report(area)
-    services.episode_return(episode=episode, data=return_in(), by=area.officer)
+    services.episode_return(
+        episode=episode, data=return_in(), by=area.officer, version=saved_version(episode)
+    )
     response = _client(area.worker).get("/missing/reports/drivers.pdf?month=2026-11")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

@@ -22,6 +22,7 @@ from mace.demo.generate import generate
 from mace.missing import reports, selectors, services
 from mace.missing.models import MissingEpisode, TriggerPlan
 from mace.people.models import ChronologyEvent
+from tests.versions import saved_version
 
 from ..conftest import sign_in
 from .conftest import report, return_in
@@ -113,8 +114,10 @@ def test_a_child_has_one_live_plan_at_most(area: Any) -> None:
 def test_an_ended_plan_needs_a_reason_and_a_new_one_can_follow(area: Any) -> None:
     plan = _save(area)
     with pytest.raises(ValidationError):
-        services.trigger_plan_end(plan=plan, reason="", by=area.officer)
-    services.trigger_plan_end(plan=plan, reason="Not missing for six months", by=area.officer)
+        services.trigger_plan_end(plan=plan, reason="", by=area.officer, version=saved_version(plan))
+    services.trigger_plan_end(
+        plan=plan, reason="Not missing for six months", by=area.officer, version=saved_version(plan)
+    )
     assert selectors.live_trigger_plan(area.child) is None
     assert _save(area).pk != plan.pk
 
@@ -131,7 +134,10 @@ def test_the_record_names_a_repeat_missing_child_without_a_plan(area: Any) -> No
     for n, days in enumerate([40, 25, 10]):
         episode = report(area, f"MFH-{n}", seen=now - timedelta(days=days))
         services.episode_return(
-            episode=episode, data=return_in(now - timedelta(days=days - 1)), by=area.officer
+            episode=episode,
+            data=return_in(now - timedelta(days=days - 1)),
+            by=area.officer,
+            version=saved_version(episode),
         )
     client = _signed_in(area.social_worker)
     page = client.get(f"/people/{area.child.pk}/").content.decode()
@@ -175,7 +181,9 @@ def test_the_form_names_a_missing_part(known: Any) -> None:
 def test_a_stale_form_shows_the_conflict_page_with_both_versions(known: Any) -> None:
     area = known
     plan = _save(area)
-    services.trigger_plan_save(person=area.child, data=plan_in(places="The retail park"), by=area.officer)
+    services.trigger_plan_save(
+        person=area.child, data=plan_in(places="The retail park"), by=area.officer, version=plan.version
+    )
     client = _signed_in(area.officer)
     body = {"version": plan.version, "triggers": "t", "places": "Mine", "actions": "a"}
     response = client.post(f"/missing/children/{area.child.pk}/trigger-plan/edit/", body)
@@ -188,7 +196,10 @@ def known(area: Any) -> Any:
     """The police know the child: they reported an episode, so the Vulnerability Hub is involved."""
     episode = report(area, seen=timezone.now() - timedelta(days=3))
     services.episode_return(
-        episode=episode, data=return_in(timezone.now() - timedelta(days=2)), by=area.officer
+        episode=episode,
+        data=return_in(timezone.now() - timedelta(days=2)),
+        by=area.officer,
+        version=saved_version(episode),
     )
     return area
 

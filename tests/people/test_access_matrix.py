@@ -19,6 +19,7 @@ from mace.accounts.services import token_create
 from mace.core.audit import Actor
 from mace.core.models import AccessLogEntry
 from mace.people.models import Involvement
+from tests.versions import saved_version
 
 from ..conftest import sign_in
 from ..factories import (
@@ -173,7 +174,7 @@ def _plan(person: Any, by: Any) -> None:
         contingency="A strategy meeting within 24 hours.",
         actions=[plans.ActionIn(text="Direct work", owner="Sam Worker", due=date(2026, 12, 15))],
     )
-    plans.plan_save(person=person, data=data, by=by, version=None)
+    plans.plan_save(person=person, data=data, by=by, version=0)
 
 
 def _api_write(client: Client, person: Any, route: str) -> Any:
@@ -476,9 +477,12 @@ def test_meeting_api_changes_open_only_to_meeting_roles(role: str, endpoint: str
             meeting=meeting,
             data=services.HeldIn(held_at=at, attendance={}, decision="No s47", section_47=False),
             by=chair,
+            version=saved_version(meeting),
         )
     if endpoint == "share":
-        meeting = services.minutes_write(meeting=meeting, minutes="Minutes", by=chair)
+        meeting = services.minutes_write(
+            meeting=meeting, minutes="Minutes", by=chair, version=saved_version(meeting)
+        )
     path, body = {
         "held": (
             f"{meeting.pk}/held",

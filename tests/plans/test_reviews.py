@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mace.plans import services
 from mace.plans.models import Plan, PlanReview, PlanStatus, PlanType
+from tests.versions import saved_version
 
 from .conftest import save
 
@@ -126,7 +127,9 @@ def _review_meeting(area: Any, *, hold: bool = True) -> Any:
         held = meetings.HeldIn(
             held_at=meeting.scheduled_at, attendance=attendance, decision="Continue the plan."
         )
-        meeting = meetings.meeting_hold(meeting=meeting, data=held, by=area.colleague)
+        meeting = meetings.meeting_hold(
+            meeting=meeting, data=held, by=area.colleague, version=saved_version(meeting)
+        )
     return meeting
 
 

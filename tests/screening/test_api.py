@@ -134,6 +134,9 @@ def _awaiting(area: Any) -> Any:
 
 
 def _agree(user: Any, screening_id: int, body: dict[str, Any]) -> Any:
+    """An agreement based on the screening as saved now, unless the body names a version."""
+    saved = Screening.objects.filter(pk=screening_id).values_list("version", flat=True).first()
+    body = {"version": saved or 1, **body}
     return _client(user).post(
         f"/api/v1/screenings/{screening_id}/agreement", body, content_type="application/json"
     )
@@ -193,3 +196,16 @@ def test_agreeing_twice_is_refused_as_a_whole_record_problem(ed_area: Any) -> No
     assert again.json()["detail"] == [
         {"loc": ["body"], "field": "", "msg": "This screening is not waiting for agreement"}
     ]
+
+
+def test_an_agreement_without_a_version_is_refused_naming_it_and_saves_nothing(ed_area: Any) -> None:
+    screening = _awaiting(ed_area)
+    response = _client(ed_area.manager).post(
+        f"/api/v1/screenings/{screening.pk}/agreement",
+        {"agree": True, "note": "Agreed."},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["version"]
+    saved = Screening.objects.get(pk=screening.pk)
+    assert (saved.version, saved.status) == (screening.version, Screening.Status.AWAITING_AGREEMENT)

@@ -14,6 +14,7 @@ from mace.frontdoor.models import Contact
 from mace.people.models import ChronologyEvent
 from mace.screening import selectors, services
 from mace.screening.models import Screening, ToolVersion
+from tests.versions import saved_version
 
 from .conftest import screening_in
 
@@ -81,7 +82,9 @@ def test_the_practitioner_cannot_agree_their_own_judgement(ed_area: Any, make_us
     data = screening_in(person=ed_area.child, answers=HIGH_HARM_UNDER_LOW, judgement=1)
     screening, _ = services.screening_complete(data=data, partnership=ed_area.partnership, by=manager)
     with pytest.raises(ValidationError) as raised:
-        services.screening_agree(screening=screening, agree=True, note="Fine", by=manager)
+        services.screening_agree(
+            screening=screening, agree=True, note="Fine", by=manager, version=saved_version(screening)
+        )
     assert "different manager" in str(raised.value)
     screening.refresh_from_db()
     assert screening.status == Screening.Status.AWAITING_AGREEMENT
@@ -90,7 +93,9 @@ def test_the_practitioner_cannot_agree_their_own_judgement(ed_area: Any, make_us
 def test_only_a_manager_can_agree_a_judgement(ed_area: Any) -> None:
     screening = _complete(ed_area, answers=HIGH_HARM_UNDER_LOW, judgement=1)
     with pytest.raises(PermissionError):
-        services.screening_agree(screening=screening, agree=True, note="Fine", by=ed_area.nurse)
+        services.screening_agree(
+            screening=screening, agree=True, note="Fine", by=ed_area.nurse, version=saved_version(screening)
+        )
 
 
 def test_a_manager_agreeing_completes_the_screening(ed_area: Any) -> None:
@@ -110,7 +115,12 @@ def test_a_manager_agreeing_completes_the_screening(ed_area: Any) -> None:
 def test_a_manager_changing_the_judgement_keeps_the_practitioners(ed_area: Any) -> None:
     screening = _complete(ed_area, answers=HIGH_HARM_UNDER_LOW, judgement=1)
     changed = services.screening_agree(
-        screening=screening, agree=False, judgement=3, note="Supplying class A: high.", by=ed_area.manager
+        screening=screening,
+        agree=False,
+        judgement=3,
+        note="Supplying class A: high.",
+        by=ed_area.manager,
+        version=saved_version(screening),
     )
     assert (changed.original_judgement, changed.judgement) == (1, 3)
     assert changed.agreement == Screening.Agreement.CHANGED

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
-from mace.core.api import problems
+from mace.core.api import NON_BLANK, problems
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
 
@@ -46,7 +46,7 @@ class TimetableOut(Schema):
     weeks: list[WeekOut]
 
 
-class RateOut(Schema):
+class CaseworkRateOut(Schema):
     label: str
     met: int
     total: int
@@ -55,8 +55,8 @@ class RateOut(Schema):
 
 class SupervisionOut(Schema):
     every_working_days: int
-    overall: RateOut
-    by_team: list[RateOut]
+    overall: CaseworkRateOut
+    by_team: list[CaseworkRateOut]
 
 
 class CaseloadOut(Schema):
@@ -134,11 +134,11 @@ class VisitIn(Schema):
     visited_on: date
     seen: bool = Field(..., description="Whether the child was seen")
     seen_alone: bool | None = Field(None, description="Required when the child was seen")
-    place: str = Field(..., max_length=200)
+    place: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=200)
     child_words: str = Field(
         "", max_length=MAX_TEXT, description="What the child said, in their own words (only if seen)"
     )
-    observations: str = Field(..., max_length=MAX_TEXT)
+    observations: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=MAX_TEXT)
 
 
 class VisitOut(Schema):
@@ -202,6 +202,7 @@ class MarkIn(Schema):
 class WeekIn(Schema):
     marks: list[MarkIn] = Field(
         ...,
+        min_length=1,
         max_length=100,
         description="One mark for each of the week's sessions that has happened; later ones are left out",
     )
@@ -287,21 +288,27 @@ def record_week(request: HttpRequest, person_id: int, week_starting: date, paylo
 
 
 class SupervisionActionIn(Schema):
-    text: str = Field(..., max_length=500)
+    text: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=500)
     owner: str = Field("", max_length=150, description="Every action needs an owner")
     due_on: date | None = None
 
 
 class SupervisionIn(Schema):
     held_on: date
-    attendees: str = Field(..., max_length=500)
-    reflection: str = Field(..., max_length=MAX_TEXT)
+    attendees: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=500)
+    reflection: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=MAX_TEXT)
     safer: str = Field(
         ...,
         pattern="^(" + "|".join(Supervision.Safer.values) + ")$",
         description="The manager's answer: is the child safer because of the plan?",
     )
-    analysis: str = Field(..., max_length=MAX_TEXT, description="Why: the manager's analysis (required)")
+    analysis: str = Field(
+        ...,
+        min_length=1,
+        pattern=NON_BLANK,
+        max_length=MAX_TEXT,
+        description="Why: the manager's analysis (required)",
+    )
     actions: list[SupervisionActionIn] = Field(default_factory=list, max_length=50)
 
 
@@ -373,8 +380,12 @@ class SessionIn(Schema):
     weekday: int = Field(..., ge=0, le=6, description="0 Monday … 6 Sunday")
     starts_at: time
     ends_at: time
-    kind: str = Field(..., description="education, tuition, youth_work, sport or other")
-    provider: str = Field(..., max_length=200)
+    kind: str = Field(
+        ...,
+        pattern="^(" + "|".join(TimetableSession.Kind.values) + ")$",
+        description="education, tuition, youth_work, sport or other",
+    )
+    provider: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=200)
     active_from: date = Field(..., description="The date of the first session")
 
 
@@ -395,8 +406,12 @@ class SessionEndIn(Schema):
 
 
 class PlacementIn(Schema):
-    kind: str = Field(..., description=", ".join(Placement.Kind.values))
-    description: str = Field(..., max_length=200)
+    kind: str = Field(
+        ...,
+        pattern="^(" + "|".join(Placement.Kind.values) + ")$",
+        description=", ".join(Placement.Kind.values),
+    )
+    description: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=200)
     started_on: date
 
 

@@ -10,7 +10,8 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.api import with_offset
+from mace.core.api import NON_BLANK, with_offset
+from mace.core.api import ErrorOut as ErrorOut  # one error schema for every module
 
 from . import selectors, services
 from .models import Contact
@@ -29,13 +30,13 @@ class SubjectIn(Schema):
 
 
 class ContactIn(Schema):
-    source_system: str = Field(..., min_length=1, max_length=60)
-    external_ref: str = Field(..., min_length=1, max_length=100)
+    source_system: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=60)
+    external_ref: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=100)
     kind: str = Field(..., pattern="^(vpa|screening|ed_referral|professional|public)$")
     received_at: datetime
     source_agency: str = Field("", max_length=50, description="The sending agency's code")
     subject: SubjectIn
-    summary: str = Field(..., min_length=1, max_length=20_000)
+    summary: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=20_000)
     concerns: list[str] = Field(default_factory=list, max_length=30)
     child_voice: str = Field("", max_length=5000)
 
@@ -57,10 +58,6 @@ class ContactOut(Schema):
     review_due_at: datetime
     decision_due_at: datetime
     status: str
-
-
-class ErrorOut(Schema):
-    detail: list[dict[str, object]] | str
 
 
 router = Router(tags=["contacts"])

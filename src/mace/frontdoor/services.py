@@ -20,8 +20,9 @@ from django.utils import timezone
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks, locks
 from mace.core.access import capabilities
-from mace.core.conflict import Conflict
+from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
+from mace.core.versioning import require_version, save_next_version
 from mace.people import linkage
 from mace.people import services as people_services
 from mace.people.identifiers import nhs_number_is_valid, normalise_nhs_number
@@ -323,16 +324,6 @@ def public_concern_receive(*, data: ContactIn, partnership: Partnership, source:
     return contact
 
 
-def _check_version(contact: Contact, version: int | None, attempted: dict[str, Any]) -> None:
-    if version is not None and contact.version != version:
-        raise Conflict(contact, attempted)
-
-
-def _save(contact: Contact, fields: list[str]) -> None:
-    contact.version += 1
-    contact.save(update_fields=[*fields, "version"])
-
-
 def _require_front_door(by: Any) -> audit.Actor:
     if not capabilities(by).front_door:
         raise PermissionError("Only the front door can do this.")
@@ -344,12 +335,12 @@ def contact_link(*, contact: Contact, person: Person, by: Any, version: int | No
     actor = _require_front_door(by)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        _check_version(contact, version, {"person": person.pk})
+        require_version(contact, version, {"person": person.pk})
         if contact.person_id:
             raise ValidationError({"person": "This contact is already linked to a child"})
         contact.match_status = Contact.Match.LINKED
         _attach(contact, person, actor)
-        _save(contact, ["person", "match_status"])
+        save_next_version(contact, ["person", "match_status"])
         audit.record(
             actor,
             audit.Event(
@@ -368,7 +359,7 @@ def contact_create_person(*, contact: Contact, by: Any, version: int | None = No
     actor = _require_front_door(by)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        _check_version(contact, version, {"person": "new"})
+        require_version(contact, version, {"person": "new"})
         if contact.person_id:
             raise ValidationError({"person": "This contact is already linked to a child"})
         if not (contact.subject.get("family_name") or contact.subject.get("given_names")):
@@ -376,7 +367,7 @@ def contact_create_person(*, contact: Contact, by: Any, version: int | None = No
         person = _person_from_subject(contact.subject, contact.partnership, contact.source_agency)
         contact.match_status = Contact.Match.NEW
         _attach(contact, person, actor)
-        _save(contact, ["person", "match_status"])
+        save_next_version(contact, ["person", "match_status"])
         audit.record(
             actor,
             audit.Event(
@@ -410,7 +401,7 @@ def information_request(*, contact: Contact, source: str, question: str, by: Any
         )
         if contact.status == Contact.Status.OPEN:
             contact.status = Contact.Status.GATHERING
-            _save(contact, ["status"])
+            save_next_version(contact, ["status"])
         audit.record(
             actor,
             audit.Event(
@@ -469,11 +460,11 @@ def contact_analyse(
         raise ValidationError(errors)
     with transaction.atomic():
         current = Contact.objects.select_for_update().get(pk=contact.pk)
-        _check_version(current, version, {"analysis": analysis, "risk": risk, "child_voice": child_voice})
+        require_version(current, version, {"analysis": analysis, "risk": risk, "child_voice": child_voice})
         current.analysis, current.risk = analysis.strip(), risk
         current.child_voice, current.concerns = child_voice.strip(), sorted(set(concerns))
         current.analysed_by = by
-        _save(current, ["analysis", "risk", "child_voice", "concerns", "analysed_by"])
+        save_next_version(current, ["analysis", "risk", "child_voice", "concerns", "analysed_by"])
         audit.record(
             actor,
             audit.Event(
@@ -528,7 +519,7 @@ def contact_decide(
         raise ValidationError(errors)
     with transaction.atomic():
         current = Contact.objects.select_for_update().get(pk=contact.pk)
-        _check_version(current, version, {"decision": decision, "reason": reason})
+        require_version(current, version, {"decision": decision, "reason": reason})
         if current.status == Contact.Status.CLOSED:
             raise ValidationError({"decision": "This contact has already been decided and approved"})
         threshold = contact_threshold(current)
@@ -537,7 +528,7 @@ def contact_decide(
         current.allocated_team, current.allocated_worker = allocated_team, allocated_worker
         current.decided_by, current.decided_at = by, timezone.now()
         current.status = Contact.Status.AWAITING_APPROVAL
-        _save(
+        save_next_version(
             current,
             [
                 "decision",
@@ -583,14 +574,14 @@ def contact_approve(*, contact: Contact, by: Any, version: int | None, note: str
         raise PermissionError("Only a front door manager can approve decisions.")
     with transaction.atomic():
         current = Contact.objects.select_for_update().get(pk=contact.pk)
-        _check_version(current, version, {"approve": True})
+        require_version(current, version, {"approve": True})
         if current.status != Contact.Status.AWAITING_APPROVAL:
             raise ValidationError({"approve": "There is no decision awaiting approval"})
         if current.decided_by_id == by.pk:
             raise ValidationError({"approve": "A different manager must approve your own decision"})
         now = timezone.now()
         current.approved_by, current.approved_at, current.status = by, now, Contact.Status.CLOSED
-        _save(current, ["approved_by", "approved_at", "status"])
+        save_next_version(current, ["approved_by", "approved_at", "status"])
         person = current.person
         assert person is not None
         _start_statutory_work(current, person, actor, now)

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
-from mace.core.api import with_offset
+from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 
 from . import selectors, services
@@ -18,8 +18,8 @@ from .models import Attendance
 
 
 class AttendanceIn(Schema):
-    source_system: str = Field(..., min_length=1, max_length=60)
-    external_ref: str = Field(..., min_length=1, max_length=100)
+    source_system: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=60)
+    external_ref: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=100)
     arrived_at: datetime
     subject: SubjectIn | None = None
     presenting_complaint: str = Field("", max_length=10_000)
@@ -48,7 +48,7 @@ class DischargeIn(Schema):
     left_before_assessment: bool = False
     discharge_destination: str = Field("", max_length=200)
     discharge_plan: str = Field("", max_length=10_000)
-    version: int | None = Field(None, description="The attendance version this was based on")
+    version: int = Field(..., description="The attendance version this was based on (any other is a 409)")
 
     @field_validator("discharged_at")
     @classmethod
@@ -56,13 +56,17 @@ class DischargeIn(Schema):
         return with_offset(value)
 
 
-class ReviewIn(Schema):
-    outcome: str = Field(..., description="intervention (a contact to the front door) or liaison")
-    notes: str = Field(..., max_length=10_000)
+class DischargeReviewIn(Schema):
+    outcome: str = Field(
+        ...,
+        pattern="^(intervention|liaison)$",
+        description="intervention (a contact to the front door) or liaison",
+    )
+    notes: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=10_000)
     shared_with: str = Field("", description="For liaison: school_nurse or health_visiting")
 
 
-class ReviewOut(Schema):
+class DischargeReviewOut(Schema):
     attendance_id: int
     outcome: str
     shared_with: str
@@ -138,7 +142,7 @@ def get_attendance(request: HttpRequest, attendance_id: int) -> Status[dict[str,
 
 @router.post(
     "/{attendance_id}/discharge",
-    response={200: AttendanceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: AttendanceOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="The child leaves the department",
 )
 def discharge(request: HttpRequest, attendance_id: int, payload: DischargeIn) -> Status[dict[str, object]]:
@@ -160,10 +164,10 @@ def discharge(request: HttpRequest, attendance_id: int, payload: DischargeIn) ->
 
 @router.post(
     "/{attendance_id}/review",
-    response={201: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: DischargeReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Triage a discharged child: further intervention or liaison",
 )
-def review(request: HttpRequest, attendance_id: int, payload: ReviewIn) -> Status[dict[str, object]]:
+def review(request: HttpRequest, attendance_id: int, payload: DischargeReviewIn) -> Status[dict[str, object]]:
     user = request.user
     if not capabilities(user).discharge_review:
         return Status(403, {"detail": "Only the trust's safeguarding team triages discharges"})
@@ -186,3 +190,6 @@ def review(request: HttpRequest, attendance_id: int, payload: ReviewIn) -> Statu
             "reviewed_at": r.reviewed_at,
         },
     )
+
+
+conflict_shows(Attendance, _out)

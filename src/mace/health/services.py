@@ -19,8 +19,9 @@ from mace.accounts.models import Agency
 from mace.accounts.selectors import partnership_of
 from mace.core import audit
 from mace.core.access import capabilities
-from mace.core.conflict import Conflict
+from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry
+from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor import services as frontdoor_services
 from mace.frontdoor.models import Contact
 from mace.people import linkage
@@ -317,8 +318,7 @@ def attendance_discharge(
     assert discharged_at is not None
     with transaction.atomic():
         current = Attendance.objects.select_for_update().get(pk=attendance.pk)
-        if version is not None and current.version != version:
-            raise Conflict(current, {"discharged_at": discharged_at, "discharge_plan": plan})
+        require_version(current, version, {"discharged_at": discharged_at, "discharge_plan": plan})
         if current.status != Attendance.Status.IN_DEPARTMENT:
             raise ValidationError({"__all__": "The child has already been discharged"})
         current.discharged_at = discharged_at.astimezone(UTC)
@@ -326,8 +326,7 @@ def attendance_discharge(
         current.discharge_destination = destination.strip()
         current.discharge_plan = plan.strip()
         current.status = Attendance.Status.DISCHARGED
-        current.version += 1
-        current.save()
+        save_next_version(current)
         audit.record(
             actor,
             audit.Event(
@@ -349,12 +348,11 @@ def attendance_link_screening(*, attendance: Attendance, screening: Any, by: Any
         attendance.screening = screening
         attendance.exploitation_question_asked = True
         attendance.exploitation_concern = True
-        fields = ["screening", "exploitation_question_asked", "exploitation_concern", "version"]
+        fields = ["screening", "exploitation_question_asked", "exploitation_concern"]
         if attendance.person_id is None and screening.person_id is not None:
             attendance.person_id = screening.person_id
             fields.append("person")
-        attendance.version += 1
-        attendance.save(update_fields=fields)
+        save_next_version(attendance, fields)
         audit.record(
             actor,
             audit.Event(
@@ -457,8 +455,7 @@ def discharge_review(
             reviewed_at=now,
         )
         current.status = Attendance.Status.REVIEWED
-        current.version += 1
-        current.save(update_fields=["status", "person", "version"])
+        save_next_version(current, ["status", "person"])
         if current.person_id:
             people_services.chronology_add(
                 person=current.person,  # type: ignore[arg-type]

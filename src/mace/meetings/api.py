@@ -21,7 +21,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.api import with_offset
+from mace.core.api import NON_BLANK, with_offset
 from mace.frontdoor.api import ErrorOut
 from mace.frontdoor.selectors import Rate
 from mace.people.models import Person
@@ -46,7 +46,7 @@ class MeetingIn(Schema):
         description="strategy, mace (a MACE panel) or plan_review",
     )
     scheduled_at: datetime = Field(..., description="ISO 8601 with a UTC offset")
-    purpose: str = Field(..., max_length=5000)
+    purpose: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=5000)
     child_ids: list[int] = Field(
         default_factory=list, max_length=100, description="Children you may see; a MACE panel may name none"
     )
@@ -69,7 +69,7 @@ class HeldIn(Schema):
     attendance: dict[int, bool] = Field(
         default_factory=dict, description="Invitation id to whether that invitee attended"
     )
-    decision: str = Field(..., max_length=50_000)
+    decision: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=50_000)
     section_47: bool | None = Field(
         None, description="Strategy meetings: whether a section 47 enquiry follows"
     )
@@ -83,7 +83,7 @@ class HeldIn(Schema):
 
 class MinutesIn(Schema):
     version: int = Field(..., ge=1, description="The meeting's version when you read it")
-    minutes: str = Field(..., max_length=services.MAX_TEXT)
+    minutes: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=services.MAX_TEXT)
 
 
 class ShareIn(Schema):
@@ -91,8 +91,8 @@ class ShareIn(Schema):
     user_ids: list[int] = Field(default_factory=list, max_length=500)
 
 
-class ActionIn(Schema):
-    description: str = Field(..., max_length=5000)
+class MeetingActionIn(Schema):
+    description: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=5000)
     owner_id: int | None = Field(None, description="The user id of an invitee, who will do it")
     due_on: date
     person_id: int | None = Field(
@@ -113,7 +113,7 @@ class InvitationOut(Schema):
     minutes_shared_at: datetime | None
 
 
-class ActionOut(Schema):
+class MeetingActionOut(Schema):
     id: int
     description: str
     owner_id: int
@@ -141,16 +141,16 @@ class MeetingOut(Schema):
     minutes_due_at: datetime | None
     minutes_shared_at: datetime | None
     invitations: list[InvitationOut]
-    actions: list[ActionOut]
+    actions: list[MeetingActionOut]
 
 
-class ConflictOut(Schema):
+class MeetingConflictOut(Schema):
     detail: str
     current_version: int
     attempted: dict[str, Any]
 
 
-class RateOut(Schema):
+class MinutesRateOut(Schema):
     label: str
     met: int
     total: int
@@ -160,9 +160,9 @@ class RateOut(Schema):
 class ComplianceOut(Schema):
     since: date
     until: date
-    overall: RateOut
-    by_team: list[RateOut]
-    by_month: list[RateOut]
+    overall: MinutesRateOut
+    by_team: list[MinutesRateOut]
+    by_month: list[MinutesRateOut]
 
 
 def _action(a: MeetingAction) -> dict[str, object]:
@@ -240,7 +240,7 @@ def _current(request: HttpRequest, meeting_id: int, status: int = 200) -> Status
     return Status(status, _meeting(selectors.meeting_detail(request.user, meeting_id)))
 
 
-WRITE = {403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
+WRITE = {403: ErrorOut, 404: ErrorOut, 409: MeetingConflictOut, 422: ErrorOut}
 
 
 # Endpoints -----------------------------------------------------------------------------------------
@@ -332,7 +332,7 @@ def _rate(label: str, r: Rate) -> dict[str, object]:
 
 @router.post(
     "/actions/{action_id}/complete",
-    response={200: ActionOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: MeetingActionOut, 403: ErrorOut, 404: ErrorOut},
     summary="Complete an action",
 )
 def complete_action(request: HttpRequest, action_id: int) -> Status[dict[str, object]]:
@@ -405,10 +405,10 @@ def share_minutes(request: HttpRequest, meeting_id: int, payload: ShareIn) -> St
 
 @router.post(
     "/{meeting_id}/actions",
-    response={201: ActionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: MeetingActionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Add an action",
 )
-def add_action(request: HttpRequest, meeting_id: int, payload: ActionIn) -> Status[dict[str, object]]:
+def add_action(request: HttpRequest, meeting_id: int, payload: MeetingActionIn) -> Status[dict[str, object]]:
     """Every action has an owner, who must be someone invited to the meeting, and a due date."""
     d = _editable(request, meeting_id)
     problems = {}

@@ -14,8 +14,9 @@ from django.utils import timezone
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks
 from mace.core.access import capabilities
-from mace.core.conflict import Conflict
+from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
+from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor.models import Task
 from mace.frontdoor.services import standards
 from mace.missing.models import StrategyRequirement
@@ -45,11 +46,6 @@ def _require_strategy(by: Any) -> None:
         return
     if not capabilities(by).record_strategy:
         raise PermissionError("This account cannot record strategy meetings for children missing 48 hours.")
-
-
-def _check_version(meeting: Meeting, version: int | None, attempted: dict[str, Any]) -> None:
-    if version is not None and meeting.version != version:
-        raise Conflict(meeting, attempted)
 
 
 def _log(by: Any, what: str, meeting: Meeting, person_id: int | None = None, **detail: Any) -> None:
@@ -217,7 +213,7 @@ def meeting_hold(*, meeting: Meeting, data: HeldIn, by: Any, version: int | None
     held = data.held_at.astimezone(UTC)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _check_version(meeting, version, {"held_at": held, "decision": data.decision})
+        require_version(meeting, version, {"held_at": held, "decision": data.decision})
         if meeting.status == Meeting.Status.HELD:
             raise ValidationError({"held_at": "This meeting has already been recorded as held"})
         invitations = {i.pk: i for i in meeting.invitations.all()}
@@ -235,8 +231,7 @@ def meeting_hold(*, meeting: Meeting, data: HeldIn, by: Any, version: int | None
         meeting.section_47 = data.section_47 if meeting.kind == Meeting.Kind.STRATEGY else None
         meeting.child_voice = data.child_voice.strip()
         meeting.minutes_due_at = clocks.minutes_share_due(held, standards())
-        meeting.version += 1
-        meeting.save()
+        save_next_version(meeting)
         if meeting.task_id:
             Task.objects.filter(pk=meeting.task_id, completed_at__isnull=True).update(completed_at=held)
         if meeting.requirement_id:
@@ -284,13 +279,12 @@ def minutes_write(*, meeting: Meeting, minutes: str, by: Any, version: int | Non
         raise ValidationError({"minutes": f"The minutes must be {MAX_TEXT:,} characters or fewer"})
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _check_version(meeting, version, {"minutes": minutes})
+        require_version(meeting, version, {"minutes": minutes})
         if meeting.status != Meeting.Status.HELD:
             raise ValidationError({"minutes": "Minutes are written after the meeting is held"})
         meeting.minutes = minutes.strip()
         meeting.minutes_written_at = timezone.now()
-        meeting.version += 1
-        meeting.save(update_fields=["minutes", "minutes_written_at", "version"])
+        save_next_version(meeting, ["minutes", "minutes_written_at"])
         _log(by, AccessLogEntry.Action.UPDATE, meeting, minutes=True)
     return meeting
 
@@ -333,8 +327,7 @@ def minutes_share(
             meeting.minutes_shared_at = max(
                 i.minutes_shared_at for i in invitations.values() if i.minutes_shared_at
             )
-            meeting.version += 1
-            meeting.save(update_fields=["minutes_shared_at", "version"])
+            save_next_version(meeting, ["minutes_shared_at"])
         _log(by, AccessLogEntry.Action.UPDATE, meeting, shared_with=[u.pk for u in recipients])
     return meeting
 

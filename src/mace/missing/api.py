@@ -11,7 +11,7 @@ from pydantic import field_validator
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.api import with_offset
+from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
 from mace.people.selectors import person_for_user
 
@@ -20,15 +20,15 @@ from .models import MissingEpisode, ReturnInterview, TriggerPlan
 
 
 class EpisodeIn(Schema):
-    police_ref: str = Field(..., min_length=1, max_length=40)
+    police_ref: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=40)
     category: str = Field(..., pattern="^(missing|absent)$")
     setting: str = Field(..., pattern="^(home|care)$")
     risk: int = Field(..., ge=1, le=3, description="Police risk grading: 1 low, 2 medium, 3 high")
     reported_at: datetime
     last_seen_at: datetime
-    last_seen_place: str = Field(..., min_length=1, max_length=200)
+    last_seen_place: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=200)
     last_seen_with: str = Field("", max_length=200)
-    circumstances: str = Field(..., min_length=1, max_length=20_000)
+    circumstances: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=20_000)
     subject: SubjectIn
 
     @field_validator("reported_at", "last_seen_at")
@@ -39,12 +39,18 @@ class EpisodeIn(Schema):
 
 class ReturnIn(Schema):
     returned_at: datetime
-    found_place: str = Field(..., min_length=1, max_length=200)
+    found_place: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=200)
     found_by: str = Field(..., pattern="^(police|family|self|professional|other)$")
     found_with: str = Field("", max_length=200)
     child_account: str = Field("", max_length=20_000)
     harm_disclosed: bool = False
     harm_details: str = Field("", max_length=20_000)
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The episode version this return was based on (checked when given). A return is "
+        "recorded once and writes only the return, so it may be sent without one, and sent again",
+    )
 
     @field_validator("returned_at")
     @classmethod
@@ -67,9 +73,11 @@ class EpisodeOut(Schema):
 
 
 class UpdateIn(Schema):
-    text: str = Field(..., min_length=1, max_length=20_000, description="What the search learned or did")
+    text: str = Field(
+        ..., min_length=1, pattern=NON_BLANK, max_length=20_000, description="What the search learned or did"
+    )
     risk: int | None = Field(None, ge=1, le=3, description="A new police risk grading, if it changed")
-    version: int | None = Field(None, description="The episode version this update was based on")
+    version: int = Field(..., ge=1, description="The episode version this update was based on")
 
 
 class InterviewIn(Schema):
@@ -81,7 +89,7 @@ class InterviewIn(Schema):
     who_with: str = Field("", max_length=200)
     child_words: str = Field("", max_length=20_000)
     follow_up: str = Field("", max_length=20_000)
-    version: int | None = None
+    version: int = Field(..., ge=1, description="The interview version this step was based on")
 
     @field_validator("at")
     @classmethod
@@ -181,7 +189,7 @@ def report_episode(request: HttpRequest, payload: EpisodeIn) -> Status[dict[str,
 
 @router.post(
     "/{episode_id}/return",
-    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="The child is found or has returned",
 )
 def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> Status[dict[str, object]]:
@@ -189,14 +197,17 @@ def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> 
     if not capabilities(user).report_missing:
         return Status(403, {"detail": "This account cannot record returns"})
     episode = selectors.episode_for_user(user, episode_id)
-    data = services.ReturnIn(**payload.dict())
-    episode, _changed = services.episode_return(episode=episode, data=data, by=user)
+    data = services.ReturnIn(**payload.dict(exclude={"version"}))
+    # A police system reports the return as an event: it cannot overwrite anything (the service refuses a
+    # second, different return), so without a version the episode as read here is the one it is based on.
+    version = payload.version if payload.version is not None else episode.version
+    episode, _changed = services.episode_return(episode=episode, data=data, by=user, version=version)
     return Status(200, _out(episode))
 
 
 @router.post(
     "/{episode_id}/updates",
-    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: EpisodeOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="What the search learned, and a new risk grading",
 )
 def update_episode(request: HttpRequest, episode_id: int, payload: UpdateIn) -> Status[dict[str, object]]:
@@ -244,7 +255,7 @@ def get_interview(request: HttpRequest, interview_id: int) -> Status[dict[str, o
 
 @interviews_router.post(
     "/{interview_id}",
-    response={200: InterviewOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: InterviewOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="Offered, accepted, declined, completed, or followed up after a decline",
 )
 def record_interview(
@@ -261,12 +272,29 @@ def record_interview(
 
 class TriggerPlanIn(Schema):
     actions: str = Field(
-        ..., max_length=20_000, description="What to do at once when the child is reported missing"
+        ...,
+        min_length=1,
+        pattern=NON_BLANK,
+        max_length=20_000,
+        description="What to do at once when the child is reported missing",
     )
-    places: str = Field(..., max_length=20_000, description="Where to look first")
+    places: str = Field(
+        ..., min_length=1, pattern=NON_BLANK, max_length=20_000, description="Where to look first"
+    )
     associates: str = Field("", max_length=20_000, description="Who the child goes missing with or to")
-    triggers: str = Field(..., max_length=20_000, description="What sets off the child's episodes")
-    version: int | None = Field(None, description="The version you changed; leave out for a new plan")
+    triggers: str = Field(
+        ...,
+        min_length=1,
+        pattern=NON_BLANK,
+        max_length=20_000,
+        description="What sets off the child's episodes",
+    )
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The version you changed: required to revise the live plan (without it, 409); "
+        "leave it out only to write a new plan",
+    )
 
 
 class TriggerPlanOut(Schema):
@@ -320,7 +348,7 @@ def get_trigger_plan(request: HttpRequest, person_id: int) -> Status[dict[str, o
         201: TriggerPlanOut,
         403: ErrorOut,
         404: ErrorOut,
-        409: ErrorOut,
+        409: VersionConflictOut,
         422: ErrorOut,
     },
     summary="Write or review a child's trigger plan",
@@ -335,3 +363,8 @@ def put_trigger_plan(
     data = services.TriggerPlanIn(**payload.dict(exclude={"version"}))
     plan, created = services.trigger_plan_save(person=person, data=data, by=user, version=payload.version)
     return Status(201 if created else 200, _plan_out(plan))
+
+
+conflict_shows(MissingEpisode, _out)
+conflict_shows(ReturnInterview, _interview_out)
+conflict_shows(TriggerPlan, _plan_out)

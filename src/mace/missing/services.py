@@ -20,8 +20,9 @@ from django.utils import timezone
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks
 from mace.core.access import capabilities
-from mace.core.conflict import Conflict
+from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
+from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor.services import (
     _ensure_front_door_involvement,
     _person_from_subject,
@@ -320,11 +321,6 @@ def episode_report(
     return episode, True
 
 
-def _check_version(record: Any, version: int | None, attempted: dict[str, Any]) -> None:
-    if version is not None and record.version != version:
-        raise Conflict(record, attempted)
-
-
 def episode_update(
     *, episode: MissingEpisode, text: str, by: Any, risk: int | None = None, version: int | None = None
 ) -> MissingEpisode:
@@ -341,7 +337,7 @@ def episode_update(
         raise ValidationError(errors)
     with transaction.atomic():
         episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
-        _check_version(episode, version, {"text": text, "risk": risk})
+        require_version(episode, version, {"text": text, "risk": risk})
         before = episode.risk
         EpisodeUpdate.objects.create(
             episode=episode,
@@ -353,8 +349,7 @@ def episode_update(
         )
         if risk and risk != before:
             episode.risk = risk
-        episode.version += 1
-        episode.save(update_fields=["risk", "version"])
+        save_next_version(episode, ["risk"])
         audit.record(
             _actor(by),
             audit.Event(
@@ -378,11 +373,10 @@ def episode_link(
     _require(by, "missing_list", "This account cannot identify children on missing episodes.")
     with transaction.atomic():
         episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
-        _check_version(episode, version, {"person": person.pk})
+        require_version(episode, version, {"person": person.pk})
         _attach(episode, person, _actor(by), None)
         episode.match_status = MissingEpisode.Match.LINKED
-        episode.version += 1
-        episode.save(update_fields=["person", "match_status", "version"])
+        save_next_version(episode, ["person", "match_status"])
         audit.record(
             _actor(by),
             audit.Event(
@@ -402,12 +396,11 @@ def episode_create_person(*, episode: MissingEpisode, by: Any, version: int | No
     _require(by, "create_people", "This account cannot add people.")
     with transaction.atomic():
         episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
-        _check_version(episode, version, {"person": "new"})
+        require_version(episode, version, {"person": "new"})
         person = _person_from_subject(episode.subject, episode.partnership, episode.reporting_agency)
         _attach(episode, person, _actor(by), None)
         episode.match_status = MissingEpisode.Match.NEW
-        episode.version += 1
-        episode.save(update_fields=["person", "match_status", "version"])
+        save_next_version(episode, ["person", "match_status"])
         audit.record(
             _actor(by),
             audit.Event(
@@ -503,7 +496,7 @@ def episode_return(
                 return episode, False
             when = timezone.localtime(episode.returned_at).strftime("%d %B %Y %H:%M")
             raise ValidationError({"returned_at": f"This child's return was already recorded, at {when}"})
-        _check_version(episode, version, {"returned_at": returned})
+        require_version(episode, version, {"returned_at": returned})
         if episode.person is not None:
             clash = _overlapping(episode.person, episode.last_seen_at, returned, episode.pk)
             if clash is not None:
@@ -520,8 +513,7 @@ def episode_return(
         episode.harm_details = data.harm_details.strip()
         episode.return_recorded_by = by if isinstance(by, User) else None
         episode.return_recorded_at = now
-        episode.version += 1
-        episode.save()
+        save_next_version(episode)
         team = rhi_team(episode.partnership_id)
         interview = ReturnInterview.objects.create(
             episode=episode,
@@ -758,7 +750,7 @@ def interview_record(
     R = ReturnInterview.Response
     with transaction.atomic():
         interview = ReturnInterview.objects.select_for_update().select_related("episode").get(pk=interview.pk)
-        _check_version(interview, version, {"action": data.action})
+        require_version(interview, version, {"action": data.action})
         errors = validate_interview(interview, data)
         if errors:
             raise ValidationError(errors)
@@ -785,8 +777,7 @@ def interview_record(
         else:
             interview.follow_up, interview.follow_up_at = data.follow_up.strip(), timezone.now()
             title = "Follow-up after a declined return home interview"
-        interview.version += 1
-        interview.save()
+        save_next_version(interview)
         episode = interview.episode
         if episode.person is not None:
             body = interview.child_words if data.action == "complete" else interview.follow_up
@@ -917,19 +908,21 @@ def trigger_plan_save(
         plan = TriggerPlan.objects.select_for_update().filter(person=person, ended_at__isnull=True).first()
         created = plan is None
         if plan is None:
-            if version is not None:  # the client saw a plan that has since been ended
+            if version:  # the client saw a plan that has since been ended
                 raise ValidationError({"__all__": "The trigger plan you were editing has been ended"})
             plan = TriggerPlan(
                 person=person, partnership_id=person.partnership_id, created_at=now, created_by_label=label
             )
-        else:
-            _check_version(plan, version, values)
-            plan.version += 1
+        else:  # revising the live plan needs the version it was read at (none: a conflict, as stale)
+            require_version(plan, version, values)
         for name, value in values.items():
             setattr(plan, name, value)
         plan.updated_at, plan.updated_by_label = now, label
         plan.review_due_on = trigger_review_due(timezone.localdate(now))
-        plan.save()
+        if created:
+            plan.save()
+        else:
+            save_next_version(plan)
         people_services.chronology_add(
             person=person,
             kind=ChronologyEvent.Kind.MISSING,
@@ -965,14 +958,13 @@ def trigger_plan_end(*, plan: TriggerPlan, reason: str, by: Any, version: int | 
         raise ValidationError({"end_reason": "Say why the plan is no longer needed"})
     with transaction.atomic():
         plan = TriggerPlan.objects.select_for_update().get(pk=plan.pk)
-        _check_version(plan, version, {"end_reason": reason})
+        require_version(plan, version, {"end_reason": reason})
         if plan.ended_at is not None:
             raise ValidationError({"__all__": "This trigger plan has already ended"})
         now = timezone.now()
         plan.ended_at, plan.end_reason = now, reason.strip()
         plan.updated_at, plan.updated_by_label = now, _label(by)
-        plan.version += 1
-        plan.save()
+        save_next_version(plan)
         people_services.chronology_add(
             person=plan.person,
             kind=ChronologyEvent.Kind.MISSING,

@@ -8,6 +8,8 @@ from ninja.errors import HttpError
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import NON_BLANK
+from mace.core.api import ErrorOut as ErrorOut  # one error schema for every module
 
 from . import selectors, services
 
@@ -55,8 +57,8 @@ class PersonSearchOut(Schema):
 
 
 class PersonIn(Schema):
-    given_names: str = Field(min_length=1, max_length=150)
-    family_name: str = Field(min_length=1, max_length=150)
+    given_names: str = Field(min_length=1, pattern=NON_BLANK, max_length=150)
+    family_name: str = Field(min_length=1, pattern=NON_BLANK, max_length=150)
     preferred_name: str = Field("", max_length=150)
     kind: str = Field("child", pattern="^(child|adult)$")
     date_of_birth: date | None = None
@@ -69,10 +71,6 @@ class PersonIn(Schema):
     address_line1: str = Field("", max_length=200)
     town: str = Field("", max_length=100)
     postcode: str = Field("", max_length=10)
-
-
-class ErrorOut(Schema):
-    detail: list[dict[str, object]] | str
 
 
 router = Router(tags=["people"])

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from mace.core.access import capabilities
-from mace.core.api import problems
+from mace.core.api import NON_BLANK, problems
 from mace.core.conflict import Conflict
 from mace.frontdoor.api import ErrorOut
 
@@ -27,7 +27,7 @@ MAX_TEXT = services.MAX_TEXT
 PLAN_TYPES = "^(" + "|".join(PlanType.values) + ")$"
 
 
-class ActionOut(Schema):
+class PlanActionOut(Schema):
     key: str
     text: str
     owner: str
@@ -53,7 +53,7 @@ class PlanOut(Schema):
     child_views: str
     family_views: str
     contingency: str
-    actions: list[ActionOut]
+    actions: list[PlanActionOut]
 
 
 class VersionOut(Schema):
@@ -65,7 +65,7 @@ class VersionOut(Schema):
     status: str
 
 
-class ConflictOut(Schema):
+class PlanConflictOut(Schema):
     detail: str
     current_version: int | None = Field(..., description="The version saved now (null: no plan yet)")
     based_on: int | None = Field(..., description="The version your change was based on")
@@ -75,7 +75,7 @@ class ConflictOut(Schema):
     attempted: dict[str, Any] = Field(..., description="What you tried to save")
 
 
-class ActionIn(Schema):
+class PlanActionIn(Schema):
     key: str = Field("", max_length=64, description="The action's key from an earlier version, if any")
     text: str = Field("", max_length=MAX_TEXT)
     owner: str = Field("", max_length=150, description="A named professional (or give an agency)")
@@ -98,14 +98,14 @@ class PlanIn(Schema):
     child_views: str = Field("", max_length=MAX_TEXT, description="In the child's own words")
     family_views: str = Field("", max_length=MAX_TEXT)
     contingency: str = Field("", max_length=MAX_TEXT)
-    actions: list[ActionIn] = Field(default_factory=list, max_length=200)
+    actions: list[PlanActionIn] = Field(default_factory=list, max_length=200)
 
 
-class ReviewIn(Schema):
+class PlanReviewIn(Schema):
     version: int | None = Field(None, ge=1, description="The version reviewed; the current one if omitted")
     held_on: date
-    attendees: str = Field(..., max_length=MAX_TEXT)
-    progress: str = Field(..., max_length=MAX_TEXT)
+    attendees: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=MAX_TEXT)
+    progress: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=MAX_TEXT)
     child_views: str = Field("", max_length=MAX_TEXT, description="In the child's own words")
     contingency_needed: bool
     contingency_used: bool
@@ -117,7 +117,7 @@ class ReviewIn(Schema):
     new_type: str = Field("", pattern="^(|" + "|".join(PlanType.values) + ")$")
 
 
-class ReviewOut(Schema):
+class PlanReviewOut(Schema):
     id: int
     person_id: int
     reviewed_version: int
@@ -199,7 +199,7 @@ def current_plan(request: HttpRequest, person_id: int) -> Status[dict[str, objec
 
 @router.put(
     "/{person_id}",
-    response={200: PlanOut, 201: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut},
+    response={200: PlanOut, 201: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: PlanConflictOut, 422: ErrorOut},
     summary="Start the child's plan (201) or save a new version of it (200)",
 )
 def save_plan(request: HttpRequest, person_id: int, payload: PlanIn) -> Status[Any]:
@@ -258,10 +258,10 @@ def plan_versions(request: HttpRequest, person_id: int) -> Status[Any]:
 
 @router.post(
     "/{person_id}/reviews",
-    response={201: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: PlanReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record a review of the child's plan",
 )
-def review_plan(request: HttpRequest, person_id: int, payload: ReviewIn) -> Status[Any]:
+def review_plan(request: HttpRequest, person_id: int, payload: PlanReviewIn) -> Status[Any]:
     user = request.user
     if not capabilities(user).edit_plans:
         return Status(403, {"detail": "This account cannot record plan reviews"})
@@ -304,7 +304,7 @@ def review_plan(request: HttpRequest, person_id: int, payload: ReviewIn) -> Stat
 
 @router.post(
     "/{person_id}/acknowledge",
-    response={200: AcknowledgementOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    response={200: AcknowledgementOut, 403: ErrorOut, 404: ErrorOut, 409: PlanConflictOut},
     summary="Record that you have read the latest version of the child's plan",
 )
 def acknowledge_plan(request: HttpRequest, person_id: int, payload: AcknowledgeIn) -> Status[Any]:

@@ -21,6 +21,7 @@ from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry, Notification
+from mace.core.versioning import matches, save_next_version
 from mace.people import services as people_services
 from mace.people.models import ChronologyEvent, Involvement, Person
 
@@ -173,9 +174,9 @@ def plan_save(
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(person=person).first()
         current = plan.version if plan else 0
-        if version is not None and version != current:
+        if not matches(version, current):  # no version is a conflict too: 0 means "no plan yet"
             latest = plan.versions.get(number=plan.version) if plan else None
-            raise Conflict(latest, _attempted(data))
+            raise Conflict(latest, _attempted(data), based_on=version)
         errors = validate_plan(data, first=plan is None, today=at.date())
         if errors:
             raise ValidationError(errors)
@@ -199,9 +200,8 @@ def plan_save(
                 latest = PlanVersion.objects.filter(plan__person=person).order_by("-number").first()
                 raise Conflict(latest, _attempted(data)) from None
         else:
-            plan.version += 1
             plan.plan_type, plan.status, plan.updated_at = data.plan_type, status, at
-            plan.save(update_fields=["version", "plan_type", "status", "updated_at"])
+            save_next_version(plan, ["plan_type", "status", "updated_at"])
         child_views = data.child_views.strip()
         views_at = at if child_views else None
         if previous is not None and previous.child_views == child_views:

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
+from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows
 from mace.frontdoor.api import ErrorOut, SubjectIn
 from mace.frontdoor.models import Contact
 from mace.people.selectors import PersonNotFound, person_for_user
@@ -21,13 +22,13 @@ JUDGEMENTS = {"no_concerns": 0, "low": 1, "medium": 2, "high": 3}
 
 
 class AnswerIn(Schema):
-    indicator: str = Field(..., max_length=40)
+    indicator: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=40)
     evidence: str = Field("", max_length=10_000)
 
 
 class ScreeningIn(Schema):
-    source_system: str = Field(..., min_length=1, max_length=60)
-    external_ref: str = Field(..., min_length=1, max_length=100)
+    source_system: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=60)
+    external_ref: str = Field(..., min_length=1, pattern=NON_BLANK, max_length=100)
     tool_version: int = Field(..., ge=1, description="The version of the screening tool completed")
     completed_at: datetime | None = None
     person_id: int | None = Field(None, description="A child you may see; otherwise give the subject")
@@ -42,8 +43,14 @@ class ScreeningIn(Schema):
 class AgreementIn(Schema):
     agree: bool = Field(..., description="true: agree the practitioner's judgement; false: change it")
     judgement: str = Field("", description="When changing it: no_concerns, low, medium or high")
-    note: str = Field(..., max_length=10_000, description="Why you agree, or what changes the judgement")
-    version: int | None = Field(None, description="The screening version this was based on")
+    note: str = Field(
+        ...,
+        min_length=1,
+        pattern=NON_BLANK,
+        max_length=10_000,
+        description="Why you agree, or what changes the judgement",
+    )
+    version: int = Field(..., description="The screening version this was based on (any other is a 409)")
 
 
 class ScreeningOut(Schema):
@@ -160,7 +167,7 @@ def get_screening(request: HttpRequest, screening_id: int) -> Status[dict[str, o
 
 @router.post(
     "/{screening_id}/agreement",
-    response={200: ScreeningOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ScreeningOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
     summary="A manager agrees the judgement, or changes it",
 )
 def agree(request: HttpRequest, screening_id: int, payload: AgreementIn) -> Status[dict[str, object]]:
@@ -181,3 +188,6 @@ def agree(request: HttpRequest, screening_id: int, payload: AgreementIn) -> Stat
         by=user,
     )
     return Status(200, _out(screening))
+
+
+conflict_shows(Screening, _out)

@@ -173,6 +173,7 @@ def build_screenings(ctx: DemoContext) -> dict[str, int]:
             if change
             else "Agreed after supervision: protective factors recorded; review in four weeks.",
             by=manager,
+            version=screening.version,
         )
         Screening.objects.filter(pk=done.pk).update(agreed_at=screening.completed_at + timedelta(days=1))
         agreed += 1

@@ -17,8 +17,9 @@ from django.utils import timezone
 from mace.accounts.models import Partnership
 from mace.core import audit
 from mace.core.access import capabilities
-from mace.core.conflict import Conflict
+from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
+from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor import services as frontdoor_services
 from mace.frontdoor.models import Contact
 from mace.people import services as people_services
@@ -444,8 +445,7 @@ def screening_agree(
         raise ValidationError(errors)
     with transaction.atomic():
         current = Screening.objects.select_for_update().get(pk=screening.pk)
-        if version is not None and current.version != version:
-            raise Conflict(current, {"agree": agree, "judgement": judgement, "note": note})
+        require_version(current, version, {"agree": agree, "judgement": judgement, "note": note})
         if current.status != Screening.Status.AWAITING_AGREEMENT:
             raise ValidationError({"__all__": "This screening is not waiting for agreement"})
         current.agreement = Screening.Agreement.AGREED if agree else Screening.Agreement.CHANGED
@@ -457,8 +457,7 @@ def screening_agree(
         current.agreed_at = timezone.now()
         current.agreement_note = note.strip()
         current.status = Screening.Status.COMPLETE
-        current.version += 1
-        current.save()
+        save_next_version(current)
         if current.person_id:
             people_services.chronology_add(
                 person=current.person,  # type: ignore[arg-type]
