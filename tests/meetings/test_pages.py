@@ -4,11 +4,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
+from mace.accounts.models import Role
 from mace.meetings.models import Meeting
 
 from ..conftest import sign_in
+from ..factories import UserFactory
 from ..missing.test_pages import _when
 from .conftest import NOW, schedule
 
@@ -122,3 +125,26 @@ def test_an_early_help_practitioner_is_told_they_cannot_arrange_the_48_hour_meet
     assert response.status_code == 400
     assert "cannot record strategy meetings" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def _late_meeting(area: Any) -> Meeting:
+    """A meeting held 30 days ago whose minutes were never shared."""
+    from .test_meetings import held
+
+    return held(area, schedule(area, at=NOW - timedelta(days=30)))
+
+
+def test_minutes_compliance_lists_a_meeting_the_reader_is_not_part_of_without_a_link(area: Any) -> None:
+    with time_machine.travel(NOW, tick=False):
+        meeting = _late_meeting(area)
+        executive = UserFactory(team=area.front_door, agency=area.council, roles=[Role.EXECUTIVE])
+        page = _client(executive).get("/meetings/minutes/").content.decode()
+    assert "Not shared with everyone" in page
+    assert f'href="/meetings/{meeting.pk}/"' not in page
+
+
+def test_minutes_compliance_links_the_meetings_the_reader_is_part_of(area: Any) -> None:
+    with time_machine.travel(NOW, tick=False):
+        meeting = _late_meeting(area)
+        page = _client(area.manager).get("/meetings/minutes/").content.decode()
+    assert f'href="/meetings/{meeting.pk}/"' in page
