@@ -20,7 +20,7 @@ from mace.core import clocks
 from mace.core.access import capabilities
 from mace.frontdoor.selectors import Rate, _partnership_ids
 from mace.people.models import Flag, Person
-from mace.people.selectors import visible_to
+from mace.people.selectors import openable
 
 from .models import MissingEpisode, MissingNotice, MorningList, ReturnInterview, TriggerPlan
 from .selectors import episodes_visible_to
@@ -312,6 +312,7 @@ class Patterns:
     weekdays: list[tuple[str, int]]
     groups: list[Group]
     names: bool
+    openable: set[int] = field(default_factory=set)  # the frequent children whose history this reader opens
 
     @property
     def hours_peak(self) -> int:
@@ -472,6 +473,7 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
         weekdays=[(name, weekdays[i]) for i, name in enumerate(WEEKDAYS)],
         groups=groups,
         names=names,
+        openable=openable(user, frequent_ids) if names else set(),
     )
 
 
@@ -803,5 +805,5 @@ def workload(user: Any, *, last_month: date, months: int = 12, now: datetime | N
         threshold=threshold,
         # Names are for readers who share the morning list; a link only where the reader may open
         # the child's record, which the trigger plan page asks for.
-        openable=set(visible_to(user).filter(pk__in=listed).values_list("pk", flat=True)),
+        openable=openable(user, listed),
     )
