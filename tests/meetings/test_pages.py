@@ -148,3 +148,14 @@ def test_minutes_compliance_links_the_meetings_the_reader_is_part_of(area: Any) 
         meeting = _late_meeting(area)
         page = _client(area.manager).get("/meetings/minutes/").content.decode()
     assert f'href="/meetings/{meeting.pk}/"' in page
+
+
+def test_a_meeting_links_only_the_children_the_reader_can_open(area: Any) -> None:
+    from ..factories import PersonFactory
+
+    with time_machine.travel(NOW, tick=False):
+        other = PersonFactory(partnership=area.partnership, given_names="Rowan", family_name="Ashdown")
+        meeting = schedule(area, kind=Meeting.Kind.MACE, children=[area.child, other])
+        page = _client(area.manager).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'href="/people/{area.child.pk}/"' in page
+    assert "Rowan Ashdown" in page and f'href="/people/{other.pk}/"' not in page

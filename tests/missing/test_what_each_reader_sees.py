@@ -155,3 +155,24 @@ def test_readers_of_the_morning_list_see_who_children_were_found_with(
     text = _pdf_text(sign_in(Client(), area.worker).get("/missing/reports/drivers.pdf?month=2026-11").content)
     assert "Tallulah Quennell and older males" in text
     assert "Tallulah Quennell and older males" in _page(area.worker, "/missing/patterns/")
+
+
+def _officer_elsewhere(area: Any) -> Any:
+    """A police officer who shares the morning list but does not work with the area's child."""
+    team = TeamFactory(agency=area.police, partnership=area.partnership, name="Missing Team West")
+    return UserFactory(team=team, agency=area.police, roles=[Role.POLICE_OFFICER])
+
+
+def test_an_episode_names_a_child_the_reader_cannot_open_without_linking_their_pages(area: Any) -> None:
+    episode = report(area)
+    page = _page(_officer_elsewhere(area), f"/missing/episodes/{episode.pk}/")
+    assert area.child.display_name in page
+    for href in (f"/people/{area.child.pk}/", f"/missing/children/{area.child.pk}/"):
+        assert f'href="{href}' not in page
+
+
+def test_an_episode_links_the_childs_record_plan_and_history_for_those_who_work_with_them(area: Any) -> None:
+    episode = report(area)
+    page = _page(area.social_worker, f"/missing/episodes/{episode.pk}/")
+    for href in (f"/people/{area.child.pk}/", f"/missing/children/{area.child.pk}/trigger-plan/"):
+        assert f'href="{href}"' in page
