@@ -7,13 +7,16 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from mace.accounts.models import Role
 from mace.accounts.services import token_create
 from mace.core.audit import Actor
+from mace.core.models import AccessLogEntry
 from mace.frontdoor import services
 from mace.frontdoor.models import Contact, Task
 from mace.people.models import Involvement, Person
 
 from ..conftest import sign_in
+from ..factories import InvolvementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +127,35 @@ def test_approval_starts_the_visit_and_assessment_for_the_allocated_worker(area)
     )
     assert kinds == {"visit", "assessment"}
     assert Involvement.objects.filter(person=contact.person, team=area.social_work, kind="allocated").exists()
+
+
+def test_after_allocation_every_member_of_the_allocated_team_opens_the_child(area) -> None:
+    colleague = UserFactory(team=area.social_work, roles=[Role.TEAM_MANAGER])
+    contact = _decided(area)
+    contact = services.contact_approve(contact=contact, by=area.manager, version=contact.version)
+    for member in (area.social_worker, colleague):
+        assert Task.objects.filter(team=member.team, person=contact.person, completed_at=None).exists()
+        response = sign_in(Client(), member).get(f"/people/{contact.person_id}/")
+        assert response.status_code == 200
+        assert "Record not available" not in response.content.decode()
+
+
+def test_allocation_is_in_the_access_log(area) -> None:
+    contact = _decided(area)
+    contact = services.contact_approve(contact=contact, by=area.manager, version=contact.version)
+    involvement = Involvement.objects.get(person=contact.person, team=area.social_work, kind="allocated")
+    assert AccessLogEntry.objects.filter(
+        object_type="involvement", object_id=str(involvement.pk), person_id=contact.person_id
+    ).exists()
+
+
+def test_allocation_to_a_team_already_working_with_the_child_adds_no_second_involvement(area) -> None:
+    contact = _decided(area)
+    assert contact.person is not None
+    InvolvementFactory(person=contact.person, team=area.social_work, kind="involved")
+    services.contact_approve(contact=contact, by=area.manager, version=contact.version)
+    open_for_team = Involvement.objects.filter(person=contact.person, team=area.social_work, ended_at=None)
+    assert open_for_team.count() == 1
 
 
 def test_a_worker_cannot_approve_and_a_manager_cannot_approve_their_own_decision(area) -> None:

@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.test import Client
 
+from mace.accounts.models import Role
 from mace.meetings.models import Meeting
 
 from ..conftest import sign_in
+from ..factories import UserFactory
 from ..missing.test_pages import _when
 from .conftest import NOW, schedule
 
@@ -154,3 +156,37 @@ def test_minutes_still_to_share_say_the_time_left_once(area: Any) -> None:
     )
     html = _client(area.manager).get("/meetings/").content.decode()
     assert "8 days left" in html and "left left" not in html
+
+
+def _late_meeting(area: Any) -> Meeting:
+    """A meeting held 30 days ago whose minutes were never shared."""
+    from .test_meetings import held
+
+    return held(area, schedule(area, at=NOW - timedelta(days=30)))
+
+
+def test_minutes_compliance_lists_a_meeting_the_reader_is_not_part_of_without_a_link(area: Any) -> None:
+    with time_machine.travel(NOW, tick=False):
+        meeting = _late_meeting(area)
+        executive = UserFactory(team=area.front_door, agency=area.council, roles=[Role.EXECUTIVE])
+        page = _client(executive).get("/meetings/minutes/").content.decode()
+    assert "Not shared with everyone" in page
+    assert f'href="/meetings/{meeting.pk}/"' not in page
+
+
+def test_minutes_compliance_links_the_meetings_the_reader_is_part_of(area: Any) -> None:
+    with time_machine.travel(NOW, tick=False):
+        meeting = _late_meeting(area)
+        page = _client(area.manager).get("/meetings/minutes/").content.decode()
+    assert f'href="/meetings/{meeting.pk}/"' in page
+
+
+def test_a_meeting_links_only_the_children_the_reader_can_open(area: Any) -> None:
+    from ..factories import PersonFactory
+
+    with time_machine.travel(NOW, tick=False):
+        other = PersonFactory(partnership=area.partnership, given_names="Rowan", family_name="Ashdown")
+        meeting = schedule(area, kind=Meeting.Kind.MACE, children=[area.child, other])
+        page = _client(area.manager).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'href="/people/{area.child.pk}/"' in page
+    assert "Rowan Ashdown" in page and f'href="/people/{other.pk}/"' not in page

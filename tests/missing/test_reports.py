@@ -129,4 +129,12 @@ def test_children_who_go_missing_together_are_found(analyst: Any) -> None:
     patterns = reports.patterns(analyst, since=today - timedelta(days=364), until=today)
     assert patterns.groups, "the generator makes groups who go missing together"
     assert not patterns.names  # an analyst sees no names
+    assert all(g.place.startswith("The same place") for g in patterns.groups)  # nor the free text
+
+
+def test_a_reader_of_the_morning_list_sees_where_children_are_found(generated: Any, make_user: Any) -> None:
+    team = Team.objects.get(code="eastshire-ifd")
+    worker = make_user(Role.FRONT_DOOR_WORKER, team=team, agency=team.agency)
+    today = datetime.now(LONDON).date()
+    patterns = reports.patterns(worker, since=today - timedelta(days=364), until=today)
     assert any(r.episodes > 1 for r in patterns.places)

@@ -17,6 +17,7 @@ from mace.core.models import AccessLogEntry
 from mace.demo.mess import variant_record
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
+from mace.people import services as people_services
 from mace.people.models import ChronologyEvent, Identifier, Involvement, Person
 
 from . import thresholds
@@ -403,11 +404,41 @@ def _follow_up(
     InformationRequest.objects.bulk_create(requests, batch_size=1000)
     Task.objects.bulk_create(tasks, batch_size=1000)
     ChronologyEvent.objects.bulk_create(events, batch_size=1000)
-    Involvement.objects.bulk_create(involvements, batch_size=1000)
+    people_services.involvements_start_many(
+        involvements=involvements + _allocations(tasks, contacts), by=ctx.actor
+    )
     audit.record_many(
         ctx.actor,
         [audit.Event(AccessLogEntry.Action.CREATE, "contact", str(c.pk), c.person_id) for c in contacts],
     )
+
+
+def _allocations(tasks: list[Task], contacts: list[Contact]) -> list[Involvement]:
+    """The allocation behind every open task, as `contact_approve` makes it: the team a child is
+    allocated to can open the record its home page links to. A team already working with the child
+    keeps its involvement."""
+    open_pairs: dict[tuple[int, int], Task] = {}
+    for t in tasks:  # in the order the contacts arrived: the first allocation starts the involvement
+        if t.completed_at is None and t.team_id:
+            open_pairs.setdefault((t.person_id, t.team_id), t)
+    existing = set(
+        Involvement.objects.filter(person_id__in={p for p, _ in open_pairs}, ended_at__isnull=True)
+        .exclude(kind=Involvement.Kind.FRONT_DOOR)
+        .values_list("person_id", "team_id")
+    )
+    by_pk = {c.pk: c for c in contacts}
+    return [
+        Involvement(
+            person_id=person_id,
+            team_id=team_id,
+            worker=task.assignee,
+            kind=Involvement.Kind.ALLOCATED,
+            role_description=by_pk[task.contact_id].get_decision_display(),
+            started_at=task.created_at,
+        )
+        for (person_id, team_id), task in sorted(open_pairs.items(), key=lambda kv: kv[0])
+        if (person_id, team_id) not in existing
+    ]
 
 
 def _meetings(

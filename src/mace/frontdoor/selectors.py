@@ -128,6 +128,13 @@ def needs_review(user: Any) -> list[Contact]:
     )
 
 
+def contact_opens(user: Any, contact_id: int | None) -> bool:
+    """Whether this user may open the contact: a page links it only then."""
+    if contact_id is None:
+        return False
+    return contacts_visible_to(user).filter(pk=contact_id).exists()
+
+
 def contact_for_user(user: Any, contact_id: int) -> Contact:
     """One contact, logged; forbidden and missing alike raise PersonNotFound (a 404)."""
     contact = (

@@ -117,12 +117,12 @@ def _ensure_front_door_involvement(person: Person, partnership: Partnership, act
         if not Involvement.objects.filter(
             person=person, team=team, kind=Involvement.Kind.FRONT_DOOR, ended_at__isnull=True
         ).exists():
-            Involvement.objects.create(
+            people_services.involvement_start(
                 person=person,
                 team=team,
                 kind=Involvement.Kind.FRONT_DOOR,
                 role_description="Front door",
-                started_at=timezone.now(),
+                by=actor,
             )
 
 
@@ -614,15 +614,20 @@ def _start_statutory_work(contact: Contact, person: Person, actor: audit.Actor, 
     team, worker = contact.allocated_team, contact.allocated_worker
     if team is None:
         return
-    kind = Involvement.Kind.ALLOCATED
-    if not Involvement.objects.filter(person=person, team=team, ended_at__isnull=True).exists():
-        Involvement.objects.create(
+    # The team the child is allocated to must be able to open the record its tasks link to. A front
+    # door involvement does not count: it ends once the child's contacts are all decided.
+    if (
+        not Involvement.objects.filter(person=person, team=team, ended_at__isnull=True)
+        .exclude(kind=Involvement.Kind.FRONT_DOOR)
+        .exists()
+    ):
+        people_services.involvement_start(
             person=person,
             team=team,
             worker=worker,
-            kind=kind,
+            kind=Involvement.Kind.ALLOCATED,
             role_description=contact.get_decision_display(),
-            started_at=now,
+            by=actor,
         )
     plans: dict[str, list[tuple[str, datetime]]] = {
         Contact.Decision.REFERRAL: [

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
-from mace.people.selectors import PersonNotFound
+from mace.people.selectors import PersonNotFound, openable
 from mace.screening import views as screening_views
 
 from . import selectors, services
@@ -137,6 +137,8 @@ def _render_attendance(
             "page_errors": error_list(form),
             "frequent": services.frequent_count(),
             "can_record": capabilities(request.user).ed_attendances,
+            # Reading the trust's ED records does not open the child's record: link only what opens.
+            "child_opens": bool(openable(request.user, [attendance.person_id])),
         },
         status=status,
     )

@@ -4,7 +4,7 @@ to anyone who may open the record of a child it concerns. Compliance figures car
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -188,6 +188,7 @@ class Compliance:
     by_team_month: dict[str, dict[str, Rate]]
     months: list[str]
     late: list[Meeting]
+    openable: set[int] = field(default_factory=set)  # the late meetings this reader may open
 
 
 def minutes_shared_on_time(meeting: Meeting, now: datetime) -> bool | None:
@@ -238,13 +239,18 @@ def minutes_compliance(user: Any, *, since: date, until: date, now: datetime | N
     def rate(label: str, oks: list[bool]) -> Rate:
         return Rate(label, sum(oks), len(oks), link)
 
+    late = [m for m, ok in counted if ok is False][-200:]
     return Compliance(
         overall=rate("Minutes shared within 10 days", [ok for _, ok in counted if ok is not None]),
         by_team=sorted(((t, rate(t, oks)) for t, oks in teams.items()), key=lambda r: r[1].percent),
         by_month=[(mo, rate(mo, months[mo])) for mo in order],
         by_team_month={t: {mo: rate(mo, oks) for mo, oks in row.items()} for t, row in grid.items()},
         months=order,
-        late=[m for m, ok in counted if ok is False][-200:],
+        late=late,
+        # The figure counts every meeting in the partnership; only those the reader is part of link.
+        openable=set(
+            meetings_visible_to(user).filter(pk__in=[m.pk for m in late]).values_list("pk", flat=True)
+        ),
     )
 
 

@@ -18,7 +18,7 @@ from mace.core import clocks
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
-from mace.people.selectors import PersonNotFound
+from mace.people.selectors import PersonNotFound, openable
 
 from . import selectors, services
 from .forms import ActionForm, HoldForm, MinutesForm, ScheduleForm
@@ -147,6 +147,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "minutes_left": clocks.format_time_left(m.minutes_due_at - now) if m.minutes_due_at else "",
             "owners": selectors.owners_for(m),
             "hold_form": HoldForm(),
+            # A MACE panel or a strategy meeting can be about children the reader does not work with.
+            "openable": openable(request.user, [c.pk for c in d.children]),
         },
     )
 

@@ -10,6 +10,10 @@ from .reports import DriversReport
 
 BLUE = (29, 112, 184)
 GREY = (80, 90, 95)
+FREE_TEXT_WITHHELD = (
+    "Where children were found and who they were with are not shown: they are written as free text, "
+    "which can name children."
+)
 
 
 def _ascii(text: str) -> str:
@@ -96,4 +100,7 @@ def drivers_pdf(report: DriversReport, *, partnership: str = "") -> bytes:
     ):
         if rows:
             _table(doc, title, ["", *labels], [[label, *[str(n) for n in counts]] for label, counts in rows])
+    if not report.free_text:
+        doc.set_font("Helvetica", "", 10)
+        doc.multi_cell(0, 5, FREE_TEXT_WITHHELD, new_x="LMARGIN", new_y="NEXT")
     return bytes(doc.output())

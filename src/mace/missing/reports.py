@@ -20,11 +20,15 @@ from mace.core import clocks
 from mace.core.access import capabilities
 from mace.frontdoor.selectors import Rate, _partnership_ids
 from mace.people.models import Flag, Person
+from mace.people.selectors import openable
 
 from .models import MissingEpisode, MissingNotice, MorningList, ReturnInterview, TriggerPlan
+from .selectors import episodes_visible_to
 from .services import PULL_FACTORS, PUSH_FACTORS, place_key
 
 NOTICE_WITHIN = timedelta(hours=24)  # a notice later than this is a mismatch in the monthly dataset
+MISMATCHES_SHOWN = 1000  # the monthly page lists this many; the CSV has them all
+WITHOUT_PLAN_SHOWN = 100  # the workload page lists this many children without a trigger plan
 
 
 # Periods -------------------------------------------------------------------------------------------
@@ -81,6 +85,7 @@ class MonthlyDataset:
     returns_notified: Rate
     mornings_shared: Rate
     mismatches: list[Mismatch]
+    openable: set[int] = field(default_factory=set)  # the listed episodes this reader may open
 
 
 DURATION_BANDS = (
@@ -266,6 +271,12 @@ def monthly_dataset(user: Any, month: date, *, now: datetime | None = None) -> M
         ),
         mornings_shared=Rate("Mornings the list was shared", len(shares), mornings_expected, link),
         mismatches=mismatches,
+        # A figure's reader may not be able to open every episode it counts: only those are links.
+        openable=set(
+            episodes_visible_to(user)
+            .filter(pk__in=[m.episode_id for m in mismatches[:MISMATCHES_SHOWN]])
+            .values_list("pk", flat=True)
+        ),
     )
 
 
@@ -301,6 +312,7 @@ class Patterns:
     weekdays: list[tuple[str, int]]
     groups: list[Group]
     names: bool
+    openable: set[int] = field(default_factory=set)  # the frequent children whose history this reader opens
 
     @property
     def hours_peak(self) -> int:
@@ -444,7 +456,9 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
             if names
             else [f"{len(members)} children (group {index + 1})"]
         )
-        groups.append(Group(place, labels, times, last))
+        # The place is typed by whoever recorded the return: it can name a child or an address.
+        groups.append(Group(place if names else f"The same place (group {index + 1})", labels, times, last))
+    names_rows = rows if names else []
     return Patterns(
         since=since,
         until=until,
@@ -452,12 +466,14 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
         children=len({r[1] for r in rows if r[1]}),
         repeat=repeat,
         frequent=frequent,
-        places=_ranked([(key, place, person) for _pk, person, _s, _r, key, place, _w in rows]),
-        associates=_ranked([(place_key(w), w, person) for _pk, person, _s, _r, _k, _p, w in rows if w]),
+        # Where and with whom are free text, which names children: only for readers who may see names.
+        places=_ranked([(key, place, person) for _pk, person, _s, _r, key, place, _w in names_rows]),
+        associates=_ranked([(place_key(w), w, person) for _pk, person, _s, _r, _k, _p, w in names_rows if w]),
         hours=[(label, hours[i]) for i, (label, _h) in enumerate(HOUR_BANDS)],
         weekdays=[(name, weekdays[i]) for i, name in enumerate(WEEKDAYS)],
         groups=groups,
         names=names,
+        openable=openable(user, frequent_ids) if names else set(),
     )
 
 
@@ -499,6 +515,9 @@ class DriversReport:
     associate_rows: list[tuple[str, list[int]]]
     hour_rows: list[tuple[str, list[int]]]
     findings: list[str]
+    # Where children were found and who with are free text, which can name children: the rows are
+    # empty for a reader who may not see names.
+    free_text: bool = True
 
     @property
     def peak_episodes(self) -> int:
@@ -534,8 +553,10 @@ def _rows(
 
 
 def drivers_report(user: Any, *, last_month: date, periods: int = 6) -> DriversReport:
-    """Two-month periods ending with `last_month`: why children go missing, where, with whom, and when."""
+    """Two-month periods ending with `last_month`: why children go missing, where, with whom, and when.
+    Where and with whom (free text) only for readers who may see names."""
     partnerships = _partnerships_for_figures(user)
+    free_text = capabilities(user).missing_list
     out: list[Period] = []
     for i in range(periods - 1, -1, -1):
         first = _add_months(last_month, -(2 * i + 1))
@@ -594,6 +615,10 @@ def drivers_report(user: Any, *, last_month: date, periods: int = 6) -> DriversR
     associate_rows = [
         (spellings[k].most_common(1)[0][0], counts) for k, counts in _rows([p.associates for p in out])
     ]
+    if not free_text:
+        place_rows, associate_rows = [], []
+        for p in out:
+            p.places, p.associates = Counter(), Counter()
     hour_rows = [(label, [p.hours[i] for p in out]) for i, (label, _h) in enumerate(HOUR_BANDS)]
     report = DriversReport(
         periods=out,
@@ -603,6 +628,7 @@ def drivers_report(user: Any, *, last_month: date, periods: int = 6) -> DriversR
         associate_rows=associate_rows,
         hour_rows=hour_rows,
         findings=[],
+        free_text=free_text,
     )
     report.findings = _findings(report)
     return report
@@ -702,6 +728,7 @@ class Workload:
     without_plan: list[tuple[int, str, int]]  # (person id, name, episodes in 90 days), most first
     names: bool
     threshold: int
+    openable: set[int] = field(default_factory=set)  # the listed children whose record this reader opens
 
 
 def workload(user: Any, *, last_month: date, months: int = 12, now: datetime | None = None) -> Workload:
@@ -765,13 +792,18 @@ def workload(user: Any, *, last_month: date, months: int = 12, now: datetime | N
             pk__in=[p for p, _ in missing_plans[:500]]
         ).values_list("pk", "given_names", "family_name")
     }
+    overdue = list(
+        live.filter(review_due_on__lt=today).select_related("person").order_by("review_due_on")[:200]
+    )
+    listed = [p for p, _ in missing_plans[:WITHOUT_PLAN_SHOWN]] + [plan.person_id for plan in overdue]
     return Workload(
         months=rows,
         live_plans=len(live_ids),
-        overdue=list(
-            live.filter(review_due_on__lt=today).select_related("person").order_by("review_due_on")[:200]
-        ),
+        overdue=overdue,
         without_plan=[(p, names.get(p, ""), n) for p, n in missing_plans],
         names=capabilities(user).missing_list,
         threshold=threshold,
+        # Names are for readers who share the morning list; a link only where the reader may open
+        # the child's record, which the trigger plan page asks for.
+        openable=openable(user, listed),
     )

@@ -22,7 +22,7 @@ from mace.core import clocks
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager, problems_text, thousands
 from mace.core.ui import require as _require
-from mace.people.selectors import PersonNotFound, person_for_user
+from mace.people.selectors import PersonNotFound, openable, person_for_user
 
 from . import pdf, reports, selectors, services
 from .forms import (
@@ -114,6 +114,7 @@ def missing_now(request: HttpRequest) -> HttpResponse:
             "to_identify": selectors.to_identify_rows(request.user).count(),
             "strategy_open": selectors.open_strategy_requirements(request.user),
             "caps": caps,
+            "openable": openable(request.user, [r.episode.person_id for r in view.rows]),
         },
     )
 
@@ -208,6 +209,9 @@ def episode(request: HttpRequest, episode_id: int) -> HttpResponse:
             "risks": MissingEpisode.Risk.choices,
             "push": services.PUSH_FACTORS,
             "pull": services.PULL_FACTORS,
+            # The morning list shows every missing child; their record, plan and history open only
+            # for those who work with them.
+            "child_opens": bool(openable(request.user, [e.person_id])),
         },
     )
 

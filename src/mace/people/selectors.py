@@ -9,6 +9,7 @@ Forbidden and missing look the same to the caller: `PersonNotFound`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -66,6 +67,15 @@ def visible_to(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(archived_at__isnull=True).filter(
         (Q(restricted=False) & relationship) | (Q(restricted=True) & Q(pk__in=named))
     )
+
+
+def openable(user: Any, person_ids: Iterable[int | None]) -> set[int]:
+    """Which of these people's records this user may open now: a page links only those, and shows
+    the others as text (a link that answers "Record not available" promises what is not there)."""
+    ids = {pk for pk in person_ids if pk}
+    if not ids:
+        return set()
+    return set(visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def relationship_of(user: Any, person: Person) -> str | None:

@@ -297,6 +297,28 @@ def involvement_start(
     return involvement
 
 
+def involvements_start_many(*, involvements: list[Involvement], by: Any) -> list[Involvement]:
+    """Start many involvements at once (generators and imports): one bulk insert, each one logged as
+    `involvement_start` logs it. The instances come unsaved, with their start time set."""
+    actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+    with transaction.atomic():
+        created = Involvement.objects.bulk_create(involvements, batch_size=1000)
+        audit.record_many(
+            actor,
+            [
+                audit.Event(
+                    AccessLogEntry.Action.UPDATE,
+                    "involvement",
+                    str(i.pk),
+                    i.person_id,
+                    detail={"kind": i.kind},
+                )
+                for i in created
+            ],
+        )
+    return created
+
+
 def involvement_end(*, involvement: Involvement, reason: str, by: Any) -> Involvement:
     actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
     with transaction.atomic():

@@ -18,9 +18,9 @@ from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.ui import pager
 from mace.core.ui import require as _require
-from mace.frontdoor.selectors import contact_for_user
+from mace.frontdoor.selectors import contact_for_user, contact_opens
 from mace.people.models import Person
-from mace.people.selectors import PersonNotFound, person_for_user
+from mace.people.selectors import PersonNotFound, openable, person_for_user
 
 from . import selectors, services
 from . import tool as tooling
@@ -205,6 +205,9 @@ def _render_detail(
                 (tool.indicators[c], e) for c, e in screening.answers.items() if c in tool.indicators
             ],
             "can_agree": can_agree,
+            # Whoever agrees a judgement may not work with the child: link only what opens.
+            "child_opens": bool(openable(request.user, [screening.person_id])),
+            "contact_opens": contact_opens(request.user, screening.contact_id),
             "form": form,
             "page_errors": [
                 {"text": str(e), "href": f"#id_{k}" if k != "__all__" else "#main-content"}
