@@ -7,4 +7,4 @@ class MissingConfig(AppConfig):
     verbose_name = "Missing from home and care"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers where this module records the child's voice
+        from . import due, voice  # noqa: F401 - registers the child's voice and what is due for the child
