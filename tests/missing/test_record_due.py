@@ -13,8 +13,10 @@ from django.test import Client
 from mace.core import clocks
 from mace.frontdoor.models import Contact, Task
 from mace.missing import services
+from mace.people.models import Involvement
 
 from ..conftest import sign_in
+from ..factories import InvolvementFactory, PersonFactory
 from .conftest import NOW, report, return_in
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +45,9 @@ def _overdue_assessment(area: Any) -> Task:
     )
 
 
-def _record_html(area: Any) -> str:
-    response = sign_in(Client(), area.social_worker).get(f"/people/{area.child.pk}/")
+def _record_html(area: Any, child: Any = None) -> str:
+    child = child or area.child
+    response = sign_in(Client(), area.social_worker).get(f"/people/{child.pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -74,7 +77,17 @@ def test_an_overdue_assessment_and_an_interview_due_open_the_record_in_due_order
 
 
 def test_a_child_with_nothing_due_is_told_so_instead_of_no_flags(area: Any) -> None:
+    child = PersonFactory(partnership=area.partnership)
+    InvolvementFactory(person=child, team=area.social_work, kind=Involvement.Kind.INVOLVED)
     with time_machine.travel(NOW, tick=False):
-        html = _record_html(area)
+        html = _record_html(area, child)
     assert "Nothing is overdue or due for" in html
     assert "No flags" not in html.split('id="due"')[0]
+
+
+def test_an_allocated_child_is_due_to_be_heard_within_the_voice_standard(area: Any) -> None:
+    with time_machine.travel(NOW, tick=False):
+        html = _record_html(area)
+    text = re.sub(r"<[^>]+>", " ", _due_section(html))
+    assert "Hear the child in their own words" in text
+    assert "Not heard in their own words yet" in text

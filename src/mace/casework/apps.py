@@ -7,4 +7,4 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework: visits, timetables, supervision and caseloads"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers visits as a place the child's voice is recorded
+        from . import due, voice  # noqa: F401 - registers the voice source and what is due for the child
