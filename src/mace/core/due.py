@@ -26,6 +26,7 @@ class Due:
     due_at: datetime
     detail: str = ""
     href: str = ""
+    all_day: bool = False  # due by the end of a date: shown without a time
 
     def time_left(self, now: datetime) -> timedelta:
         return clocks.time_left(self.due_at, now)
@@ -47,7 +48,7 @@ def source(name: str) -> Callable[[Source], Source]:
 
 
 def end_of_day(day: date) -> datetime:
-    """A deadline given as a date is met until the end of that day in the UK."""
+    """A deadline given as a date is met until the end of that day in the UK (pass `all_day=True`)."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=clocks.LONDON)
 
 

@@ -35,4 +35,5 @@ def trigger_plan_review(person: Any) -> list[due.Due]:
     if plan is None:
         return []
     href = reverse("missing:trigger-plan", args=[person.pk])
-    return [due.Due("Review the police trigger plan", due.end_of_day(plan.review_due_on), "", href)]
+    review_by = due.end_of_day(plan.review_due_on)
+    return [due.Due("Review the police trigger plan", review_by, "", href, all_day=True)]

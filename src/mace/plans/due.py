@@ -25,6 +25,7 @@ def plan_actions(person: Any) -> list[due.Due]:
             due.end_of_day(date.fromisoformat(a["due"])),
             f"Owner: {a['owner']}" if a.get("owner") else "",
             href,
+            all_day=True,
         )
         for a in current.actions
         if a.get("due") and not a.get("done")
