@@ -23,6 +23,8 @@ from mace.core import triggers
 from mace.demo.generate import DEMO_PASSWORD, generate
 from mace.demo.organisation import DEMO_ACCOUNTS
 
+from .conftest import WCAG_TAGS
+
 pytestmark = pytest.mark.browser
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
@@ -74,6 +76,7 @@ class Seen:
     clipped: list[str]
     text: str
     html: str
+    violations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +93,13 @@ def pattern(path: str) -> str:
 
 def _measure(page: Any) -> dict[str, Any]:
     return page.evaluate(MEASURE.replace("arguments[0]", repr(SCROLL_REGION)))
+
+
+def _violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [v["id"] for v in results.response["violations"]]
 
 
 def _crawl_role(browser: Any, base: str, role: str, username: str, done: set[str], crawl: Crawl) -> None:
@@ -114,7 +124,7 @@ def _crawl_role(browser: Any, base: str, role: str, username: str, done: set[str
         visited += 1
         m = _measure(page)
         measured = (m[k] for k in ("scrollWidth", "innerWidth", "scrollers", "clipped", "text", "html"))
-        crawl.pages.append(Seen(role, path, *measured))
+        crawl.pages.append(Seen(role, path, *measured, violations=_violations(page)))
         for href in page.eval_on_selector_all("main a[href], nav a[href]", "els => els.map(e => e.href)"):
             target = urlparse(urljoin(base + path, href))
             if f"{target.scheme}://{target.netloc}" != base:
@@ -152,6 +162,11 @@ def test_no_page_scrolls_sideways_at_320_pixels(crawl: Crawl) -> None:
 def test_only_labelled_regions_scroll_inside_a_page(crawl: Crawl) -> None:
     unlabelled = [f"{p.path}: {s['html']}" for p in crawl.pages for s in p.scrollers if not s["labelled"]]
     assert unlabelled == []
+
+
+def test_every_page_is_accessible_at_320_pixels(crawl: Crawl) -> None:
+    failing = [f"{p.role} {p.path}: {', '.join(p.violations)}" for p in crawl.pages if p.violations]
+    assert failing == [], "\n".join(failing)
 
 
 def test_no_chart_label_is_drawn_outside_its_chart(crawl: Crawl) -> None:
