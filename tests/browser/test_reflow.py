@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test import override_settings
 
 from mace.core import triggers
@@ -137,6 +137,11 @@ def _crawl_role(browser: Any, base: str, role: str, username: str, done: set[str
 @pytest.fixture(scope="module")
 def crawl(browser: Any, live_server: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Crawl]:
     result = Crawl()
+    # The live server's request threads would keep their PostgreSQL connections for CONN_MAX_AGE after
+    # hundreds of requests, and the test database could not be dropped at the end of the session.
+    db = connections.settings["default"]
+    max_age = db.get("CONN_MAX_AGE", 0)
+    db["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock(), override_settings(DEMO_MODE=True):
         with time_machine.travel(NOW, tick=True):
             generate(children=60, seed=17)
@@ -147,6 +152,7 @@ def crawl(browser: Any, live_server: Any, django_db_setup: Any, django_db_blocke
         triggers.remove(connection)
         call_command("flush", interactive=False, verbosity=0)
         triggers.install(connection)
+    db["CONN_MAX_AGE"] = max_age
 
 
 def test_the_crawl_reaches_the_page_patterns_of_every_role(crawl: Crawl) -> None:
