@@ -81,7 +81,7 @@ def test_a_strategy_meeting_is_held_minuted_and_shared_and_compliance_moves(
     page.get_by_role("button", name="Save the minutes").click()
     expect(page.get_by_text("Agreed a section 47 enquiry.").first).to_be_visible()
     page.goto(f"{live_server.url}/meetings/minutes/")
-    expect(page.get_by_text("None", exact=True).first).to_be_visible()  # nothing counted yet: inside 10 days
+    expect(page.get_by_text("Nothing due", exact=True).first).to_be_visible()  # inside 10 days
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/meetings/")

@@ -9,7 +9,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from mace.core import jobs
 
-        from . import services, voice  # noqa: F401 - voice registers visits as a place the child is heard
+        from . import due, services, voice  # noqa: F401 - registers the voice source and what is due for the child
 
         jobs.register("casework: caseload snapshots", services.tick_caseload_snapshots)
         jobs.register("casework: voice alerts", services.send_voice_alerts)

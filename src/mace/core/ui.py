@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2.filters import do_striptags as striptags
 from markupsafe import Markup, escape
 
 LONDON = ZoneInfo("Europe/London")
@@ -35,6 +37,115 @@ def uk_date(value: date | datetime | None, fmt: str = "%-d %B %Y") -> str:
     if isinstance(value, datetime):
         value = value.astimezone(LONDON)
     return value.strftime(fmt)
+
+
+# Field and identifier names as GOV.UK writes them: sentence case, acronyms in capitals.
+FIELD_LABELS = {
+    "nhs": "NHS number",
+    "nhs_number": "NHS number",
+    "police": "Police identifier",
+    "police_id": "Police identifier",
+    "la_child": "Council child identifier",
+    "la_child_id": "Council child identifier",
+    "upn": "Unique pupil number",
+    "dob": "Date of birth",
+    "date_of_birth": "Date of birth",
+    "postcode": "Postcode",
+    "cp_is": "CP-IS",
+    "rhi": "Return home interview",
+}
+_ACRONYMS = {
+    "nhs": "NHS",
+    "upn": "UPN",
+    "ed": "ED",
+    "rhi": "RHI",
+    "cp": "CP",
+    "is": "IS",
+    "id": "ID",
+    "pnc": "PNC",
+}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def field_label(key: str) -> str:
+    """`nhs_number` → "NHS number", `reporter_role` → "Reporter role": never a raw key on a page."""
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    words = [_ACRONYMS.get(w, w) for w in str(key).replace("_", " ").split()]
+    if not words:
+        return ""
+    first = words[0] if words[0].isupper() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
+
+
+def field_value(value: Any, empty: str = "Not known") -> str:
+    """A stored value as text a person reads: dates as "14 December 2014", never "None" or "True"."""
+    if value is None or value == "" or value == [] or value == {}:
+        return empty
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return uk_datetime(value)
+    if isinstance(value, date):
+        return uk_date(value)
+    if isinstance(value, str):
+        if _ISO_DATE.match(value):
+            try:
+                return uk_date(date.fromisoformat(value))
+            except ValueError:
+                return value
+        if _ISO_DATETIME.match(value):
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            return uk_datetime(parsed) if parsed.tzinfo else parsed.strftime("%-d %b %Y %H:%M")
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(field_value(v) for v in value)
+    return str(value)
+
+
+def identifier_list(identifiers: dict[str, Any] | None, empty: str = "Not recorded") -> str:
+    """{"nhs_number": "9994589123"} → "NHS number 999 458 9123"."""
+    parts = []
+    for key, value in (identifiers or {}).items():
+        if not value:
+            continue
+        text = str(value)
+        if key in ("nhs", "nhs_number") and len(text) == 10 and text.isdigit():
+            text = f"{text[:3]} {text[3:6]} {text[6:]}"
+        parts.append(f"{field_label(key)} {text}")
+    return ", ".join(parts) or empty
+
+
+def _label_text(item: dict[str, Any]) -> str:
+    return str(striptags(item.get("html") or "") or item.get("text") or "").strip()
+
+
+def responsive_table(params: dict[str, Any]) -> dict[str, Any]:
+    """GOV.UK table parameters whose cells carry their column's heading as `data-label`, so that on a
+    narrow screen mace.css stacks each row as a list of "heading: value" lines instead of making the
+    page scroll sideways. Tables of one or two columns fit and are left as they are."""
+    head = list(params.get("head") or [])
+    labels: list[str] = []
+    for item in head:
+        labels.extend([_label_text(item)] * int(item.get("colspan") or 1))
+    if len(labels) <= 2:
+        return params
+    rows = []
+    for row in params.get("rows") or []:
+        cells, column = [], 0
+        for cell in row or []:
+            label = labels[column] if column < len(labels) else ""
+            column += int(cell.get("colspan") or 1)
+            if label:
+                cell = {**cell, "attributes": {"data-label": label, **(cell.get("attributes") or {})}}
+            cells.append(cell)
+        rows.append(cells)
+    classes = " ".join(c for c in (params.get("classes"), "mace-table--stack") if c)
+    return {**params, "rows": rows, "classes": classes}
 
 
 def link(href: str, text: str, hidden_suffix: str = "") -> Markup:
@@ -97,10 +208,19 @@ def environment(**options: Any) -> Environment:
             "time_left": time_left,
             "error_list": error_list,
             "perm": _capability,
+            "responsive_table": responsive_table,
         }
     )
     env.filters.update(
-        {"uk_datetime": uk_datetime, "uk_date": uk_date, "nl2br": nl2br, "thousands": thousands}
+        {
+            "uk_datetime": uk_datetime,
+            "uk_date": uk_date,
+            "nl2br": nl2br,
+            "thousands": thousands,
+            "field_label": field_label,
+            "field_value": field_value,
+            "identifier_list": identifier_list,
+        }
     )
     return env
 

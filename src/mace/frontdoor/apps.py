@@ -9,6 +9,6 @@ class FrontDoorConfig(AppConfig):
     def ready(self) -> None:
         from mace.core import jobs as periodic
 
-        from . import jobs, voice  # noqa: F401 - voice registers where this module records the child's voice
+        from . import due, jobs, voice  # noqa: F401 - registers the child's voice and what is due for the child
 
         periodic.register("front door: escalate contacts before a breach", jobs.escalate_before_breach)

@@ -349,7 +349,7 @@ class Rate:
 
     @property
     def text(self) -> str:
-        return f"{self.met:,} of {self.total:,} ({self.percent:.0f}%)" if self.total else "None"
+        return f"{self.met:,} of {self.total:,} ({self.percent:.0f}%)" if self.total else "Nothing due"
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

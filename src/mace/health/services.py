@@ -21,6 +21,7 @@ from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry
+from mace.core.ui import uk_datetime
 from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor import services as frontdoor_services
 from mace.frontdoor.models import Contact
@@ -371,7 +372,8 @@ def _referral_summary(a: Attendance, notes: str) -> str:
     lines = [
         f"{a.department.name}, {a.trust.name}: the safeguarding team asks for further safeguarding "
         "intervention after reviewing this child's attendance.",
-        f"Arrived {a.arrived_at:%Y-%m-%d %H:%M} UTC. Presenting complaint: {a.presenting_complaint}",
+        f"Arrived {uk_datetime(a.arrived_at, '%-d %B %Y at %H:%M')}. "
+        f"Presenting complaint: {a.presenting_complaint}",
         f"Seen alone: {seen}. Accompanied by: {a.accompanied_by or 'not recorded'}.",
         "CP-IS: " + (f"checked, {a.get_cpis_result_display().lower()}" if a.cpis_checked else "not checked"),
         "Exploitation question asked: "

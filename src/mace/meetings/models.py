@@ -8,6 +8,7 @@ from django.db import models
 
 from mace.accounts.models import Agency, Partnership, Team
 from mace.core.models import VersionedModel
+from mace.core.ui import uk_date
 from mace.people.models import Person
 
 
@@ -67,7 +68,7 @@ class Meeting(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.scheduled_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {uk_date(self.scheduled_at)}"
 
     @property
     def is_held(self) -> bool:

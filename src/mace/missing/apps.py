@@ -9,7 +9,7 @@ class MissingConfig(AppConfig):
     def ready(self) -> None:
         from mace.core import jobs
 
-        from . import services, voice  # noqa: F401 - voice registers where this module records the child's voice
+        from . import due, services, voice  # noqa: F401 - registers the child's voice and what is due for the child
 
         jobs.register("missing: strategy meetings required", services.require_strategy_meetings)
         jobs.register("missing: share the morning list", services.share_morning_list)

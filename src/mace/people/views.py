@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mace.accounts.selectors import partnership_of
+from mace.core import due
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, problems_text
 from mace.core.ui import require as _require
@@ -77,6 +79,8 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "trajectory": trajectory,
             "plan": plan_summary(record.person),
             "can_edit_plans": capabilities(request.user).edit_plans,
+            "due": due.for_person(record.person),
+            "now": timezone.now(),
         },
     )
 

@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = "The child's one plan"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers where this module records the child's voice
+        from . import due, voice  # noqa: F401 - registers the child's voice and what is due for the child
