@@ -17,6 +17,7 @@ from mace.people.models import Involvement
 
 from ..conftest import sign_in
 from ..factories import InvolvementFactory, PersonFactory
+from ..versions import saved_version
 from .conftest import NOW, report, return_in
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,12 @@ def _due_section(html: str) -> str:
 def test_an_overdue_assessment_and_an_interview_due_open_the_record_in_due_order(area: Any) -> None:
     with time_machine.travel(NOW - timedelta(hours=2), tick=False):
         episode = report(area)
-        services.episode_return(episode=episode, data=return_in(NOW - timedelta(hours=2)), by=area.officer)
+        services.episode_return(
+            episode=episode,
+            data=return_in(NOW - timedelta(hours=2)),
+            by=area.officer,
+            version=saved_version(episode),
+        )
     _overdue_assessment(area)
     with time_machine.travel(NOW, tick=False):
         html = _record_html(area)
