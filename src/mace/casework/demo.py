@@ -13,8 +13,8 @@ from typing import Any
 from django.conf import settings
 
 from mace.accounts.models import Role, User
-from mace.core import audit, clocks
-from mace.core.models import AccessLogEntry
+from mace.core import clocks
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement
@@ -84,7 +84,10 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
         .order_by("pk")
     )
     if not allocations:
+        ctx.task("Visits, supervision, timetables and caseloads", 0)
         return {}
+    # Each allocated child's visits and supervision, then the timetables and twelve snapshots.
+    advance = ctx.task("Visits, supervision, timetables and caseloads", len(allocations) + 1 + 12)
     managers = {
         u.team_id: u
         for u in User.objects.filter(role_assignments__role=Role.TEAM_MANAGER, team__partnership=partnership)
@@ -95,6 +98,7 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
     supervisions: list[Supervision] = []
     every = settings.MACE_SUPERVISION_WORKING_DAYS
     for inv in allocations:
+        advance(1)
         worker: Any = inv.worker
         started = inv.started_at.astimezone(clocks.LONDON).date()
         # Visits: every two to five weeks since allocation; about a third never record the child's words.
@@ -152,9 +156,10 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
                 )
             )
             d = clocks.add_working_days(d, rng.randint(every - 4, every + 4))
-    Visit.objects.bulk_create(visits, batch_size=2000)
-    made = Supervision.objects.bulk_create(supervisions, batch_size=2000)
-    SupervisionAction.objects.bulk_create(
+    bulk.create(Visit, visits)
+    made = bulk.create(Supervision, supervisions)
+    bulk.create(
+        SupervisionAction,
         [
             SupervisionAction(
                 supervision=s,
@@ -167,7 +172,6 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
             for s in made
             if rng.random() < 0.7
         ],
-        batch_size=2000,
     )
     for s in made:
         events.append(
@@ -181,18 +185,17 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
             )
         )
     sessions, attendance, placements = _timetables(ctx, rng, allocations)
-    ChronologyEvent.objects.bulk_create(events, batch_size=2000)
+    bulk.create(ChronologyEvent, events)
+    bulk.log_created(ctx.actor, "visit", visits)
+    bulk.log_created(ctx.actor, "supervision", made)
+    advance(1)
     # A year of monthly caseload snapshots, from the allocation history.
     snapshots = 0
     m = month_start(today)
     for _ in range(12):
         snapshots += snapshot_caseloads(m, now=ctx.now)
         m = month_start(m - timedelta(days=1))
-    audit.record_many(
-        ctx.actor,
-        [audit.Event(AccessLogEntry.Action.CREATE, "visit", str(v.pk), v.person_id) for v in visits]
-        + [audit.Event(AccessLogEntry.Action.CREATE, "supervision", str(s.pk), s.person_id) for s in made],
-    )
+        advance(1)
     return {
         "Visits": len(visits),
         "Visits with the child's words": sum(1 for v in visits if v.child_words),
@@ -213,14 +216,10 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
             team__code=f"{partnership.code}-inclusion", ended_at__isnull=True, person_id__in=ctx.child_ids
         ).values_list("person_id", flat=True)
     )
+    demo_workers = {i.person_id for i in allocations if i.worker and i.worker.username == "socialworker"}
     candidates = sorted(
         {i.person_id for i in allocations if i.person_id in inclusion},
-        key=lambda pid: (
-            not any(
-                i.worker and i.worker.username == "socialworker" for i in allocations if i.person_id == pid
-            ),
-            pid,
-        ),
+        key=lambda pid: (pid not in demo_workers, pid),
     )
     chosen = candidates[: max(3, len(candidates) // 4)]
     this_week = figures.monday(ctx.today)
@@ -275,8 +274,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
                     created_by_label=label,
                 )
             )
-    made = TimetableSession.objects.bulk_create(sessions)
-    Placement.objects.bulk_create(placements)
+    made = bulk.create(TimetableSession, sessions)
+    bulk.create(Placement, placements)
     marks: list[SessionAttendance] = []
     for s in made:
         pid = s.person_id
@@ -304,5 +303,5 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
                     recorded_at=min(_noon(week + timedelta(days=4)), ctx.now),
                 )
             )
-    SessionAttendance.objects.bulk_create(marks, batch_size=2000)
+    bulk.create(SessionAttendance, marks)
     return len(made), len(marks), len(placements)

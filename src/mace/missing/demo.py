@@ -7,16 +7,18 @@ has real mismatches to show.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from mace.core import audit, clocks
-from mace.core.models import AccessLogEntry
+from mace.core import clocks
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement, Person
@@ -109,6 +111,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         .values_list("pk", "given_names", "family_name")
     )
     if not children:
+        ctx.task("Generating a year of missing episodes", 0)
         return {}
     police_team = teams["police-vh"]
     rhi_team = teams.get("compass-rhi-east")
@@ -205,7 +208,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                     strategy_due_at=clocks.strategy_meeting_due(seen),
                 )
             )
-    MissingEpisode.objects.bulk_create(episodes, batch_size=1000)
+    bulk.create(MissingEpisode, episodes)
     advance = ctx.task("Generating a year of missing episodes", len(episodes))
 
     notices: list[MissingNotice] = []
@@ -213,6 +216,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
     strategies: list[StrategyRequirement] = []
     events: list[ChronologyEvent] = []
     for e in episodes:
+        advance(1)  # before anything can skip the rest: children still missing count too
         roll = rng.random()
         if roll > 0.06:
             notices.append(
@@ -281,21 +285,17 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             )
         )
         interviews.append(_interview(rng, e, partnership, rhi_team, now, start))
-        advance(1)
-    ReturnInterview.objects.bulk_create(interviews, batch_size=1000)
-    MissingNotice.objects.bulk_create(notices, batch_size=1000)
-    StrategyRequirement.objects.bulk_create(strategies, batch_size=1000)
-    ChronologyEvent.objects.bulk_create(events, batch_size=1000)
+    bulk.create(ReturnInterview, interviews)
+    bulk.create(MissingNotice, notices)
+    bulk.create(StrategyRequirement, strategies)
+    bulk.create(ChronologyEvent, events)
     _involve(episodes, police_team, rhi_team)
-    lists = _morning_lists(rng, partnership, episodes, now)
+    advance_lists = ctx.task("Morning lists and police trigger plans", DAYS + 2)
+    lists = _morning_lists(rng, partnership, episodes, now, advance_lists)
     trigger_plans = _trigger_plans(rng, partnership, repeaters, plans, now)
-    audit.record_many(
-        ctx.actor,
-        [
-            audit.Event(AccessLogEntry.Action.CREATE, "missing_episode", str(e.pk), e.person_id)
-            for e in episodes
-        ],
-    )
+    advance_lists(1)
+    bulk.log_created(ctx.actor, "missing_episode", episodes)
+    bulk.log_created(ctx.actor, "return_interview", interviews)
     return {
         "Missing episodes": len(episodes),
         "Children missing now": sum(1 for e in episodes if e.returned_at is None),
@@ -345,7 +345,7 @@ def _trigger_plans(
                 + timedelta(days=settings.MACE_TRIGGER_PLAN_REVIEW_DAYS),
             )
         )
-    TriggerPlan.objects.bulk_create(made)
+    bulk.create(TriggerPlan, made)
     return len(made)
 
 
@@ -421,24 +421,36 @@ def _involve(episodes: list[MissingEpisode], police_team: Any, rhi_team: Any) ->
                         started_at=started,
                     )
                 )
-    Involvement.objects.bulk_create(new, batch_size=1000)
+    bulk.create(Involvement, new)
 
 
 def _morning_lists(
-    rng: random.Random, partnership: Any, episodes: list[MissingEpisode], now: datetime
+    rng: random.Random,
+    partnership: Any,
+    episodes: list[MissingEpisode],
+    now: datetime,
+    advance: Callable[[int], None],
 ) -> int:
     """Each morning's list as it was shared: most days on time, a few missed, an occasional child left off."""
     by_start = sorted(episodes, key=lambda e: e.reported_at)
+    starts = [e.reported_at for e in by_start]
+    # Only episodes reported within the longest episode's length before a morning, or still open,
+    # can be open that morning: look at those, not at the whole year, each day.
+    longest = max((e.returned_at - e.reported_at for e in by_start if e.returned_at), default=timedelta(0))
+    still_open = [i for i, e in enumerate(by_start) if e.returned_at is None]
     lists = []
     today = now.astimezone(clocks.LONDON).date()
     for offset in range(DAYS, -1, -1):
+        advance(1)
         day: date = today - timedelta(days=offset)
         at = datetime.combine(day, time(8, rng.randint(0, 40)), tzinfo=clocks.LONDON).astimezone(UTC)
         if at > now or rng.random() < 0.04:
             continue
+        lo, hi = bisect.bisect_left(starts, at - longest), bisect.bisect_right(starts, at)
+        candidates = [by_start[i] for i in still_open if i < lo] + by_start[lo:hi]
         open_ids = [
             e.pk
-            for e in by_start
+            for e in candidates
             if e.reported_at <= at and (e.returned_at is None or e.returned_at > at) and rng.random() > 0.02
         ]
         lists.append(
@@ -446,5 +458,5 @@ def _morning_lists(
                 partnership=partnership, shared_on=day, shared_at=at, episode_ids=open_ids, recipients=12
             )
         )
-    MorningList.objects.bulk_create(lists, ignore_conflicts=True)
+    MorningList.objects.bulk_create(lists, ignore_conflicts=True, batch_size=bulk.BATCH)
     return len(lists)

@@ -10,8 +10,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mace.core import audit
-from mace.core.models import AccessLogEntry
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement
@@ -137,8 +136,10 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
         if any(i.kind == Involvement.Kind.ALLOCATED for i in invs)
     }
     if not allocated:
+        ctx.task("Plans, versions, reviews and receipts", 0)
         return {}
-    advance = ctx.task("Plans", len(allocated))
+    # Each child's plan drafted, then written with its versions, reviews and receipts.
+    advance = ctx.task("Plans, versions, reviews and receipts", 2 * len(allocated))
     plans: list[Plan] = []
     drafts: dict[int, list[dict[str, Any]]] = {}
     for pid, alloc in sorted(allocated.items()):
@@ -210,13 +211,14 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
         )
         drafts[pid] = versions
         advance(1)
-    Plan.objects.bulk_create(plans, batch_size=1000)
-    saved = {p.person_id: p for p in Plan.objects.filter(person_id__in=list(drafts))}
+    bulk.create(Plan, plans)
+    saved = {p.person_id: p for p in plans}
     rows: list[PlanVersion] = []
     receipts: list[PlanReceipt] = []
     reviews: list[PlanReview] = []
     events: list[ChronologyEvent] = []
     for pid, versions in drafts.items():
+        advance(1)
         plan = saved[pid]
         for v in versions:
             rows.append(PlanVersion(plan=plan, **v))
@@ -284,12 +286,9 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
                         recorded_by_label=v["created_by_label"],
                     )
                 )
-    PlanVersion.objects.bulk_create(rows, batch_size=1000)
-    PlanReceipt.objects.bulk_create(receipts, batch_size=1000)
-    PlanReview.objects.bulk_create(reviews, batch_size=1000)
-    ChronologyEvent.objects.bulk_create(events, batch_size=1000)
-    audit.record_many(
-        ctx.actor,
-        [audit.Event(AccessLogEntry.Action.CREATE, "plan", str(p.pk), p.person_id) for p in saved.values()],
-    )
+    bulk.create(PlanVersion, rows)
+    bulk.create(PlanReceipt, receipts)
+    bulk.create(PlanReview, reviews)
+    bulk.create(ChronologyEvent, events)
+    bulk.log_created(ctx.actor, "plan", plans)
     return {"Plans": len(saved), "Plan versions": len(rows), "Plan reviews": len(reviews)}
