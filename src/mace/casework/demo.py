@@ -6,6 +6,7 @@ caseload snapshots taken from the allocation history."""
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -63,6 +64,10 @@ ANALYSES = {
 TERM_WEEKS = 13
 
 
+# The clock is pure, and a year of supervision asks it the same few thousand questions many times over.
+_add_working_days = functools.lru_cache(maxsize=None)(clocks.add_working_days)
+
+
 def _noon(d: date) -> datetime:
     return datetime.combine(d, time(12), tzinfo=clocks.LONDON).astimezone(UTC)
 
@@ -108,7 +113,8 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
             seen = rng.random() < 0.9
             words = rng.choice(WORDS) if seen and not quiet and rng.random() < 0.8 else ""
             visits.append(
-                Visit(
+                bulk.row(
+                    Visit,
                     person_id=inv.person_id,
                     visited_on=d,
                     by=worker,
@@ -123,7 +129,8 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
                 )
             )
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=inv.person_id,
                     kind=ChronologyEvent.Kind.VISIT,
                     occurred_at=_noon(d),
@@ -137,11 +144,12 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
         # Supervision: roughly every 20 working days, a little late sometimes; some stop (overdue now).
         manager = managers.get(inv.team_id)
         stops = today - timedelta(days=rng.randint(35, 120)) if rng.random() < 0.2 else today
-        d = clocks.add_working_days(started, rng.randint(10, every + 3))
+        d = _add_working_days(started, rng.randint(10, every + 3))
         while d < min(stops, today):
             safer = rng.choices(["yes", "partly", "no"], weights=[5, 4, 2])[0]
             supervisions.append(
-                Supervision(
+                bulk.row(
+                    Supervision,
                     person_id=inv.person_id,
                     worker=worker,
                     manager=manager,
@@ -151,17 +159,18 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
                     reflection="Reviewed the plan, recent visits and partner information.",
                     safer=safer,
                     analysis=ANALYSES[safer],
-                    next_due_on=clocks.add_working_days(d, every),
+                    next_due_on=_add_working_days(d, every),
                     recorded_at=_noon(d),
                 )
             )
-            d = clocks.add_working_days(d, rng.randint(every - 4, every + 4))
+            d = _add_working_days(d, rng.randint(every - 4, every + 4))
     bulk.create(Visit, visits)
     made = bulk.create(Supervision, supervisions)
     bulk.create(
         SupervisionAction,
         [
-            SupervisionAction(
+            bulk.row(
+                SupervisionAction,
                 supervision=s,
                 text=rng.choice(
                     ["Update the safety plan", "Arrange a strategy meeting", "Visit with police"]
@@ -175,7 +184,8 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
     )
     for s in made:
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=s.person_id,
                 kind=ChronologyEvent.Kind.PLAN,
                 occurred_at=_noon(s.held_on),
@@ -230,7 +240,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
     placements: list[Placement] = []
     for index, pid in enumerate(chosen):
         placements.append(
-            Placement(
+            bulk.row(
+                Placement,
                 person_id=pid,
                 kind=rng.choice(["home", "foster", "kinship"]),
                 description="Family home, Eastbridge" if index % 2 else "Foster carer, Halbury",
@@ -242,7 +253,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
             moved = first_week + timedelta(weeks=rng.randint(4, 8), days=rng.randint(0, 4))
             moves[pid] = moved
             placements.append(
-                Placement(
+                bulk.row(
+                    Placement,
                     person_id=pid,
                     kind=rng.choice(["residential", "foster", "supported"]),
                     description=rng.choice(
@@ -263,7 +275,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
             plan.append((rng.randint(0, 4), "other", time(11, 0), time(12, 0)))
         for wd, kind, start, end in plan:
             sessions.append(
-                TimetableSession(
+                bulk.row(
+                    TimetableSession,
                     person_id=pid,
                     weekday=wd,
                     starts_at=start,
@@ -290,7 +303,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
                 chance = 0.35  # a placement move breaks the timetable for a few weeks
             attended = rng.random() < chance
             marks.append(
-                SessionAttendance(
+                bulk.row(
+                    SessionAttendance,
                     session=s,
                     week_starting=week,
                     attended=attended,

@@ -238,7 +238,8 @@ def _contact(
     summary = rng.choice(SUMMARIES[kind]).format(
         town=rng.choice(["Crewe", "Macclesfield", "Stoke", "Manchester"]), money=rng.randrange(50, 900)
     )
-    c = Contact(
+    c = bulk.row(
+        Contact,
         partnership=partnership,
         kind=kind,
         route="import" if kind == "vpa" else rng.choice(["web", "api"]),
@@ -353,7 +354,8 @@ def _follow_up(
                 asked = c.received_at + timedelta(minutes=rng.randrange(10, 120))
                 answered = asked + timedelta(hours=rng.uniform(0.5, 6))
                 requests.append(
-                    InformationRequest(
+                    bulk.row(
+                        InformationRequest,
                         contact=c,
                         source=source,
                         question="What do you know about the child and family?",
@@ -367,7 +369,8 @@ def _follow_up(
                 )
         if c.person_id:
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=c.person_id,
                     occurred_at=c.received_at,
                     kind="contact",
@@ -380,7 +383,8 @@ def _follow_up(
             if c.status != Contact.Status.CLOSED and c.person_id not in seen_front_door:
                 seen_front_door.add(c.person_id)
                 involvements.append(
-                    Involvement(
+                    bulk.row(
+                        Involvement,
                         person_id=c.person_id,
                         team=front_door,
                         kind="front_door",
@@ -390,7 +394,8 @@ def _follow_up(
                 )
         if c.status == Contact.Status.CLOSED and c.person_id and c.approved_at:
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=c.person_id,
                     occurred_at=c.approved_at,
                     kind="contact",
@@ -408,7 +413,8 @@ def _follow_up(
                 due = c.approved_at + timedelta(hours=hours)
                 done = c.approved_at + timedelta(hours=hours * rng.uniform(0.3, 1.3))
                 tasks.append(
-                    Task(
+                    bulk.row(
+                        Task,
                         contact=c,
                         person_id=c.person_id,
                         kind=kind,
@@ -545,7 +551,8 @@ def receive_known(
         assert data.received_at is not None and data.person is not None
         received = data.received_at.astimezone(UTC)
         contacts.append(
-            Contact(
+            bulk.row(
+                Contact,
                 partnership=partnership,
                 kind=data.kind,
                 route=route,
@@ -581,7 +588,8 @@ def receive_known(
         if c.source_agency_id:
             dob = s.get("date_of_birth")
             sources.append(
-                SourceRecord(
+                bulk.row(
+                    SourceRecord,
                     person=person,
                     agency_id=c.source_agency_id,
                     given_names=str(s.get("given_names") or "")[:150],
@@ -598,7 +606,8 @@ def receive_known(
             if (person.pk, team_id) not in involved:
                 involved.add((person.pk, team_id))
                 involvements.append(
-                    Involvement(
+                    bulk.row(
+                        Involvement,
                         person=person,
                         team_id=team_id,
                         kind=Involvement.Kind.FRONT_DOOR,
@@ -607,7 +616,8 @@ def receive_known(
                     )
                 )
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person=person,
                 kind=ChronologyEvent.Kind.CONTACT,
                 occurred_at=c.received_at,
@@ -618,7 +628,8 @@ def receive_known(
             )
         )
         notices.extend(
-            Notification(
+            bulk.row(
+                Notification,
                 user_id=worker_id,
                 title=f"New {c.get_kind_display().lower()} about {person.display_name}",
                 body=c.summary[:300],

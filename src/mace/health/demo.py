@@ -120,7 +120,8 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         discharged = arrived + timedelta(minutes=rng.randrange(40, 360))
         in_department = discharged > ctx.now
         attendances.append(
-            Attendance(
+            bulk.row(
+                Attendance,
                 partnership=partnership,
                 trust=team.agency,
                 department=team,
@@ -193,7 +194,8 @@ def _involve_and_chronicle(attendances: list[Attendance], actor: audit.Actor) ->
     bulk.create(
         Involvement,
         [
-            Involvement(
+            bulk.row(
+                Involvement,
                 person_id=p,
                 team_id=t,
                 kind=Involvement.Kind.INVOLVED,
@@ -207,7 +209,8 @@ def _involve_and_chronicle(attendances: list[Attendance], actor: audit.Actor) ->
     bulk.create(
         ChronologyEvent,
         [
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=a.person_id,
                 kind=ChronologyEvent.Kind.HEALTH,
                 occurred_at=a.arrived_at,
@@ -304,7 +307,8 @@ def _reviews(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]
         else:
             outcome, shared_with = DischargeReview.Outcome.LIAISON, rng.choice(LIAISON)
             notes = "Concerns responded to; routine information sharing."
-        review = DischargeReview(
+        review = bulk.row(
+            DischargeReview,
             attendance=a,
             outcome=outcome,
             notes=notes,
@@ -346,7 +350,8 @@ def _reviews(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]
     bulk.create(
         ChronologyEvent,
         [
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=r.attendance.person_id,
                 kind=ChronologyEvent.Kind.HEALTH,
                 occurred_at=r.reviewed_at,
@@ -411,7 +416,7 @@ def _audits(ctx: DemoContext, rng: random.Random) -> int:
             bulk.create(
                 AuditAnswer,
                 [
-                    AuditAnswer(audit=result, attendance_id=pk, question=question, answer=answer)
+                    bulk.row(AuditAnswer, audit=result, attendance_id=pk, question=question, answer=answer)
                     for (pk, question), answer in answers.items()
                 ],
             )

@@ -172,7 +172,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             harm = not open_now and rng.random() < (0.15 if together else 0.04)
             risk = 3 if together and rng.random() < 0.6 else rng.choices([1, 2, 3], weights=[35, 50, 15])[0]
             episodes.append(
-                MissingEpisode(
+                bulk.row(
+                    MissingEpisode,
                     partnership=partnership,
                     police_ref=f"MFH/{seen:%y}/{p:07d}/{n}",
                     route="api",
@@ -220,7 +221,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         roll = rng.random()
         if roll > 0.06:
             notices.append(
-                MissingNotice(
+                bulk.row(
+                    MissingNotice,
                     episode=e,
                     kind="reported",
                     sent_at=e.reported_at + timedelta(minutes=rng.randint(1, 90)),
@@ -229,7 +231,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             )
         elif roll > 0.03:
             notices.append(
-                MissingNotice(
+                bulk.row(
+                    MissingNotice,
                     episode=e,
                     kind="reported",
                     sent_at=e.reported_at + timedelta(hours=rng.randint(26, 70)),
@@ -237,7 +240,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                 )
             )
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=_pid(e),
                 kind=ChronologyEvent.Kind.MISSING,
                 occurred_at=e.reported_at,
@@ -252,7 +256,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         if end > e.strategy_due_at:
             held = e.strategy_due_at + timedelta(hours=rng.uniform(2, 30))
             strategies.append(
-                StrategyRequirement(
+                bulk.row(
+                    StrategyRequirement,
                     episode=e,
                     partnership=partnership,
                     required_at=e.strategy_due_at,
@@ -266,7 +271,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             continue
         if rng.random() < 0.95:
             notices.append(
-                MissingNotice(
+                bulk.row(
+                    MissingNotice,
                     episode=e,
                     kind="returned",
                     sent_at=e.returned_at + timedelta(minutes=rng.randint(5, 120)),
@@ -274,7 +280,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                 )
             )
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=_pid(e),
                 kind=ChronologyEvent.Kind.MISSING,
                 occurred_at=e.returned_at,
@@ -326,7 +333,8 @@ def _trigger_plans(
         updated = min(updated, now - timedelta(hours=2))
         place = plans[p][0][2]
         made.append(
-            TriggerPlan(
+            bulk.row(
+                TriggerPlan,
                 person_id=p,
                 partnership=partnership,
                 version=version,
@@ -364,8 +372,13 @@ def _interview(
     offered = e.returned_at + timedelta(
         hours=rng.uniform(3, 70) if rng.random() < on_time else rng.uniform(73, 150)
     )
-    i = ReturnInterview(
-        episode=e, partnership=partnership, team=team, created_at=e.returned_at, offer_due_at=due
+    i = bulk.row(
+        ReturnInterview,
+        episode=e,
+        partnership=partnership,
+        team=team,
+        created_at=e.returned_at,
+        offer_due_at=due,
     )
     if offered >= now:
         return i
@@ -413,7 +426,8 @@ def _involve(episodes: list[MissingEpisode], police_team: Any, rhi_team: Any) ->
         for p in sorted(who):
             if p and (p, team.pk) not in existing:
                 new.append(
-                    Involvement(
+                    bulk.row(
+                        Involvement,
                         person_id=p,
                         team=team,
                         kind=Involvement.Kind.INVOLVED,

@@ -199,7 +199,8 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
                 }
             )
         plans.append(
-            Plan(
+            bulk.row(
+                Plan,
                 person_id=pid,
                 partnership=partnership,
                 created_at=times[0],
@@ -221,9 +222,10 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
         advance(1)
         plan = saved[pid]
         for v in versions:
-            rows.append(PlanVersion(plan=plan, **v))
+            rows.append(bulk.row(PlanVersion, plan=plan, **v))
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=pid,
                     kind=ChronologyEvent.Kind.PLAN,
                     occurred_at=v["created_at"],
@@ -245,7 +247,8 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
             if seen:
                 at = versions[seen - 1]["created_at"] + timedelta(hours=rng.randint(1, 96))
                 receipts.append(
-                    PlanReceipt(
+                    bulk.row(
+                        PlanReceipt,
                         plan=plan,
                         user=inv.worker,
                         number=seen,
@@ -259,7 +262,8 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
                 used = needed and rng.random() < 0.7
                 held = (v["created_at"] - timedelta(days=rng.randint(0, 2))).date()
                 reviews.append(
-                    PlanReview(
+                    bulk.row(
+                        PlanReview,
                         plan=plan,
                         reviewed_version=v["number"] - 1,
                         held_on=max(held, plan.created_at.date()),
