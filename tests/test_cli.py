@@ -33,3 +33,16 @@ def test_seed_ends_with_a_summary() -> None:
     result = CliRunner().invoke(app, ["seed", "--children", "30", "--seed", "4", "--no-migrate"])
     assert result.exit_code == 0, result.output
     assert "Synthetic partnership generated" in result.output and "Children" in result.output
+
+
+def test_seed_summary_shows_each_step_with_its_time() -> None:
+    from mace.demo.registry import STEPS
+
+    result = CliRunner().invoke(
+        app, ["seed", "--children", "20", "--seed", "4", "--no-migrate"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    summary = result.output.split("Synthetic partnership generated in", 1)[1]
+    assert "children a second" in summary
+    for s in STEPS:
+        assert s.name in summary

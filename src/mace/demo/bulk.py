@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from django.db import connection, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models.base import ModelState
 
 from mace.core import audit
@@ -54,22 +54,21 @@ def row(model: type[M], **values: Any) -> M:
     per-field constructor work, which was a quarter of the generator's time. No signals are sent;
     the generator's models have no receivers."""
     shape = _SHAPES.get(model) or _shape(model)
+    keys = values.keys()
+    if not keys <= shape.names:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(keys - shape.names))}")
     obj = model.__new__(model)
-    obj._state = ModelState()
+    state = obj._state = ModelState()
     attributes = obj.__dict__
     attributes.update(shape.fixed)
     for attname, factory in shape.factories:
         attributes[attname] = factory()
-    for name, value in values.items():
-        relation = shape.relations.get(name)
-        if relation is not None:
-            attributes[relation.attname] = None if value is None else value.pk
-            if value is not None:
-                obj._state.fields_cache[name] = value
-        elif name in shape.attnames:
-            attributes[name] = value
-        else:
-            raise TypeError(f"{model.__name__} has no field {name!r}")
+    attributes.update(values)
+    for name in keys & shape.relations.keys():
+        related = attributes.pop(name)
+        attributes[shape.relations[name]] = None if related is None else related.pk
+        if related is not None:
+            state.fields_cache[name] = related
     return obj
 
 
@@ -77,8 +76,8 @@ def row(model: type[M], **values: Any) -> M:
 class _Shape:
     fixed: dict[str, Any]
     factories: list[tuple[str, Callable[[], Any]]]
-    relations: dict[str, Any]
-    attnames: frozenset[str]
+    relations: dict[str, str]  # relation name -> its id attribute
+    names: frozenset[str]  # every keyword `row` accepts
 
 
 _SHAPES: dict[type[models.Model], _Shape] = {}
@@ -92,8 +91,8 @@ def _shape(model: type[models.Model]) -> _Shape:
             factories.append((f.attname, f.default))
         else:
             fixed[f.attname] = f.get_default()
-    relations = {f.name: f for f in model._meta.concrete_fields if f.is_relation}
-    shape = _Shape(fixed, factories, relations, frozenset(fixed) | {a for a, _ in factories})
+    relations = {f.name: f.attname for f in model._meta.concrete_fields if f.is_relation}
+    shape = _Shape(fixed, factories, relations, frozenset(fixed) | {a for a, _ in factories} | set(relations))
     _SHAPES[model] = shape
     return shape
 
@@ -103,47 +102,53 @@ def create(model: type[M], rows: Sequence[M], *, batch_size: int = BATCH) -> lis
     rows = list(rows)
     if not rows:
         return rows
+    db = connections[router.db_for_write(model)]
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.generated]
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    relations = [f for f in fields if f.is_relation]
-    convert = [_converter(f) for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(opts.db_table)
+    relations = [(f.name, f.attname) for f in fields if f.is_relation]
+    converting = [(i, c) for i, c in enumerate(_converter(f, db) for f in fields) if c is not None]
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    table = db.ops.quote_name(opts.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model
     values = attrgetter(*[f.attname for f in fields])
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(using=db.alias, savepoint=False), db.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
-            unnumbered = [row for row in batch if row.pk is None]
-            for row, pk in zip(unnumbered, _reserve_ids(model, len(unnumbered)), strict=True):
-                row.pk = pk
-            for row in batch:
+            unnumbered = [r for r in batch if r.pk is None]
+            for r, pk in zip(unnumbered, _reserve_ids(db, model, len(unnumbered)), strict=True):
+                r.pk = pk
+            params = []
+            for r in batch:
                 for f in stamped:
-                    f.pre_save(row, add=True)
-                for f in relations:
+                    f.pre_save(r, add=True)
+                attributes = r.__dict__
+                for name, attname in relations:
                     # A row built with a related object saved since (a meeting's invitations).
-                    if getattr(row, f.attname) is None and f.is_cached(row):
-                        related = f.get_cached_value(row)
+                    if attributes[attname] is None:
+                        related = r._state.fields_cache.get(name)
                         if related is not None:
-                            setattr(row, f.attname, related.pk)
-            params = [
-                tuple(c(v) if c else v for c, v in zip(convert, values(row), strict=True)) for row in batch
-            ]
+                            attributes[attname] = related.pk
+                record = values(r)
+                if converting:
+                    record = list(record)
+                    for i, convert in converting:
+                        record[i] = convert(record[i])
+                params.append(record)
+                r._state.adding = False
+                r._state.db = db.alias
             cursor.executemany(sql, params)
-    for row in rows:
-        row._state.adding = False
-        row._state.db = connection.alias
     return rows
 
 
-def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
+def _reserve_ids(db: Any, model: type[models.Model], n: int) -> list[int]:
     if n == 0:
         return []
     table = model._meta.db_table
     column = model._meta.pk.column
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    assert column is not None
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                 [table, column, n],
@@ -151,8 +156,8 @@ def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
             return [r[0] for r in cursor.fetchall()]
         # SQLite: past both the highest id and AUTOINCREMENT's record of ids ever used.
         cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT MAX({connection.ops.quote_name(column)}) "  # noqa: S608 - names from the model
-            f"FROM {connection.ops.quote_name(table)}), 0), "
+            f"SELECT MAX(COALESCE((SELECT MAX({db.ops.quote_name(column)}) "  # noqa: S608 - names from the model
+            f"FROM {db.ops.quote_name(table)}), 0), "
             "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
             [table],
         )
@@ -160,25 +165,23 @@ def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
         return list(range(last + 1, last + 1 + n))
 
 
-def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+def _converter(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any] | None:
     """How a column's Python value is written: None when as it is, or Django's own conversion."""
     kind = field.get_internal_type()
     if field.is_relation or kind in _AS_IS:
         return None
-    if connection.vendor == "sqlite" and kind == "DateTimeField":
+    if db.vendor == "sqlite" and kind == "DateTimeField":
 
         def to_text(value: Any) -> Any:
             # As Django writes it to SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
             if isinstance(value, datetime) and value.tzinfo is not None:
-                return str(value.astimezone(UTC).replace(tzinfo=None))
-            return field.get_db_prep_save(value, connection)
+                return value.astimezone(UTC).isoformat(" ")[:-6]
+            return field.get_db_prep_save(value, db)
 
         return to_text
-    if connection.vendor == "sqlite" and kind == "DateField":
-        return lambda value: (
-            value.isoformat() if type(value) is date else field.get_db_prep_save(value, connection)
-        )
-    return lambda value: field.get_db_prep_save(value, connection)
+    if db.vendor == "sqlite" and kind == "DateField":
+        return lambda value: value.isoformat() if type(value) is date else field.get_db_prep_save(value, db)
+    return lambda value: field.get_db_prep_save(value, db)
 
 
 def log_created(actor: audit.Actor, object_type: str, rows: Sequence[Any], **detail: Any) -> None:
