@@ -108,7 +108,7 @@ def create(model: type[M], rows: Sequence[M], *, batch_size: int = BATCH) -> lis
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     relations = [(f.name, f.attname) for f in fields if f.is_relation]
     converting = [(i, c) for i, c in enumerate(_converter(f, db) for f in fields) if c is not None]
-    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(db.ops.quote_name(f.column or f.attname) for f in fields)
     table = db.ops.quote_name(opts.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model
     values = attrgetter(*[f.attname for f in fields])
@@ -131,9 +131,10 @@ def create(model: type[M], rows: Sequence[M], *, batch_size: int = BATCH) -> lis
                             attributes[attname] = related.pk
                 record = values(r)
                 if converting:
-                    record = list(record)
+                    converted = list(record)
                     for i, convert in converting:
-                        record[i] = convert(record[i])
+                        converted[i] = convert(converted[i])
+                    record = tuple(converted)
                 params.append(record)
                 r._state.adding = False
                 r._state.db = db.alias

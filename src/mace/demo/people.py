@@ -381,7 +381,7 @@ def _batch(
         (ChronologyEvent, events),
         (RestrictedAccess, named),
     ):
-        bulk.create(model, rows)  # type: ignore[arg-type]
+        bulk.create(model, rows)
     audit.record_many(
         ctx.actor,
         [audit.Event(AccessLogEntry.Action.CREATE, "person", str(p.pk), p.pk) for p in [*people, *adults]],

@@ -136,8 +136,9 @@ def build_contacts(ctx: DemoContext) -> dict[str, int]:
     # Who a decision can allocate to, read once: the first twenty members of each team, by id.
     members: dict[int, list[Any]] = {t.pk: [] for t in [*csc_teams, eh_team]}
     for user in User.objects.filter(team_id__in=list(members)).order_by("pk"):
-        if len(members[user.team_id]) < 20:
-            members[user.team_id].append(user)
+        team_members = members[user.team_id or 0]
+        if len(team_members) < 20:
+            team_members.append(user)
     allocated = {
         p: t
         for p, t in Involvement.objects.filter(

@@ -245,7 +245,7 @@ def _screenings(ctx: DemoContext, rng: random.Random, attendances: list[Attendan
         ticked = rng.sample(
             ["cce_substances", "v_injuries", "cce_missing", "cse_sexual_health", "v_mental_health"], 2
         )
-        result = screening_services.assess(version, dict.fromkeys(ticked, "x"), 0)
+        result = screening_demo.assess(version, dict.fromkeys(ticked, "x"), 0)
         incoming.append(
             (
                 screening_services.ScreeningIn(
@@ -284,6 +284,7 @@ def _reviews(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]
         .select_related("team", "agency")
         .order_by("pk")
     ):
+        assert user.team is not None  # the filter is on the team
         reviewers.setdefault(user.team.agency_id, []).append(user)
     for team in Team.objects.filter(code__in=[code for _, code, _ in TRUSTS]):
         reviewers.setdefault(team.agency_id, [])

@@ -180,8 +180,10 @@ def _save(ctx: DemoContext, made: list[_Made]) -> None:
         ],
     )
     for m in made:
-        for row in [*m.invitations, *m.actions]:
-            row.meeting = m.meeting
+        for invitation in m.invitations:
+            invitation.meeting = m.meeting
+        for action in m.actions:
+            action.meeting = m.meeting
     bulk.create(Invitation, [i for m in made for i in m.invitations])
     bulk.create(MeetingAction, [a for m in made for a in m.actions])
     bulk.log_created(ctx.actor, "meeting", [m.meeting for m in made])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import F
@@ -24,6 +25,7 @@ from mace.frontdoor.services import ContactIn
 from mace.people.models import ChronologyEvent, Identifier, Person
 
 from . import selectors, services
+from . import tool as tooling
 from .models import Level, Screening
 
 SCREENERS = [  # (team code, share)
@@ -90,6 +92,36 @@ def _managers(ctx: DemoContext) -> list[Any]:
     )
 
 
+_TOOLS: dict[tuple[int, int], Any] = {}
+
+
+def _tool(version: Any) -> Any:
+    """The version's parsed tool, parsed once per generator run instead of on every screening."""
+    key = (version.pk, id(version.definition))
+    if key not in _TOOLS:
+        _TOOLS.clear()
+        _TOOLS[key] = version.tool
+    return _TOOLS[key]
+
+
+def _parsed(version: Any) -> Any:
+    """The version as `services._summary` reads it (title, number, tool), with the tool parsed once."""
+    return SimpleNamespace(title=version.title, version=version.version, tool=_tool(version))
+
+
+def assess(version: Any, answers: dict[str, str], judgement: int) -> services.Assessment:
+    """`services.assess` with the parsed tool kept: the same score, level and need for agreement."""
+    result = tooling.score(_tool(version), answers)
+    return services.Assessment(
+        score=result.score,
+        level=result.level,
+        high_harm=result.high_harm,
+        needs_agreement=tooling.needs_agreement(
+            level=result.level, judgement=judgement, high_harm=bool(result.high_harm)
+        ),
+    )
+
+
 def close_old_contacts(contact_ids: list[int], now: datetime) -> None:
     """Contacts from before the last two days were decided and approved the same day."""
     Contact.objects.filter(pk__in=contact_ids, received_at__lt=now - timedelta(days=2)).update(
@@ -124,7 +156,7 @@ def complete_many(ctx: DemoContext, incoming: list[tuple[services.ScreeningIn, A
         assert data.tool_version is not None and data.judgement is not None and data.person is not None
         person = data.person
         answers = {code: str(evidence).strip() for code, evidence in data.answers.items()}
-        result = services.assess(data.tool_version, answers, data.judgement)
+        result = assess(data.tool_version, answers, data.judgement)
         subject: dict[str, Any] = {
             "given_names": person.given_names,
             "family_name": person.family_name,
@@ -166,12 +198,12 @@ def complete_many(ctx: DemoContext, incoming: list[tuple[services.ScreeningIn, A
                 ContactIn(
                     kind=Contact.Kind.SCREENING,
                     received_at=sc.completed_at,
-                    summary=services._summary(sc, data.tool_version),
+                    summary=services._summary(sc, _parsed(data.tool_version)),
                     subject=sc.subject,
                     source_system=services.CONTACT_SOURCE,
                     external_ref=f"screening-{sc.pk}",
                     source_agency=sc.agency,
-                    concerns=sorted({data.tool_version.tool.indicators[c].concern for c in sc.answers}),
+                    concerns=sorted({_tool(data.tool_version).indicators[c].concern for c in sc.answers}),
                     child_voice=sc.child_voice,
                     reporter={"name": by.get_full_name(), "job_title": getattr(by, "job_title", "")},
                     person=data.person,
@@ -212,7 +244,8 @@ def complete_many(ctx: DemoContext, incoming: list[tuple[services.ScreeningIn, A
     notices: list[Notification] = []
     for sc in screenings:
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=sc.person_id,
                 kind=ChronologyEvent.Kind.SCREENING,
                 occurred_at=sc.completed_at,
@@ -262,7 +295,8 @@ def _agree_many(ctx: DemoContext, agreements: list[tuple[Screening, Any, bool, s
         screening.status = Screening.Status.COMPLETE
         screening.version += 1
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=screening.person_id,
                 kind=ChronologyEvent.Kind.SCREENING,
                 occurred_at=screening.agreed_at,
@@ -320,7 +354,7 @@ def build_screenings(ctx: DemoContext) -> dict[str, int]:
                 continue
             template = TEMPLATES[max(0, min(len(TEMPLATES) - 1, start + direction * step_index))]
             ticked = [c for c in template if rng.random() < 0.85] or template[:1]
-            result = services.assess(version, dict.fromkeys(ticked, "x"), 0)
+            result = assess(version, dict.fromkeys(ticked, "x"), 0)
             # Most practitioners judge at the indicators' level; some lower (over-optimism), some higher.
             roll = rng.random()
             judgement = (
