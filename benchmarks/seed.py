@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,6 +50,10 @@ def main() -> int:
         return registry.Step(s.order, s.name, run)
 
     registry.STEPS[:] = [timed(s) for s in steps]
+    # Not generation: the bank holidays' first load (the `holidays` package) and the tool's imports.
+    from mace.core import clocks
+
+    clocks.is_working_day(date.today())
     try:
         wall, cpu = time.perf_counter(), time.process_time()
         summary = generate(children=args.children, seed=args.seed)
