@@ -64,3 +64,16 @@ def test_a_request_waiting_for_sqlites_write_lock_gives_up_before_gunicorn_kills
     assert isinstance(options, dict)
     command = gunicorn_command(host="127.0.0.1", port=8001, workers=1, var=tmp_path)
     assert options["timeout"] < int(command[command.index("--timeout") + 1])
+
+
+def test_seed_summary_shows_each_step_with_its_time() -> None:
+    from mace.demo.registry import STEPS
+
+    result = CliRunner().invoke(
+        app, ["seed", "--children", "20", "--seed", "4", "--no-migrate"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    summary = result.output.split("Synthetic partnership generated in", 1)[1]
+    assert "children a second" in summary
+    for s in STEPS:
+        assert s.name in summary

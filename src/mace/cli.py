@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -83,12 +83,33 @@ def seed(
     _setup()
     if migrate_first:
         _migrate()
-    from mace.demo.generate import generate
+    from mace.demo.generate import generate_steps
 
     started = time.monotonic()
     with progress_bar() as bar:
-        summary = generate(children=children, seed=seed, progress=bar)
-    _print_summary(summary, time.monotonic() - started)
+        results = generate_steps(children=children, seed=seed, progress=bar)
+    _print_steps(results, time.monotonic() - started, children)
+
+
+def _print_steps(results: list[Any], seconds: float, children: int) -> None:
+    """What each generator step made and how long it took, then the total."""
+    table = Table(
+        title=f"Synthetic partnership generated in {seconds:.1f} s "
+        f"({children / seconds if seconds else 0:,.0f} children a second)"
+    )
+    table.add_column("Step")
+    table.add_column("Time", justify="right")
+    table.add_column("Records")
+    table.add_column("Count", justify="right")
+    for result in results:
+        first = True
+        for name, count in result.counts.items() or {"(nothing to make)": 0}.items():
+            table.add_row(
+                result.name if first else "", f"{result.seconds:.1f} s" if first else "", name, f"{count:,}"
+            )
+            first = False
+        table.add_section()
+    console.print(table)
 
 
 def _print_summary(

@@ -6,6 +6,7 @@ caseload snapshots taken from the allocation history."""
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -13,8 +14,8 @@ from typing import Any
 from django.conf import settings
 
 from mace.accounts.models import Role, User
-from mace.core import audit, clocks
-from mace.core.models import AccessLogEntry
+from mace.core import clocks
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement
@@ -63,6 +64,10 @@ ANALYSES = {
 TERM_WEEKS = 13
 
 
+# The clock is pure, and a year of supervision asks it the same few thousand questions many times over.
+_add_working_days = functools.lru_cache(maxsize=None)(clocks.add_working_days)
+
+
 def _noon(d: date) -> datetime:
     return datetime.combine(d, time(12), tzinfo=clocks.LONDON).astimezone(UTC)
 
@@ -84,7 +89,10 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
         .order_by("pk")
     )
     if not allocations:
+        ctx.task("Visits, supervision, timetables and caseloads", 0)
         return {}
+    # Each allocated child's visits and supervision, then the timetables and twelve snapshots.
+    advance = ctx.task("Visits, supervision, timetables and caseloads", len(allocations) + 1 + 12)
     managers = {
         u.team_id: u
         for u in User.objects.filter(role_assignments__role=Role.TEAM_MANAGER, team__partnership=partnership)
@@ -95,6 +103,7 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
     supervisions: list[Supervision] = []
     every = settings.MACE_SUPERVISION_WORKING_DAYS
     for inv in allocations:
+        advance(1)
         worker: Any = inv.worker
         started = inv.started_at.astimezone(clocks.LONDON).date()
         # Visits: every two to five weeks since allocation; about a third never record the child's words.
@@ -104,7 +113,8 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
             seen = rng.random() < 0.9
             words = rng.choice(WORDS) if seen and not quiet and rng.random() < 0.8 else ""
             visits.append(
-                Visit(
+                bulk.row(
+                    Visit,
                     person_id=inv.person_id,
                     visited_on=d,
                     by=worker,
@@ -119,7 +129,8 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
                 )
             )
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=inv.person_id,
                     kind=ChronologyEvent.Kind.VISIT,
                     occurred_at=_noon(d),
@@ -133,11 +144,12 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
         # Supervision: roughly every 20 working days, a little late sometimes; some stop (overdue now).
         manager = managers.get(inv.team_id)
         stops = today - timedelta(days=rng.randint(35, 120)) if rng.random() < 0.2 else today
-        d = clocks.add_working_days(started, rng.randint(10, every + 3))
+        d = _add_working_days(started, rng.randint(10, every + 3))
         while d < min(stops, today):
             safer = rng.choices(["yes", "partly", "no"], weights=[5, 4, 2])[0]
             supervisions.append(
-                Supervision(
+                bulk.row(
+                    Supervision,
                     person_id=inv.person_id,
                     worker=worker,
                     manager=manager,
@@ -147,16 +159,18 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
                     reflection="Reviewed the plan, recent visits and partner information.",
                     safer=safer,
                     analysis=ANALYSES[safer],
-                    next_due_on=clocks.add_working_days(d, every),
+                    next_due_on=_add_working_days(d, every),
                     recorded_at=_noon(d),
                 )
             )
-            d = clocks.add_working_days(d, rng.randint(every - 4, every + 4))
-    Visit.objects.bulk_create(visits, batch_size=2000)
-    made = Supervision.objects.bulk_create(supervisions, batch_size=2000)
-    SupervisionAction.objects.bulk_create(
+            d = _add_working_days(d, rng.randint(every - 4, every + 4))
+    bulk.create(Visit, visits)
+    made = bulk.create(Supervision, supervisions)
+    bulk.create(
+        SupervisionAction,
         [
-            SupervisionAction(
+            bulk.row(
+                SupervisionAction,
                 supervision=s,
                 text=rng.choice(
                     ["Update the safety plan", "Arrange a strategy meeting", "Visit with police"]
@@ -167,11 +181,11 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
             for s in made
             if rng.random() < 0.7
         ],
-        batch_size=2000,
     )
     for s in made:
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=s.person_id,
                 kind=ChronologyEvent.Kind.PLAN,
                 occurred_at=_noon(s.held_on),
@@ -181,18 +195,17 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
             )
         )
     sessions, attendance, placements = _timetables(ctx, rng, allocations)
-    ChronologyEvent.objects.bulk_create(events, batch_size=2000)
+    bulk.create(ChronologyEvent, events)
+    bulk.log_created(ctx.actor, "visit", visits)
+    bulk.log_created(ctx.actor, "supervision", made)
+    advance(1)
     # A year of monthly caseload snapshots, from the allocation history.
     snapshots = 0
     m = month_start(today)
     for _ in range(12):
         snapshots += snapshot_caseloads(m, now=ctx.now)
         m = month_start(m - timedelta(days=1))
-    audit.record_many(
-        ctx.actor,
-        [audit.Event(AccessLogEntry.Action.CREATE, "visit", str(v.pk), v.person_id) for v in visits]
-        + [audit.Event(AccessLogEntry.Action.CREATE, "supervision", str(s.pk), s.person_id) for s in made],
-    )
+        advance(1)
     return {
         "Visits": len(visits),
         "Visits with the child's words": sum(1 for v in visits if v.child_words),
@@ -213,14 +226,10 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
             team__code=f"{partnership.code}-inclusion", ended_at__isnull=True, person_id__in=ctx.child_ids
         ).values_list("person_id", flat=True)
     )
+    demo_workers = {i.person_id for i in allocations if i.worker and i.worker.username == "socialworker"}
     candidates = sorted(
         {i.person_id for i in allocations if i.person_id in inclusion},
-        key=lambda pid: (
-            not any(
-                i.worker and i.worker.username == "socialworker" for i in allocations if i.person_id == pid
-            ),
-            pid,
-        ),
+        key=lambda pid: (pid not in demo_workers, pid),
     )
     chosen = candidates[: max(3, len(candidates) // 4)]
     this_week = figures.monday(ctx.today)
@@ -231,7 +240,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
     placements: list[Placement] = []
     for index, pid in enumerate(chosen):
         placements.append(
-            Placement(
+            bulk.row(
+                Placement,
                 person_id=pid,
                 kind=rng.choice(["home", "foster", "kinship"]),
                 description="Family home, Eastbridge" if index % 2 else "Foster carer, Halbury",
@@ -243,7 +253,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
             moved = first_week + timedelta(weeks=rng.randint(4, 8), days=rng.randint(0, 4))
             moves[pid] = moved
             placements.append(
-                Placement(
+                bulk.row(
+                    Placement,
                     person_id=pid,
                     kind=rng.choice(["residential", "foster", "supported"]),
                     description=rng.choice(
@@ -264,7 +275,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
             plan.append((rng.randint(0, 4), "other", time(11, 0), time(12, 0)))
         for wd, kind, start, end in plan:
             sessions.append(
-                TimetableSession(
+                bulk.row(
+                    TimetableSession,
                     person_id=pid,
                     weekday=wd,
                     starts_at=start,
@@ -275,8 +287,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
                     created_by_label=label,
                 )
             )
-    made = TimetableSession.objects.bulk_create(sessions)
-    Placement.objects.bulk_create(placements)
+    made = bulk.create(TimetableSession, sessions)
+    bulk.create(Placement, placements)
     marks: list[SessionAttendance] = []
     for s in made:
         pid = s.person_id
@@ -291,7 +303,8 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
                 chance = 0.35  # a placement move breaks the timetable for a few weeks
             attended = rng.random() < chance
             marks.append(
-                SessionAttendance(
+                bulk.row(
+                    SessionAttendance,
                     session=s,
                     week_starting=week,
                     attended=attended,
@@ -304,5 +317,5 @@ def _timetables(ctx: DemoContext, rng: random.Random, allocations: list[Involvem
                     recorded_at=min(_noon(week + timedelta(days=4)), ctx.now),
                 )
             )
-    SessionAttendance.objects.bulk_create(marks, batch_size=2000)
+    bulk.create(SessionAttendance, marks)
     return len(made), len(marks), len(placements)

@@ -209,6 +209,7 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
     from .names import pick_person
 
     password = make_password(DEMO_PASSWORD)
+    advance = ctx.task("Partnerships, agencies, teams and staff", len(AGENCIES) + 1)
     partnerships = {
         code: Partnership.objects.get_or_create(code=code, defaults={"name": name})[0]
         for code, name in PARTNERSHIPS
@@ -253,6 +254,7 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
             )
             created_users += len(new_users)
             staff[t_code] = existing + new_users
+        advance(1)
     for role, username, team_code, full_name, title in DEMO_ACCOUNTS:
         team = teams[team_code]
         first, _, last = full_name.rpartition(" ")
@@ -278,6 +280,7 @@ def build_organisation(ctx: DemoContext) -> dict[str, int]:
             Role.FRONT_DOOR_WORKER,
         ):
             staff.setdefault(team_code, []).insert(0, user)
+    advance(1)
     ctx.org.update({"partnerships": partnerships, "teams": teams, "staff": staff})
     return {"Partnerships": len(partnerships), "Teams": len(teams), "Staff accounts created": created_users}
 

@@ -25,6 +25,7 @@ from mace.people.models import (
     SourceRecord,
 )
 
+from . import bulk
 from .mess import variant_record
 from .names import pick_address, pick_person
 from .organisation import MAIN, PARTNERSHIPS
@@ -181,7 +182,7 @@ def _batch(
                 )
             )
             counts["Duplicate child records"] += 1
-    Person.objects.bulk_create(people, batch_size=BATCH)
+    bulk.create(Person, people)
     counts["Children"] += n
     ctx.child_ids.extend(p.pk for p in people)
 
@@ -205,11 +206,14 @@ def _batch(
         ):
             if value:
                 identifiers.append(
-                    Identifier(person=person, scheme=scheme, value=value.replace(" ", ""), agency=agency)
+                    bulk.row(
+                        Identifier, person=person, scheme=scheme, value=value.replace(" ", ""), agency=agency
+                    )
                 )
         a = spec["address"]
         addresses.append(
-            Address(
+            bulk.row(
+                Address,
                 person=person,
                 line1=a.line1,
                 town=a.town,
@@ -220,7 +224,8 @@ def _batch(
         )
         if person.preferred_name:
             names.append(
-                PersonName(
+                bulk.row(
+                    PersonName,
                     person=person,
                     kind=PersonName.Kind.PREFERRED,
                     given_names=person.preferred_name,
@@ -230,7 +235,8 @@ def _batch(
                 )
             )
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person=person,
                 occurred_at=spec["created"],
                 kind=ChronologyEvent.Kind.RECORD,
@@ -255,7 +261,8 @@ def _batch(
             )
             ids = {k: v[k] for k in ("nhs_number", "upn", "police_id") if v[k]}
             sources.append(
-                SourceRecord(
+                bulk.row(
+                    SourceRecord,
                     person=person,
                     agency=_agency_of(ctx, kind, code),
                     given_names=v["given_names"],
@@ -268,7 +275,8 @@ def _batch(
             )
             if "nickname" in v["changes"] or "family_name_misspelt" in v["changes"]:
                 names.append(
-                    PersonName(
+                    bulk.row(
+                        PersonName,
                         person=person,
                         kind=PersonName.Kind.ALIAS,
                         given_names=v["given_names"],
@@ -283,7 +291,8 @@ def _batch(
             if rng.random() < rate:
                 set_at = min(ctx.now, spec["created"] + timedelta(days=rng.randrange(0, 60)))
                 flags.append(
-                    Flag(
+                    bulk.row(
+                        Flag,
                         person=person,
                         kind=kind,
                         reason=rng.choice(FLAG_REASONS[kind]),
@@ -294,7 +303,8 @@ def _batch(
                     )
                 )
                 events.append(
-                    ChronologyEvent(
+                    bulk.row(
+                        ChronologyEvent,
                         person=person,
                         occurred_at=set_at,
                         kind=ChronologyEvent.Kind.FLAG,
@@ -306,7 +316,8 @@ def _batch(
         for _ in range(rng.randint(1, 6)):
             kind, agency_kind, title = rng.choice(STORY)
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person=person,
                     kind=kind,
                     title=title,
@@ -321,7 +332,8 @@ def _batch(
         if rng.random() < 0.003:
             person.restricted = True
             flags.append(
-                Flag(
+                bulk.row(
+                    Flag,
                     person=person,
                     kind=Flag.Kind.RESTRICTED,
                     reason="Record sealed: protected identity",
@@ -333,7 +345,8 @@ def _batch(
             worker = staff[f"{code}-cp"][0] if staff.get(f"{code}-cp") else None
             if worker is not None:
                 named.append(
-                    RestrictedAccess(
+                    bulk.row(
+                        RestrictedAccess,
                         person=person,
                         user=worker,
                         granted_by_label=ctx.actor.label,
@@ -357,7 +370,7 @@ def _batch(
                 )
             )
     Person.objects.bulk_update([p for p in people if p.restricted], ["restricted"])
-    Person.objects.bulk_create(adults, batch_size=BATCH)
+    bulk.create(Person, adults)
     for model, rows in (
         (Identifier, identifiers),
         (Address, addresses),
@@ -368,7 +381,7 @@ def _batch(
         (ChronologyEvent, events),
         (RestrictedAccess, named),
     ):
-        model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[arg-type]
+        bulk.create(model, rows)
     audit.record_many(
         ctx.actor,
         [audit.Event(AccessLogEntry.Action.CREATE, "person", str(p.pk), p.pk) for p in [*people, *adults]],
@@ -392,7 +405,8 @@ def _person(
     created: datetime,
     kind: str = Person.Kind.CHILD,
 ) -> Person:
-    return Person(
+    return bulk.row(
+        Person,
         partnership=partnership,
         kind=kind,
         given_names=given,
@@ -423,7 +437,8 @@ def _involve(
         # Demo accounts sit first in their team's list and get a larger share of children.
         worker = members[0] if members and rng.random() < 0.15 else (rng.choice(members) if members else None)
         out.append(
-            Involvement(
+            bulk.row(
+                Involvement,
                 person=person,
                 team=teams[team_code],
                 worker=worker,

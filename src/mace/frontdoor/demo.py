@@ -12,16 +12,22 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from mace.core import audit, clocks
-from mace.core.models import AccessLogEntry
+from django.utils import timezone
+
+from mace.accounts.models import Team, User
+from mace.core import clocks
+from mace.core.models import Notification
+from mace.demo import bulk
 from mace.demo.mess import variant_record
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
+from mace.people import linkage
 from mace.people import services as people_services
-from mace.people.models import ChronologyEvent, Identifier, Involvement, Person
+from mace.people.models import ChronologyEvent, Identifier, Involvement, Person, SourceRecord
 
-from . import thresholds
+from . import services, thresholds
 from .models import Contact, FrontDoorMeeting, InformationRequest, MeetingAction, Task
+from .services import ContactIn
 
 DAYS = 365
 WEEKDAY_WEIGHT = [1.7, 1.5, 1.0, 1.0, 0.9, 0.3, 0.3]  # Monday first
@@ -99,6 +105,7 @@ def build_contacts(ctx: DemoContext) -> dict[str, int]:
         .values_list("pk", "given_names", "family_name", "date_of_birth", "sex")
     )
     if not children:
+        ctx.task("Generating a year of contacts", 0)
         return {}
     nhs = dict(
         Identifier.objects.filter(person_id__in=[c[0] for c in children], scheme="nhs").values_list(
@@ -121,11 +128,18 @@ def build_contacts(ctx: DemoContext) -> dict[str, int]:
     }
     front_door = teams[f"{MAIN}-ifd"]
     workers = staff.get(f"{MAIN}-ifd", [])
-    managers = [u for u in front_door.members.order_by("pk") if u.has_role("front_door_manager")] or workers[
-        :1
-    ]
+    managers = (
+        list(front_door.members.filter(role_assignments__role="front_door_manager").order_by("pk").distinct())
+        or workers[:1]
+    )
     csc_teams = [teams[f"{MAIN}-{t}"] for t in ("cin-1", "cin-2", "cp", "ce")]
     eh_team = teams[f"{MAIN}-eh"]
+    # Who a decision can allocate to, read once: the first twenty members of each team, by id.
+    members: dict[int, list[Any]] = {t.pk: [] for t in [*csc_teams, eh_team]}
+    for user in User.objects.filter(team_id__in=list(members)).order_by("pk"):
+        team_members = members[user.team_id or 0]
+        if len(team_members) < 20:
+            team_members.append(user)
     allocated = {
         p: t
         for p, t in Involvement.objects.filter(
@@ -162,6 +176,7 @@ def build_contacts(ctx: DemoContext) -> dict[str, int]:
                     csc_teams,
                     eh_team,
                     allocated,
+                    members,
                 )
             )
             if rng.random() < 0.03:  # the same concern sent again by another route
@@ -182,12 +197,13 @@ def build_contacts(ctx: DemoContext) -> dict[str, int]:
                     csc_teams,
                     eh_team,
                     allocated,
+                    members,
                 )
                 dup.summary = "Duplicate submission: " + contacts[-1].summary
                 if dup.received_at <= ctx.now:
                     contacts.append(dup)
         advance(1)
-    Contact.objects.bulk_create(contacts, batch_size=1000)
+    bulk.create(Contact, contacts)
     _follow_up(ctx, rng, contacts, front_door, workers)
     _meetings(ctx, rng, partnership, agencies, contacts)
     return {"Contacts": len(contacts)}
@@ -209,6 +225,7 @@ def _contact(
     csc_teams: list[Any],
     eh_team: Any,
     allocated: dict[int, int],
+    members: dict[int, list[Any]],
 ) -> Contact:
     pk, given, family, dob, _sex = child
     v = variant_record(rng, given_names=given, family_name=family, date_of_birth=dob, nhs_number=nhs)
@@ -223,7 +240,8 @@ def _contact(
     summary = rng.choice(SUMMARIES[kind]).format(
         town=rng.choice(["Crewe", "Macclesfield", "Stoke", "Manchester"]), money=rng.randrange(50, 900)
     )
-    c = Contact(
+    c = bulk.row(
+        Contact,
         partnership=partnership,
         kind=kind,
         route="import" if kind == "vpa" else rng.choice(["web", "api"]),
@@ -261,7 +279,7 @@ def _contact(
                 "Information gathered from police, health and school; risk outside the home is rising."
             )
             c.analysed_by = rng.choice(workers) if workers else None
-            _decide(c, rng, received, workers, csc_teams, eh_team, allocated, ctx.now)
+            _decide(c, rng, received, workers, csc_teams, eh_team, allocated, members, ctx.now)
         return c
     c.risk = rng.choices([1, 2, 3], [0.4, 0.4, 0.2])[0]
     c.analysis = "Information from police, health and school considered. " + rng.choice(
@@ -272,7 +290,7 @@ def _contact(
         ]
     )
     c.analysed_by = rng.choice(workers) if workers else None
-    _decide(c, rng, received, workers, csc_teams, eh_team, allocated, ctx.now)
+    _decide(c, rng, received, workers, csc_teams, eh_team, allocated, members, ctx.now)
     # Review timeliness improves through the year (77% to about 95%); Mondays and Tuesdays lag.
     on_time = 0.72 + 0.24 * progress - (0.08 if received.astimezone(clocks.LONDON).weekday() < 2 else 0)
     window = (review_due - received).total_seconds() / 3600
@@ -295,6 +313,7 @@ def _decide(
     csc_teams: list[Any],
     eh_team: Any,
     allocated: dict[int, int],
+    members: dict[int, list[Any]],
     now: datetime,
 ) -> None:
     c.decision = rng.choices(list(DECISION_WEIGHT), weights=list(DECISION_WEIGHT.values()))[0]
@@ -316,8 +335,8 @@ def _decide(
     elif c.decision == "early_help":
         c.allocated_team = eh_team
     if c.allocated_team is not None:
-        members = list(c.allocated_team.members.order_by("pk")[:20])
-        c.allocated_worker = rng.choice(members) if members else None
+        team_members = members.get(c.allocated_team.pk, [])
+        c.allocated_worker = rng.choice(team_members) if team_members else None
 
 
 def _follow_up(
@@ -328,14 +347,17 @@ def _follow_up(
     events: list[ChronologyEvent] = []
     involvements: list[Involvement] = []
     seen_front_door: set[int] = set()
+    advance = ctx.task("Partner information, decisions and tasks", len(contacts))
     for c in contacts:
+        advance(1)
         label = ctx.actor.label
         if c.status != Contact.Status.OPEN or rng.random() < 0.5:
             for source in rng.sample(["police", "health", "education"], k=rng.randint(1, 3)):
                 asked = c.received_at + timedelta(minutes=rng.randrange(10, 120))
                 answered = asked + timedelta(hours=rng.uniform(0.5, 6))
                 requests.append(
-                    InformationRequest(
+                    bulk.row(
+                        InformationRequest,
                         contact=c,
                         source=source,
                         question="What do you know about the child and family?",
@@ -349,7 +371,8 @@ def _follow_up(
                 )
         if c.person_id:
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=c.person_id,
                     occurred_at=c.received_at,
                     kind="contact",
@@ -362,7 +385,8 @@ def _follow_up(
             if c.status != Contact.Status.CLOSED and c.person_id not in seen_front_door:
                 seen_front_door.add(c.person_id)
                 involvements.append(
-                    Involvement(
+                    bulk.row(
+                        Involvement,
                         person_id=c.person_id,
                         team=front_door,
                         kind="front_door",
@@ -372,7 +396,8 @@ def _follow_up(
                 )
         if c.status == Contact.Status.CLOSED and c.person_id and c.approved_at:
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=c.person_id,
                     occurred_at=c.approved_at,
                     kind="contact",
@@ -390,7 +415,8 @@ def _follow_up(
                 due = c.approved_at + timedelta(hours=hours)
                 done = c.approved_at + timedelta(hours=hours * rng.uniform(0.3, 1.3))
                 tasks.append(
-                    Task(
+                    bulk.row(
+                        Task,
                         contact=c,
                         person_id=c.person_id,
                         kind=kind,
@@ -401,16 +427,15 @@ def _follow_up(
                         completed_at=done if done < ctx.now else None,
                     )
                 )
-    InformationRequest.objects.bulk_create(requests, batch_size=1000)
-    Task.objects.bulk_create(tasks, batch_size=1000)
-    ChronologyEvent.objects.bulk_create(events, batch_size=1000)
+    bulk.create(InformationRequest, requests)
+    bulk.create(Task, tasks)
+    bulk.create(ChronologyEvent, events)
+    # Involvements decide who may open the child: the owner's service starts and logs each one.
     people_services.involvements_start_many(
         involvements=involvements + _allocations(tasks, contacts), by=ctx.actor
     )
-    audit.record_many(
-        ctx.actor,
-        [audit.Event(AccessLogEntry.Action.CREATE, "contact", str(c.pk), c.person_id) for c in contacts],
-    )
+    bulk.log_created(ctx.actor, "contact", contacts)
+    bulk.log_created(ctx.actor, "front_door_task", tasks)
 
 
 def _allocations(tasks: list[Task], contacts: list[Contact]) -> list[Involvement]:
@@ -444,58 +469,210 @@ def _allocations(tasks: list[Task], contacts: list[Contact]) -> list[Involvement
 def _meetings(
     ctx: DemoContext, rng: random.Random, partnership: Any, agencies: dict[str, Any], contacts: list[Contact]
 ) -> None:
+    """The last 60 working days' daily meetings (and Monday's weekly one) with their actions, written
+    in bulk; days that already have their meeting (a partnership seeded again) are left alone."""
     present = [a for a in agencies.values() if a is not None]
-    recent = [c for c in contacts if c.received_at > ctx.now - timedelta(days=70)]
-    for offset in range(60, 0, -1):
-        day = ctx.today - timedelta(days=offset)
-        if not clocks.is_working_day(day):
+    first_day = ctx.today - timedelta(days=60)
+    by_day: dict[date, list[Contact]] = {}
+    for c in contacts:
+        if c.received_at > ctx.now - timedelta(days=70):
+            by_day.setdefault(c.received_at.astimezone(clocks.LONDON).date(), []).append(c)
+    existing = {
+        (m.kind, m.held_on): m
+        for m in FrontDoorMeeting.objects.filter(partnership=partnership, held_on__gte=first_day)
+    }
+    meetings: list[FrontDoorMeeting] = []
+    attending: list[tuple[FrontDoorMeeting, list[Any]]] = []
+    actions: list[tuple[FrontDoorMeeting, MeetingAction]] = []
+    days = [ctx.today - timedelta(days=offset) for offset in range(60, 0, -1)]
+    advance = ctx.task("Daily and weekly front door meetings", len(days))
+    for day in days:
+        advance(1)
+        if not clocks.is_working_day(day) or ("daily", day) in existing:
             continue
-        meeting, created = FrontDoorMeeting.objects.get_or_create(
+        meeting = FrontDoorMeeting(
             partnership=partnership,
             kind="daily",
             held_on=day,
-            defaults={
-                "period_start": day - timedelta(days=1),
-                "period_end": day,
-                "notes": "VPAs reviewed agency by agency; actions agreed.",
-                "recorded_by_label": ctx.actor.label,
-            },
+            period_start=day - timedelta(days=1),
+            period_end=day,
+            notes="VPAs reviewed agency by agency; actions agreed.",
+            recorded_by_label=ctx.actor.label,
         )
-        if not created:
-            continue
-        meeting.agencies_present.set(rng.sample(present, k=min(len(present), 3)))
-        day_contacts = [
-            c for c in recent if c.received_at.astimezone(clocks.LONDON).date() == day - timedelta(days=1)
-        ]
-        MeetingAction.objects.bulk_create(
-            MeetingAction(
-                meeting=meeting,
-                contact=c,
-                description="Share police intelligence with the allocated team",
-                owner_agency=rng.choice(present),
-                due_on=day + timedelta(days=2),
-                completed_at=ctx.now if rng.random() < 0.8 else None,
-            )
-            for c in day_contacts[:3]
-        )
-        if day.weekday() == 0:
-            weekly, _ = FrontDoorMeeting.objects.get_or_create(
-                partnership=partnership,
-                kind="weekly",
-                held_on=day,
-                defaults={
-                    "period_start": day - timedelta(days=7),
-                    "period_end": day - timedelta(days=1),
-                    "notes": "Immediate safety planning reviewed for every child screened.",
-                    "recorded_by_label": ctx.actor.label,
-                },
-            )
-            MeetingAction.objects.bulk_create(
-                MeetingAction(
-                    meeting=weekly,
-                    description="Safety plan to include a named trusted adult",
-                    owner_agency=rng.choice(present),
-                    due_on=day + timedelta(days=7),
+        meetings.append(meeting)
+        attending.append((meeting, rng.sample(present, k=min(len(present), 3))))
+        for c in by_day.get(day - timedelta(days=1), [])[:3]:
+            actions.append(
+                (
+                    meeting,
+                    MeetingAction(
+                        contact=c,
+                        description="Share police intelligence with the allocated team",
+                        owner_agency=rng.choice(present),
+                        due_on=day + timedelta(days=2),
+                        completed_at=ctx.now if rng.random() < 0.8 else None,
+                    ),
                 )
-                for _ in range(rng.randint(1, 3))
             )
+        if day.weekday() == 0:
+            weekly = existing.get(("weekly", day))
+            if weekly is None:
+                weekly = FrontDoorMeeting(
+                    partnership=partnership,
+                    kind="weekly",
+                    held_on=day,
+                    period_start=day - timedelta(days=7),
+                    period_end=day - timedelta(days=1),
+                    notes="Immediate safety planning reviewed for every child screened.",
+                    recorded_by_label=ctx.actor.label,
+                )
+                meetings.append(weekly)
+            for _ in range(rng.randint(1, 3)):
+                actions.append(
+                    (
+                        weekly,
+                        MeetingAction(
+                            description="Safety plan to include a named trusted adult",
+                            owner_agency=rng.choice(present),
+                            due_on=day + timedelta(days=7),
+                        ),
+                    )
+                )
+    bulk.create(FrontDoorMeeting, meetings)
+    through = FrontDoorMeeting.agencies_present.through
+    bulk.create(
+        through,
+        [
+            through(frontdoormeeting_id=m.pk, agency_id=agency_id)
+            for m, present_ in attending
+            for agency_id in dict.fromkeys(a.pk for a in present_)
+        ],
+    )
+    for meeting, action in actions:
+        action.meeting = meeting
+    bulk.create(MeetingAction, [a for _, a in actions])
+
+
+def receive_known(
+    ctx: DemoContext, incoming: list[tuple[ContactIn, Any, Any]], *, route: str = Contact.Route.WEB
+) -> list[Contact]:
+    """Contacts about children already on record, received as `services.contact_receive` receives them
+    (the same contact, agency record, front door involvement, chronology and notices to the workers
+    involved), in bulk: for the other generator steps whose work reaches the front door (screenings,
+    emergency department referrals). `incoming` is (contact, partnership, sender) with the contact's
+    `person` set."""
+    if not incoming:
+        return []
+    people = {data.person.pk: data.person for data, _, _ in incoming if data.person is not None}
+    front_doors: dict[int, list[int]] = {}
+    for team_id, partnership_id in Team.objects.filter(front_door=True).values_list("pk", "partnership_id"):
+        front_doors.setdefault(partnership_id, []).append(team_id)
+    involved: set[tuple[int, int]] = set()
+    workers: dict[int, list[int]] = {}
+    for person_id, team_id, kind, worker_id in (
+        Involvement.objects.filter(person_id__in=list(people), ended_at__isnull=True)
+        .order_by("pk")
+        .values_list("person_id", "team_id", "kind", "worker_id")
+    ):
+        if kind == Involvement.Kind.FRONT_DOOR:
+            involved.add((person_id, team_id))
+        elif worker_id is not None and worker_id not in workers.setdefault(person_id, []):
+            workers[person_id].append(worker_id)
+    rules = services.standards()
+    contacts: list[Contact] = []
+    for data, partnership, by in incoming:
+        assert data.received_at is not None and data.person is not None
+        received = data.received_at.astimezone(UTC)
+        contacts.append(
+            bulk.row(
+                Contact,
+                partnership=partnership,
+                kind=data.kind,
+                route=route,
+                source_system=data.source_system,
+                external_ref=data.external_ref,
+                source_agency=data.source_agency,
+                submitted_by=by,
+                reporter=data.reporter,
+                received_at=received,
+                review_due_at=clocks.review_due(received, rules),
+                decision_due_at=clocks.decision_due(received, rules),
+                subject={
+                    k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.subject.items() if v
+                },
+                match_status=Contact.Match.MATCHED,
+                match_score=1.0,
+                summary=data.summary.strip(),
+                concerns=sorted(set(data.concerns)),
+                child_voice=data.child_voice.strip(),
+                risk=data.risk if data.risk in Contact.Risk.values else Contact.Risk.UNKNOWN,
+                person=data.person,
+            )
+        )
+    bulk.create(Contact, contacts)
+    sources: list[SourceRecord] = []
+    involvements: list[Involvement] = []
+    events: list[ChronologyEvent] = []
+    notices: list[Notification] = []
+    started = timezone.now()
+    for c in contacts:
+        person = people[c.person_id or 0]
+        s = c.subject
+        if c.source_agency_id:
+            dob = s.get("date_of_birth")
+            sources.append(
+                bulk.row(
+                    SourceRecord,
+                    person=person,
+                    agency_id=c.source_agency_id,
+                    given_names=str(s.get("given_names") or "")[:150],
+                    family_name=str(s.get("family_name") or "")[:150],
+                    date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) and dob else None,
+                    postcode=linkage.postcode_or_blank(s.get("postcode")),
+                    identifiers={
+                        k: s[k] for k in ("nhs_number", "police_id", "la_child_id", "upn") if s.get(k)
+                    },
+                    recorded_at=c.received_at,
+                )
+            )
+        for team_id in front_doors.get(c.partnership_id, []):
+            if (person.pk, team_id) not in involved:
+                involved.add((person.pk, team_id))
+                involvements.append(
+                    bulk.row(
+                        Involvement,
+                        person=person,
+                        team_id=team_id,
+                        kind=Involvement.Kind.FRONT_DOOR,
+                        role_description="Front door",
+                        started_at=started,
+                    )
+                )
+        events.append(
+            bulk.row(
+                ChronologyEvent,
+                person=person,
+                kind=ChronologyEvent.Kind.CONTACT,
+                occurred_at=c.received_at,
+                title=f"{c.get_kind_display()} received by the front door"[:200],
+                body=c.summary[:2000],
+                agency=c.source_agency,
+                actor_label=c.submitted_by.get_username() if c.submitted_by else ctx.actor.label,
+            )
+        )
+        notices.extend(
+            bulk.row(
+                Notification,
+                user_id=worker_id,
+                title=f"New {c.get_kind_display().lower()} about {person.display_name}",
+                body=c.summary[:300],
+                link=f"/front-door/contacts/{c.pk}/",
+            )
+            for worker_id in workers.get(person.pk, [])
+        )
+    bulk.create(SourceRecord, sources)
+    bulk.create(Involvement, involvements)
+    bulk.create(ChronologyEvent, events)
+    bulk.create(Notification, notices)
+    bulk.log_created(ctx.actor, "contact", contacts, route=route)
+    return contacts

@@ -17,16 +17,20 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mace.core import audit
-from mace.core.models import AccessLogEntry
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
+from mace.frontdoor import demo as frontdoor_demo
+from mace.frontdoor import services as frontdoor_services
+from mace.frontdoor.models import Contact
 from mace.people.models import ChronologyEvent, Identifier, Involvement, Person
+from mace.screening import demo as screening_demo
 from mace.screening import selectors as screening_selectors
 from mace.screening import services as screening_services
 from mace.screening.demo import EVIDENCE, close_old_contacts
 
 from . import services
-from .models import Attendance, Audit, DischargeReview, Question
+from .models import Attendance, Audit, AuditAnswer, DischargeReview, Question
 
 TRUSTS = [("mshft-ed", "mshft-safeguarding", 0.6), ("est-ed", "est-safeguarding", 0.4)]
 COMPLAINTS = [
@@ -71,6 +75,7 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         .values_list("pk", "given_names", "family_name", "date_of_birth")
     )
     if not children or "mshft-ed" not in teams:
+        ctx.task("Emergency department attendances", 0)
         return {}
     nhs = dict(
         Identifier.objects.filter(person_id__in=[c[0] for c in children], scheme="nhs").values_list(
@@ -81,7 +86,10 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
     total = max(50, len(ctx.child_ids) // 3)
     actor = audit.Actor.system("demo-generator")
     attendances: list[Attendance] = []
+    # Each attendance, then the four phases that follow: saving, screening, reviews, audits.
+    advance = ctx.task("Emergency department attendances", total + RECENT + 4)
     for index in range(total + RECENT):
+        advance(1)
         # The last few arrived in the past day or so: the discharge review queue is never empty.
         recent = index >= total
         ed_code = "mshft-ed" if recent else rng.choices(TRUSTS, weights=[w for *_, w in TRUSTS])[0][0]
@@ -112,7 +120,8 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         discharged = arrived + timedelta(minutes=rng.randrange(40, 360))
         in_department = discharged > ctx.now
         attendances.append(
-            Attendance(
+            bulk.row(
+                Attendance,
                 partnership=partnership,
                 trust=team.agency,
                 department=team,
@@ -153,18 +162,16 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
             counts.setdefault(a.person_id, []).append(a.arrived_at)
             a.attendances_in_year = len(earlier) + 1
             a.frequent_attender = a.attendances_in_year >= services.frequent_count()
-    Attendance.objects.bulk_create(attendances, batch_size=1000)
+    bulk.create(Attendance, attendances)
     _involve_and_chronicle(attendances, actor)
-    audit.record_many(
-        actor,
-        [
-            audit.Event(AccessLogEntry.Action.CREATE, "ed_attendance", str(a.pk), a.person_id)
-            for a in attendances
-        ],
-    )
+    bulk.log_created(actor, "ed_attendance", attendances)
+    advance(1)
     screened = _screenings(ctx, rng, attendances)
+    advance(1)
     reviewed, referred = _reviews(ctx, rng, attendances)
+    advance(1)
     audits = _audits(ctx, rng)
+    advance(1)
     return {
         "ED attendances": len(attendances),
         "ED attendances not identified": sum(1 for a in attendances if a.person_id is None),
@@ -184,9 +191,11 @@ def _involve_and_chronicle(attendances: list[Attendance], actor: audit.Actor) ->
         ).values_list("person_id", "team_id")
     )
     now = timezone.now()
-    Involvement.objects.bulk_create(
+    bulk.create(
+        Involvement,
         [
-            Involvement(
+            bulk.row(
+                Involvement,
                 person_id=p,
                 team_id=t,
                 kind=Involvement.Kind.INVOLVED,
@@ -197,9 +206,11 @@ def _involve_and_chronicle(attendances: list[Attendance], actor: audit.Actor) ->
         ],
         batch_size=1000,
     )
-    ChronologyEvent.objects.bulk_create(
+    bulk.create(
+        ChronologyEvent,
         [
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=a.person_id,
                 kind=ChronologyEvent.Kind.HEALTH,
                 occurred_at=a.arrived_at,
@@ -220,7 +231,11 @@ def _screenings(ctx: DemoContext, rng: random.Random, attendances: list[Attendan
     version = screening_selectors.active_tool_version()
     if version is None:
         return 0
-    made = []
+    people = Person.objects.in_bulk(
+        {a.person_id for a in attendances if a.exploitation_concern and a.person_id}
+    )
+    incoming = []
+    screened: list[Attendance] = []
     for a in attendances:
         if not a.exploitation_concern or a.person_id is None or rng.random() > 0.8:
             continue
@@ -230,39 +245,54 @@ def _screenings(ctx: DemoContext, rng: random.Random, attendances: list[Attendan
         ticked = rng.sample(
             ["cce_substances", "v_injuries", "cce_missing", "cse_sexual_health", "v_mental_health"], 2
         )
-        result = screening_services.assess(version, dict.fromkeys(ticked, "x"), 0)
-        screening, _ = screening_services.screening_complete(
-            data=screening_services.ScreeningIn(
-                tool_version=version,
-                person=a.person,
-                answers={c: EVIDENCE[c] for c in ticked},
-                analysis=f"Seen in the ED: {a.presenting_complaint.lower()}.",
-                # Faced with high harm, ED clinicians judge at least medium.
-                judgement=max(result.level, 2 if result.high_harm else 0),
-                judgement_reason="The presentation and what the child said together.",
-                child_voice=a.child_voice,
-                completed_at=min(a.arrived_at + timedelta(minutes=50), ctx.now),
-            ),
-            partnership=a.partnership,
-            by=nurse,
+        result = screening_demo.assess(version, dict.fromkeys(ticked, "x"), 0)
+        incoming.append(
+            (
+                screening_services.ScreeningIn(
+                    tool_version=version,
+                    person=people[a.person_id],
+                    answers={c: EVIDENCE[c] for c in ticked},
+                    analysis=f"Seen in the ED: {a.presenting_complaint.lower()}.",
+                    # Faced with high harm, ED clinicians judge at least medium.
+                    judgement=max(result.level, 2 if result.high_harm else 0),
+                    judgement_reason="The presentation and what the child said together.",
+                    child_voice=a.child_voice,
+                    completed_at=min(a.arrived_at + timedelta(minutes=50), ctx.now),
+                ),
+                a.partnership,
+                nurse,
+            )
         )
-        Attendance.objects.filter(pk=a.pk).update(screening=screening)
+        screened.append(a)
+    made = screening_demo.complete_many(ctx, incoming)
+    for a, screening in zip(screened, made, strict=True):
         a.screening = screening
-        made.append(screening)
+    Attendance.objects.bulk_update(screened, ["screening"], batch_size=bulk.BATCH)
     close_old_contacts([s.contact_id for s in made if s.contact_id], ctx.now)
     return len(made)
 
 
 def _reviews(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]) -> tuple[int, int]:
-    """Every discharged child reviewed, except the last two days' (the live queue)."""
+    """Every discharged child reviewed, except the last two days' (the live queue): as
+    `services.discharge_review` records a review, in bulk. A further intervention is a contact to the
+    front door, received when the generator runs, as the service receives it."""
     from mace.accounts.models import Team, User
 
-    reviewers = {
-        team.agency_id: list(User.objects.filter(team=team).order_by("pk"))
-        for team in Team.objects.filter(code__in=[code for _, code, _ in TRUSTS])
-    }
-    reviewed = referred = 0
-    contacts = []
+    reviewers: dict[int, list[Any]] = {}
+    for user in (
+        User.objects.filter(team__code__in=[code for _, code, _ in TRUSTS])
+        .select_related("team", "agency")
+        .order_by("pk")
+    ):
+        assert user.team is not None  # the filter is on the team
+        reviewers.setdefault(user.team.agency_id, []).append(user)
+    for team in Team.objects.filter(code__in=[code for _, code, _ in TRUSTS]):
+        reviewers.setdefault(team.agency_id, [])
+    people = Person.objects.in_bulk({a.person_id for a in attendances if a.person_id})
+    reviews: list[DischargeReview] = []
+    reviewed_attendances: list[Attendance] = []
+    referrals: list[tuple[Any, Any, Any]] = []
+    referred_reviews: list[DischargeReview] = []
     for a in attendances:
         if a.status != Attendance.Status.DISCHARGED or a.discharged_at is None:
             continue
@@ -273,29 +303,72 @@ def _reviews(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]
             continue
         worrying = a.exploitation_concern or a.left_before_assessment or a.frequent_attender
         if worrying and a.person_id and rng.random() < 0.5:
-            review = services.discharge_review(
-                attendance=a,
-                outcome=DischargeReview.Outcome.INTERVENTION,
-                notes="Concerns not fully responded to in the department: further intervention needed.",
-                by=by,
-            )
-            referred += 1
-            contacts.append(review.contact_id)
+            outcome, shared_with = DischargeReview.Outcome.INTERVENTION, ""
+            notes = "Concerns not fully responded to in the department: further intervention needed."
         else:
-            review = services.discharge_review(
-                attendance=a,
-                outcome=DischargeReview.Outcome.LIAISON,
-                notes="Concerns responded to; routine information sharing.",
-                shared_with=rng.choice(LIAISON),
-                by=by,
-            )
-        DischargeReview.objects.filter(pk=review.pk).update(
+            outcome, shared_with = DischargeReview.Outcome.LIAISON, rng.choice(LIAISON)
+            notes = "Concerns responded to; routine information sharing."
+        review = bulk.row(
+            DischargeReview,
+            attendance=a,
+            outcome=outcome,
+            notes=notes,
+            shared_with=shared_with,
+            shared_at=a.discharged_at + timedelta(hours=12) if shared_with else None,
+            reviewed_by=by,
+            reviewed_by_label=by.get_username(),
             reviewed_at=a.discharged_at + timedelta(hours=rng.randrange(12, 60)),
-            shared_at=a.discharged_at + timedelta(hours=12) if review.shared_with else None,
         )
-        reviewed += 1
-    close_old_contacts([c for c in contacts if c], ctx.now)
-    return reviewed, referred
+        if outcome == DischargeReview.Outcome.INTERVENTION:
+            referrals.append(
+                (
+                    frontdoor_services.ContactIn(
+                        kind=Contact.Kind.ED_REFERRAL,
+                        received_at=ctx.now,
+                        summary=services._referral_summary(a, notes),
+                        subject=a.subject or {},
+                        source_system=services.CONTACT_SOURCE,
+                        external_ref=f"attendance-{a.pk}",
+                        source_agency=a.trust,
+                        child_voice=a.child_voice,
+                        reporter={"name": by.get_full_name(), "job_title": getattr(by, "job_title", "")},
+                        person=people[a.person_id],
+                    ),
+                    a.partnership,
+                    by,
+                )
+            )
+            referred_reviews.append(review)
+        a.status = Attendance.Status.REVIEWED
+        a.version += 1
+        reviews.append(review)
+        reviewed_attendances.append(a)
+    contacts = frontdoor_demo.receive_known(ctx, referrals)
+    for review, contact in zip(referred_reviews, contacts, strict=True):
+        review.contact = contact
+    bulk.create(DischargeReview, reviews)
+    Attendance.objects.bulk_update(reviewed_attendances, ["status", "version"], batch_size=bulk.BATCH)
+    bulk.create(
+        ChronologyEvent,
+        [
+            bulk.row(
+                ChronologyEvent,
+                person_id=r.attendance.person_id,
+                kind=ChronologyEvent.Kind.HEALTH,
+                occurred_at=r.reviewed_at,
+                title=f"ED discharge reviewed: {r.get_outcome_display().lower()}",
+                body=r.notes
+                + (f"\nInformation shared with {r.get_shared_with_display()}" if r.shared_with else ""),
+                agency=r.attendance.trust,
+                actor_label=r.reviewed_by_label,
+            )
+            for r in reviews
+            if r.attendance.person_id
+        ],
+    )
+    bulk.log_created(ctx.actor, "ed_discharge_review", reviews)
+    close_old_contacts([c.pk for c in contacts], ctx.now)
+    return len(reviews), len(contacts)
 
 
 def _audits(ctx: DemoContext, rng: random.Random) -> int:
@@ -340,7 +413,17 @@ def _audits(ctx: DemoContext, rng: random.Random) -> int:
                 answers[(a.pk, Question.CLEAR_PLANNING)] = "yes" if rng.random() < quality else "no"
                 answers[(a.pk, Question.DISCHARGE_SAFE)] = "yes" if rng.random() < quality + 0.1 else "no"
                 answers[(a.pk, Question.SEEN_ALONE)] = {True: "yes", False: "no", None: "na"}[a.seen_alone]
-            services.audit_answer(ed_audit=result, answers=answers, by=auditor)
-            Audit.objects.filter(pk=result.pk).update(created_at=datetime.combine(end, time(12), tzinfo=UTC))
+            # As `services.audit_answer` records a complete set of answers, in one insert.
+            bulk.create(
+                AuditAnswer,
+                [
+                    bulk.row(AuditAnswer, audit=result, attendance_id=pk, question=question, answer=answer)
+                    for (pk, question), answer in answers.items()
+                ],
+            )
+            Audit.objects.filter(pk=result.pk).update(
+                created_at=datetime.combine(end, time(12), tzinfo=UTC), completed_at=ctx.now
+            )
+            bulk.log_created(ctx.actor, "ed_audit_answer", [result], answers=len(answers))
             made += 1
     return made

@@ -7,12 +7,13 @@ as inspectors found (from nearly none to all) and improves over the year.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from mace.accounts.models import Role, User
-from mace.core import audit, clocks
-from mace.core.models import AccessLogEntry
+from mace.core import clocks
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.frontdoor.models import Task
@@ -92,28 +93,30 @@ def build_meetings(ctx: DemoContext) -> dict[str, int]:
     ):
         involvements.setdefault(inv.person_id, []).append(inv)
 
-    advance = ctx.task("Generating strategy meetings and MACE panels", len(needs) + 12)
-    made = 0
+    advance = ctx.task("Generating strategy meetings and MACE panels", len(needs) + 12 + 1)
+    made: list[_Made] = []
     for when, person_id, task, requirement in sorted(needs, key=lambda n: n[0]):
         code = code_of_team.get(allocated_team.get(person_id, 0), "ifd")
         if code not in csc or chairs.get(code) is None:
+            advance(1)
             continue
-        _meeting(
-            ctx,
-            rng,
-            partnership,
-            Meeting.Kind.STRATEGY,
-            when,
-            csc[code],
-            chairs[code],
-            code,
-            [people[person_id]],
-            involvements.get(person_id, []),
-            on_rota,
-            task,
-            requirement,
+        made.append(
+            _meeting(
+                ctx,
+                rng,
+                partnership,
+                Meeting.Kind.STRATEGY,
+                when,
+                csc[code],
+                chairs[code],
+                code,
+                [people[person_id]],
+                involvements.get(person_id, []),
+                on_rota,
+                task,
+                requirement,
+            )
         )
-        made += 1
         advance(1)
     # A MACE panel every month reviewing the children at highest risk and the places they are found.
     panel_team = csc.get("ce") or next(iter(csc.values()))
@@ -126,28 +129,64 @@ def build_meetings(ctx: DemoContext) -> dict[str, int]:
             tzinfo=clocks.LONDON,
         ).astimezone(UTC)
         if when > now:
+            advance(1)
             continue
         children = rng.sample(high, k=min(6, len(high)))
         invs = [i for c in children for i in involvements.get(c.pk, [])]
-        _meeting(
-            ctx,
-            rng,
-            partnership,
-            Meeting.Kind.MACE,
-            when,
-            panel_team,
-            chairs[panel_code],
-            panel_code,
-            children,
-            invs,
-            on_rota,
-            None,
-            None,
-            places="Halbury bus station; the flat above the takeaway on Warrenford High Street",
+        made.append(
+            _meeting(
+                ctx,
+                rng,
+                partnership,
+                Meeting.Kind.MACE,
+                when,
+                panel_team,
+                chairs[panel_code],
+                panel_code,
+                children,
+                invs,
+                on_rota,
+                None,
+                None,
+                places="Halbury bus station; the flat above the takeaway on Warrenford High Street",
+            )
         )
-        made += 1
         advance(1)
-    return {"Meetings": made, "Police rota days": len(rota)}
+    _save(ctx, made)
+    advance(1)
+    return {"Meetings": len(made), "Police rota days": len(rota)}
+
+
+@dataclass
+class _Made:
+    """One generated meeting and what hangs off it, before anything is written."""
+
+    meeting: Meeting
+    children: list[Person]
+    invitations: list[Invitation]
+    actions: list[MeetingAction]
+
+
+def _save(ctx: DemoContext, made: list[_Made]) -> None:
+    """Every meeting with its children, invitations and actions, a query per batch."""
+    bulk.create(Meeting, [m.meeting for m in made])
+    through = Meeting.children.through
+    bulk.create(
+        through,
+        [
+            through(meeting_id=m.meeting.pk, person_id=c.pk)
+            for m in made
+            for c in {c.pk: c for c in m.children}.values()
+        ],
+    )
+    for m in made:
+        for invitation in m.invitations:
+            invitation.meeting = m.meeting
+        for action in m.actions:
+            action.meeting = m.meeting
+    bulk.create(Invitation, [i for m in made for i in m.invitations])
+    bulk.create(MeetingAction, [a for m in made for a in m.actions])
+    bulk.log_created(ctx.actor, "meeting", [m.meeting for m in made])
 
 
 def _meeting(
@@ -165,11 +204,13 @@ def _meeting(
     task: Any,
     requirement: Any,
     places: str = "",
-) -> Meeting:
+) -> _Made:
+    """A meeting as it was held (or is to be), in memory: `_save` writes them all at once."""
     now = ctx.now
+    actions: list[MeetingAction] = []
     held = when < now - timedelta(hours=2)
     police = on_rota.get(when.astimezone(clocks.LONDON).date()) if kind == Meeting.Kind.STRATEGY else None
-    meeting = Meeting.objects.create(
+    meeting = Meeting(
         partnership=partnership,
         kind=kind,
         origin=Meeting.Origin.MISSING_48H
@@ -192,7 +233,6 @@ def _meeting(
         child_voice=rng.choice(VOICES) if held else "",
         minutes_due_at=clocks.minutes_share_due(when) if held else None,
     )
-    meeting.children.set(children)
     people = {chair.pk: (chair, "Chair")}
     for inv in involvements:
         if inv.worker and inv.worker.pk not in people:
@@ -224,8 +264,7 @@ def _meeting(
             for i in invitations:
                 i.minutes_shared_at = shared
             meeting.minutes_shared_at = shared
-        meeting.save()
-        MeetingAction.objects.bulk_create(
+        actions = [
             MeetingAction(
                 meeting=meeting,
                 person=children[0] if children else None,
@@ -240,7 +279,5 @@ def _meeting(
                 list(people.values())[:3],
                 strict=False,
             )
-        )
-    Invitation.objects.bulk_create(invitations)
-    audit.record(ctx.actor, audit.Event(AccessLogEntry.Action.CREATE, "meeting", str(meeting.pk)))
-    return meeting
+        ]
+    return _Made(meeting, children, invitations, actions)

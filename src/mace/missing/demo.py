@@ -7,16 +7,18 @@ has real mismatches to show.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from mace.core import audit, clocks
-from mace.core.models import AccessLogEntry
+from mace.core import clocks
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement, Person
@@ -109,6 +111,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         .values_list("pk", "given_names", "family_name")
     )
     if not children:
+        ctx.task("Generating a year of missing episodes", 0)
         return {}
     police_team = teams["police-vh"]
     rhi_team = teams.get("compass-rhi-east")
@@ -169,7 +172,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             harm = not open_now and rng.random() < (0.15 if together else 0.04)
             risk = 3 if together and rng.random() < 0.6 else rng.choices([1, 2, 3], weights=[35, 50, 15])[0]
             episodes.append(
-                MissingEpisode(
+                bulk.row(
+                    MissingEpisode,
                     partnership=partnership,
                     police_ref=f"MFH/{seen:%y}/{p:07d}/{n}",
                     route="api",
@@ -205,7 +209,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                     strategy_due_at=clocks.strategy_meeting_due(seen),
                 )
             )
-    MissingEpisode.objects.bulk_create(episodes, batch_size=1000)
+    bulk.create(MissingEpisode, episodes)
     advance = ctx.task("Generating a year of missing episodes", len(episodes))
 
     notices: list[MissingNotice] = []
@@ -213,10 +217,12 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
     strategies: list[StrategyRequirement] = []
     events: list[ChronologyEvent] = []
     for e in episodes:
+        advance(1)  # before anything can skip the rest: children still missing count too
         roll = rng.random()
         if roll > 0.06:
             notices.append(
-                MissingNotice(
+                bulk.row(
+                    MissingNotice,
                     episode=e,
                     kind="reported",
                     sent_at=e.reported_at + timedelta(minutes=rng.randint(1, 90)),
@@ -225,7 +231,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             )
         elif roll > 0.03:
             notices.append(
-                MissingNotice(
+                bulk.row(
+                    MissingNotice,
                     episode=e,
                     kind="reported",
                     sent_at=e.reported_at + timedelta(hours=rng.randint(26, 70)),
@@ -233,7 +240,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                 )
             )
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=_pid(e),
                 kind=ChronologyEvent.Kind.MISSING,
                 occurred_at=e.reported_at,
@@ -248,7 +256,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         if end > e.strategy_due_at:
             held = e.strategy_due_at + timedelta(hours=rng.uniform(2, 30))
             strategies.append(
-                StrategyRequirement(
+                bulk.row(
+                    StrategyRequirement,
                     episode=e,
                     partnership=partnership,
                     required_at=e.strategy_due_at,
@@ -262,7 +271,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             continue
         if rng.random() < 0.95:
             notices.append(
-                MissingNotice(
+                bulk.row(
+                    MissingNotice,
                     episode=e,
                     kind="returned",
                     sent_at=e.returned_at + timedelta(minutes=rng.randint(5, 120)),
@@ -270,7 +280,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                 )
             )
         events.append(
-            ChronologyEvent(
+            bulk.row(
+                ChronologyEvent,
                 person_id=_pid(e),
                 kind=ChronologyEvent.Kind.MISSING,
                 occurred_at=e.returned_at,
@@ -281,21 +292,17 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             )
         )
         interviews.append(_interview(rng, e, partnership, rhi_team, now, start))
-        advance(1)
-    ReturnInterview.objects.bulk_create(interviews, batch_size=1000)
-    MissingNotice.objects.bulk_create(notices, batch_size=1000)
-    StrategyRequirement.objects.bulk_create(strategies, batch_size=1000)
-    ChronologyEvent.objects.bulk_create(events, batch_size=1000)
+    bulk.create(ReturnInterview, interviews)
+    bulk.create(MissingNotice, notices)
+    bulk.create(StrategyRequirement, strategies)
+    bulk.create(ChronologyEvent, events)
     _involve(episodes, police_team, rhi_team)
-    lists = _morning_lists(rng, partnership, episodes, now)
+    advance_lists = ctx.task("Morning lists and police trigger plans", DAYS + 2)
+    lists = _morning_lists(rng, partnership, episodes, now, advance_lists)
     trigger_plans = _trigger_plans(rng, partnership, repeaters, plans, now)
-    audit.record_many(
-        ctx.actor,
-        [
-            audit.Event(AccessLogEntry.Action.CREATE, "missing_episode", str(e.pk), e.person_id)
-            for e in episodes
-        ],
-    )
+    advance_lists(1)
+    bulk.log_created(ctx.actor, "missing_episode", episodes)
+    bulk.log_created(ctx.actor, "return_interview", interviews)
     return {
         "Missing episodes": len(episodes),
         "Children missing now": sum(1 for e in episodes if e.returned_at is None),
@@ -326,7 +333,8 @@ def _trigger_plans(
         updated = min(updated, now - timedelta(hours=2))
         place = plans[p][0][2]
         made.append(
-            TriggerPlan(
+            bulk.row(
+                TriggerPlan,
                 person_id=p,
                 partnership=partnership,
                 version=version,
@@ -345,7 +353,7 @@ def _trigger_plans(
                 + timedelta(days=settings.MACE_TRIGGER_PLAN_REVIEW_DAYS),
             )
         )
-    TriggerPlan.objects.bulk_create(made)
+    bulk.create(TriggerPlan, made)
     return len(made)
 
 
@@ -364,8 +372,13 @@ def _interview(
     offered = e.returned_at + timedelta(
         hours=rng.uniform(3, 70) if rng.random() < on_time else rng.uniform(73, 150)
     )
-    i = ReturnInterview(
-        episode=e, partnership=partnership, team=team, created_at=e.returned_at, offer_due_at=due
+    i = bulk.row(
+        ReturnInterview,
+        episode=e,
+        partnership=partnership,
+        team=team,
+        created_at=e.returned_at,
+        offer_due_at=due,
     )
     if offered >= now:
         return i
@@ -413,7 +426,8 @@ def _involve(episodes: list[MissingEpisode], police_team: Any, rhi_team: Any) ->
         for p in sorted(who):
             if p and (p, team.pk) not in existing:
                 new.append(
-                    Involvement(
+                    bulk.row(
+                        Involvement,
                         person_id=p,
                         team=team,
                         kind=Involvement.Kind.INVOLVED,
@@ -421,24 +435,36 @@ def _involve(episodes: list[MissingEpisode], police_team: Any, rhi_team: Any) ->
                         started_at=started,
                     )
                 )
-    Involvement.objects.bulk_create(new, batch_size=1000)
+    bulk.create(Involvement, new)
 
 
 def _morning_lists(
-    rng: random.Random, partnership: Any, episodes: list[MissingEpisode], now: datetime
+    rng: random.Random,
+    partnership: Any,
+    episodes: list[MissingEpisode],
+    now: datetime,
+    advance: Callable[[int], None],
 ) -> int:
     """Each morning's list as it was shared: most days on time, a few missed, an occasional child left off."""
     by_start = sorted(episodes, key=lambda e: e.reported_at)
+    starts = [e.reported_at for e in by_start]
+    # Only episodes reported within the longest episode's length before a morning, or still open,
+    # can be open that morning: look at those, not at the whole year, each day.
+    longest = max((e.returned_at - e.reported_at for e in by_start if e.returned_at), default=timedelta(0))
+    still_open = [i for i, e in enumerate(by_start) if e.returned_at is None]
     lists = []
     today = now.astimezone(clocks.LONDON).date()
     for offset in range(DAYS, -1, -1):
+        advance(1)
         day: date = today - timedelta(days=offset)
         at = datetime.combine(day, time(8, rng.randint(0, 40)), tzinfo=clocks.LONDON).astimezone(UTC)
         if at > now or rng.random() < 0.04:
             continue
+        lo, hi = bisect.bisect_left(starts, at - longest), bisect.bisect_right(starts, at)
+        candidates = [by_start[i] for i in still_open if i < lo] + by_start[lo:hi]
         open_ids = [
             e.pk
-            for e in by_start
+            for e in candidates
             if e.reported_at <= at and (e.returned_at is None or e.returned_at > at) and rng.random() > 0.02
         ]
         lists.append(
@@ -446,5 +472,5 @@ def _morning_lists(
                 partnership=partnership, shared_on=day, shared_at=at, episode_ids=open_ids, recipients=12
             )
         )
-    MorningList.objects.bulk_create(lists, ignore_conflicts=True)
+    MorningList.objects.bulk_create(lists, ignore_conflicts=True, batch_size=bulk.BATCH)
     return len(lists)

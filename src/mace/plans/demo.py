@@ -10,8 +10,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mace.core import audit
-from mace.core.models import AccessLogEntry
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement
@@ -137,8 +136,10 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
         if any(i.kind == Involvement.Kind.ALLOCATED for i in invs)
     }
     if not allocated:
+        ctx.task("Plans, versions, reviews and receipts", 0)
         return {}
-    advance = ctx.task("Plans", len(allocated))
+    # Each child's plan drafted, then written with its versions, reviews and receipts.
+    advance = ctx.task("Plans, versions, reviews and receipts", 2 * len(allocated))
     plans: list[Plan] = []
     drafts: dict[int, list[dict[str, Any]]] = {}
     for pid, alloc in sorted(allocated.items()):
@@ -198,7 +199,8 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
                 }
             )
         plans.append(
-            Plan(
+            bulk.row(
+                Plan,
                 person_id=pid,
                 partnership=partnership,
                 created_at=times[0],
@@ -210,18 +212,20 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
         )
         drafts[pid] = versions
         advance(1)
-    Plan.objects.bulk_create(plans, batch_size=1000)
-    saved = {p.person_id: p for p in Plan.objects.filter(person_id__in=list(drafts))}
+    bulk.create(Plan, plans)
+    saved = {p.person_id: p for p in plans}
     rows: list[PlanVersion] = []
     receipts: list[PlanReceipt] = []
     reviews: list[PlanReview] = []
     events: list[ChronologyEvent] = []
     for pid, versions in drafts.items():
+        advance(1)
         plan = saved[pid]
         for v in versions:
-            rows.append(PlanVersion(plan=plan, **v))
+            rows.append(bulk.row(PlanVersion, plan=plan, **v))
             events.append(
-                ChronologyEvent(
+                bulk.row(
+                    ChronologyEvent,
                     person_id=pid,
                     kind=ChronologyEvent.Kind.PLAN,
                     occurred_at=v["created_at"],
@@ -243,7 +247,8 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
             if seen:
                 at = versions[seen - 1]["created_at"] + timedelta(hours=rng.randint(1, 96))
                 receipts.append(
-                    PlanReceipt(
+                    bulk.row(
+                        PlanReceipt,
                         plan=plan,
                         user=inv.worker,
                         number=seen,
@@ -257,7 +262,8 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
                 used = needed and rng.random() < 0.7
                 held = (v["created_at"] - timedelta(days=rng.randint(0, 2))).date()
                 reviews.append(
-                    PlanReview(
+                    bulk.row(
+                        PlanReview,
                         plan=plan,
                         reviewed_version=v["number"] - 1,
                         held_on=max(held, plan.created_at.date()),
@@ -284,12 +290,9 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
                         recorded_by_label=v["created_by_label"],
                     )
                 )
-    PlanVersion.objects.bulk_create(rows, batch_size=1000)
-    PlanReceipt.objects.bulk_create(receipts, batch_size=1000)
-    PlanReview.objects.bulk_create(reviews, batch_size=1000)
-    ChronologyEvent.objects.bulk_create(events, batch_size=1000)
-    audit.record_many(
-        ctx.actor,
-        [audit.Event(AccessLogEntry.Action.CREATE, "plan", str(p.pk), p.person_id) for p in saved.values()],
-    )
+    bulk.create(PlanVersion, rows)
+    bulk.create(PlanReceipt, receipts)
+    bulk.create(PlanReview, reviews)
+    bulk.create(ChronologyEvent, events)
+    bulk.log_created(ctx.actor, "plan", plans)
     return {"Plans": len(saved), "Plan versions": len(rows), "Plan reviews": len(reviews)}

@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import F
 
+from mace.core.models import Notification
+from mace.demo import bulk
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
+from mace.frontdoor import demo as frontdoor_demo
 from mace.frontdoor.models import Contact
-from mace.people.models import Person
+from mace.frontdoor.services import ContactIn
+from mace.people.models import ChronologyEvent, Identifier, Person
 
 from . import selectors, services
-from .models import Screening
+from . import tool as tooling
+from .models import Level, Screening
 
 SCREENERS = [  # (team code, share)
     (f"{MAIN}-inclusion", 0.3),
@@ -86,6 +92,36 @@ def _managers(ctx: DemoContext) -> list[Any]:
     )
 
 
+_TOOLS: dict[tuple[int, int], Any] = {}
+
+
+def _tool(version: Any) -> Any:
+    """The version's parsed tool, parsed once per generator run instead of on every screening."""
+    key = (version.pk, id(version.definition))
+    if key not in _TOOLS:
+        _TOOLS.clear()
+        _TOOLS[key] = version.tool
+    return _TOOLS[key]
+
+
+def _parsed(version: Any) -> Any:
+    """The version as `services._summary` reads it (title, number, tool), with the tool parsed once."""
+    return SimpleNamespace(title=version.title, version=version.version, tool=_tool(version))
+
+
+def assess(version: Any, answers: dict[str, str], judgement: int) -> services.Assessment:
+    """`services.assess` with the parsed tool kept: the same score, level and need for agreement."""
+    result = tooling.score(_tool(version), answers)
+    return services.Assessment(
+        score=result.score,
+        level=result.level,
+        high_harm=result.high_harm,
+        needs_agreement=tooling.needs_agreement(
+            level=result.level, judgement=judgement, high_harm=bool(result.high_harm)
+        ),
+    )
+
+
 def close_old_contacts(contact_ids: list[int], now: datetime) -> None:
     """Contacts from before the last two days were decided and approved the same day."""
     Contact.objects.filter(pk__in=contact_ids, received_at__lt=now - timedelta(days=2)).update(
@@ -96,6 +132,199 @@ def close_old_contacts(contact_ids: list[int], now: datetime) -> None:
         decided_at=F("received_at") + timedelta(hours=6),
         approved_at=F("received_at") + timedelta(hours=8),
     )
+
+
+def complete_many(ctx: DemoContext, incoming: list[tuple[services.ScreeningIn, Any, Any]]) -> list[Screening]:
+    """Screenings completed as `services.screening_complete` completes them (scored, sent to the front
+    door as a contact, in the child's chronology, managers told when a judgement needs agreement), in
+    bulk. `incoming` is (screening, partnership, practitioner), each about a child on record."""
+    if not incoming:
+        return []
+    from mace.accounts.models import Role, User
+
+    people = [data.person for data, _, _ in incoming if data.person is not None]
+    ids: dict[tuple[int, str], str] = {}
+    for person_id, scheme, value in (
+        Identifier.objects.filter(person_id__in={p.pk for p in people}, scheme__in=["nhs", "upn"])
+        .order_by("pk")
+        .values_list("person_id", "scheme", "value")
+    ):
+        ids.setdefault((person_id, scheme), value)
+    screenings: list[Screening] = []
+    results: list[services.Assessment] = []
+    for data, partnership, by in incoming:
+        assert data.tool_version is not None and data.judgement is not None and data.person is not None
+        person = data.person
+        answers = {code: str(evidence).strip() for code, evidence in data.answers.items()}
+        result = assess(data.tool_version, answers, data.judgement)
+        subject: dict[str, Any] = {
+            "given_names": person.given_names,
+            "family_name": person.family_name,
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+            "sex": person.sex,
+            "nhs_number": ids.get((person.pk, "nhs")),
+            "upn": ids.get((person.pk, "upn")),
+        }
+        results.append(result)
+        screenings.append(
+            Screening(
+                partnership=partnership,
+                tool_version=data.tool_version,
+                person=person,
+                subject={k: v for k, v in subject.items() if v},
+                answers=answers,
+                child_voice=data.child_voice.strip(),
+                analysis=data.analysis.strip(),
+                score=result.score,
+                level=result.level,
+                high_harm=bool(result.high_harm),
+                judgement=data.judgement,
+                judgement_reason=data.judgement_reason.strip(),
+                needs_agreement=result.needs_agreement,
+                status=Screening.Status.AWAITING_AGREEMENT
+                if result.needs_agreement
+                else Screening.Status.COMPLETE,
+                agency=getattr(by, "agency", None),
+                completed_by=by,
+                completed_by_label=by.get_username(),
+                completed_at=(data.completed_at or ctx.now).astimezone(UTC),
+            )
+        )
+    bulk.create(Screening, screenings)
+    contacts = frontdoor_demo.receive_known(
+        ctx,
+        [
+            (
+                ContactIn(
+                    kind=Contact.Kind.SCREENING,
+                    received_at=sc.completed_at,
+                    summary=services._summary(sc, _parsed(data.tool_version)),
+                    subject=sc.subject,
+                    source_system=services.CONTACT_SOURCE,
+                    external_ref=f"screening-{sc.pk}",
+                    source_agency=sc.agency,
+                    concerns=sorted({_tool(data.tool_version).indicators[c].concern for c in sc.answers}),
+                    child_voice=sc.child_voice,
+                    reporter={"name": by.get_full_name(), "job_title": getattr(by, "job_title", "")},
+                    person=data.person,
+                    risk=max(result.level, sc.judgement),
+                ),
+                partnership,
+                by,
+            )
+            for sc, result, (data, partnership, by) in zip(screenings, results, incoming, strict=True)
+            if data.tool_version is not None
+        ],
+    )
+    for sc, contact in zip(screenings, contacts, strict=True):
+        sc.contact = contact
+    Screening.objects.bulk_update(screenings, ["contact"], batch_size=bulk.BATCH)
+    # Who hears of a judgement that needs agreement: the practitioner's agency's managers, or else
+    # the partnership's front door managers.
+    roles = [Role.TEAM_MANAGER, Role.HEALTH_SAFEGUARDING_LEAD, Role.FRONT_DOOR_MANAGER]
+    by_agency: dict[int, list[int]] = {}
+    for user_id, agency_id in (
+        User.objects.filter(is_active=True, role_assignments__role__in=roles)
+        .order_by("pk")
+        .values_list("pk", "agency_id")
+        .distinct()
+    ):
+        by_agency.setdefault(agency_id, []).append(user_id)
+    front_door: dict[int, list[int]] = {}
+    for user_id, partnership_id in (
+        User.objects.filter(
+            is_active=True, team__front_door=True, role_assignments__role=Role.FRONT_DOOR_MANAGER
+        )
+        .order_by("pk")
+        .values_list("pk", "team__partnership_id")
+        .distinct()
+    ):
+        front_door.setdefault(partnership_id, []).append(user_id)
+    events: list[ChronologyEvent] = []
+    notices: list[Notification] = []
+    for sc in screenings:
+        events.append(
+            bulk.row(
+                ChronologyEvent,
+                person_id=sc.person_id,
+                kind=ChronologyEvent.Kind.SCREENING,
+                occurred_at=sc.completed_at,
+                title=(
+                    f"Exploitation screening: indicators {Level(sc.level).label.lower()}, "
+                    f"judgement {Level(sc.judgement).label.lower()}"
+                ),
+                body=(f"The child said: {sc.child_voice}\n" if sc.child_voice else "") + sc.judgement_reason,
+                agency=sc.agency,
+                actor_label=sc.completed_by_label,
+            )
+        )
+        if not sc.needs_agreement:
+            continue
+        managers = [u for u in by_agency.get(sc.agency_id or 0, []) if u != sc.completed_by_id]
+        if sc.agency_id is None or not managers:
+            managers = [u for u in front_door.get(sc.partnership_id, []) if u != sc.completed_by_id]
+        notices.extend(
+            Notification(
+                user_id=user_id,
+                title=f"A screening judgement needs your agreement: {sc.subject_name}",
+                body=f"Indicators suggest {Level(sc.level).label.lower()}; the practitioner judged "
+                f"{Level(sc.judgement).label.lower()}.",
+                link=f"/screening/{sc.pk}/",
+            )
+            for user_id in managers[:50]
+        )
+    bulk.create(ChronologyEvent, events)
+    bulk.create(Notification, notices)
+    bulk.log_created(ctx.actor, "screening", screenings)
+    return screenings
+
+
+def _agree_many(ctx: DemoContext, agreements: list[tuple[Screening, Any, bool, str]]) -> None:
+    """Managers' agreement (or change) of judgements, as `services.screening_agree` records it, in bulk:
+    (screening, manager, changed, note); the agreement is dated the day after the screening."""
+    events: list[ChronologyEvent] = []
+    for screening, manager, change, note in agreements:
+        screening.agreement = Screening.Agreement.CHANGED if change else Screening.Agreement.AGREED
+        if change:
+            screening.original_judgement = screening.judgement
+            screening.judgement = screening.level
+        screening.agreed_by = manager
+        screening.agreed_by_label = manager.get_username()
+        screening.agreed_at = screening.completed_at + timedelta(days=1)
+        screening.agreement_note = note
+        screening.status = Screening.Status.COMPLETE
+        screening.version += 1
+        events.append(
+            bulk.row(
+                ChronologyEvent,
+                person_id=screening.person_id,
+                kind=ChronologyEvent.Kind.SCREENING,
+                occurred_at=screening.agreed_at,
+                title=(
+                    "Manager changed the screening judgement to " + Level(screening.judgement).label.lower()
+                    if change
+                    else "Manager agreed the screening judgement"
+                ),
+                body=note,
+                agency=getattr(manager, "agency", None),
+                actor_label=screening.agreed_by_label,
+            )
+        )
+    fields = [
+        "agreement",
+        "original_judgement",
+        "judgement",
+        "agreed_by",
+        "agreed_by_label",
+        "agreed_at",
+        "agreement_note",
+        "status",
+        "version",
+    ]
+    Screening.objects.bulk_update([a[0] for a in agreements], fields, batch_size=bulk.BATCH)
+    bulk.create(ChronologyEvent, events)
+    if agreements:
+        bulk.log_created(ctx.actor, "screening_agreement", [a[0] for a in agreements])
 
 
 @step(42, "screenings")
@@ -109,11 +338,12 @@ def build_screenings(ctx: DemoContext) -> dict[str, int]:
         )
     )
     if version is None or not children:
+        ctx.task("Completing screenings", 0)
         return {}
     managers = _managers(ctx)
     screened = rng.sample(children, k=max(1, min(len(children), len(ctx.child_ids) // 40)))
-    made: list[Screening] = []
-    advance = ctx.task("Completing screenings", len(screened))
+    incoming: list[tuple[services.ScreeningIn, Any, Any]] = []
+    advance = ctx.task("Completing screenings", len(screened) + 2)
     for child in screened:
         times = sorted(rng.sample(range(5, 360), k=rng.choice([1, 1, 2, 3, 4])), reverse=True)
         start = rng.randrange(1, len(TEMPLATES))
@@ -124,7 +354,7 @@ def build_screenings(ctx: DemoContext) -> dict[str, int]:
                 continue
             template = TEMPLATES[max(0, min(len(TEMPLATES) - 1, start + direction * step_index))]
             ticked = [c for c in template if rng.random() < 0.85] or template[:1]
-            result = services.assess(version, dict.fromkeys(ticked, "x"), 0)
+            result = assess(version, dict.fromkeys(ticked, "x"), 0)
             # Most practitioners judge at the indicators' level; some lower (over-optimism), some higher.
             roll = rng.random()
             judgement = (
@@ -137,24 +367,27 @@ def build_screenings(ctx: DemoContext) -> dict[str, int]:
             completed = datetime.combine(
                 ctx.today - timedelta(days=days_ago), time(rng.randrange(9, 17), rng.randrange(60))
             ).replace(tzinfo=UTC)
-            screening, _ = services.screening_complete(
-                data=services.ScreeningIn(
-                    tool_version=version,
-                    person=child,
-                    answers={c: EVIDENCE[c] for c in ticked},
-                    analysis="The indicators together suggest the child is being groomed or used; "
-                    "the family and school are worried.",
-                    judgement=judgement,
-                    judgement_reason="What the child and family told me, and what the school knows.",
-                    child_voice=rng.choice(VOICES),
-                    completed_at=completed,
-                ),
-                partnership=partnership,
-                by=by,
+            incoming.append(
+                (
+                    services.ScreeningIn(
+                        tool_version=version,
+                        person=child,
+                        answers={c: EVIDENCE[c] for c in ticked},
+                        analysis="The indicators together suggest the child is being groomed or used; "
+                        "the family and school are worried.",
+                        judgement=judgement,
+                        judgement_reason="What the child and family told me, and what the school knows.",
+                        child_voice=rng.choice(VOICES),
+                        completed_at=completed,
+                    ),
+                    partnership,
+                    by,
+                )
             )
-            made.append(screening)
         advance(1)
-    agreed = 0
+    made = complete_many(ctx, incoming)
+    advance(1)
+    agreements: list[tuple[Screening, Any, bool, str]] = []
     for screening in made:
         if (
             screening.status != Screening.Status.AWAITING_AGREEMENT
@@ -165,21 +398,17 @@ def build_screenings(ctx: DemoContext) -> dict[str, int]:
         if manager is None:
             continue
         change = rng.random() < 0.4
-        done = services.screening_agree(
-            screening=screening,
-            agree=not change,
-            judgement=screening.level if change else None,
-            note="Raised to what the indicators show: the evidence of harm outweighs the reassurance."
+        note = (
+            "Raised to what the indicators show: the evidence of harm outweighs the reassurance."
             if change
-            else "Agreed after supervision: protective factors recorded; review in four weeks.",
-            by=manager,
-            version=screening.version,
+            else "Agreed after supervision: protective factors recorded; review in four weeks."
         )
-        Screening.objects.filter(pk=done.pk).update(agreed_at=screening.completed_at + timedelta(days=1))
-        agreed += 1
+        agreements.append((screening, manager, change, note))
+    _agree_many(ctx, agreements)
     made += _awaiting(ctx, rng, version, partnership, children)
     close_old_contacts([s.contact_id for s in made if s.contact_id], ctx.now)
-    return {"Screenings": len(made), "Screening judgements agreed by a manager": agreed}
+    advance(1)
+    return {"Screenings": len(made), "Screening judgements agreed by a manager": len(agreements)}
 
 
 def _awaiting(
@@ -188,24 +417,25 @@ def _awaiting(
     """A few of today's screenings judged lower than the indicators, so each demo manager has one to
     agree: the school's (front door managers), a social worker's (team manager) and the ED's (named
     nurse)."""
-    made = []
+    incoming: list[tuple[services.ScreeningIn, Any, Any]] = []
     for team in (f"{MAIN}-inclusion", f"{MAIN}-ce", "mshft-ed"):
         people = ctx.org["staff"].get(team) or []
         if not people:
             continue
-        screening, _ = services.screening_complete(
-            data=services.ScreeningIn(
-                tool_version=version,
-                person=rng.choice(children),
-                answers={c: EVIDENCE[c] for c in ("cce_county_lines", "cce_missing", "v_school")},
-                analysis="Found with drugs out of area; says he was holding them for a friend.",
-                judgement=1,
-                judgement_reason="A first incident; his mum is supportive and he wants to stop.",
-                child_voice="It was a one-off. I'm not in a gang.",
-                completed_at=ctx.now - timedelta(hours=rng.randrange(2, 20)),
-            ),
-            partnership=partnership,
-            by=people[0],
+        incoming.append(
+            (
+                services.ScreeningIn(
+                    tool_version=version,
+                    person=rng.choice(children),
+                    answers={c: EVIDENCE[c] for c in ("cce_county_lines", "cce_missing", "v_school")},
+                    analysis="Found with drugs out of area; says he was holding them for a friend.",
+                    judgement=1,
+                    judgement_reason="A first incident; his mum is supportive and he wants to stop.",
+                    child_voice="It was a one-off. I'm not in a gang.",
+                    completed_at=ctx.now - timedelta(hours=rng.randrange(2, 20)),
+                ),
+                partnership,
+                people[0],
+            )
         )
-        made.append(screening)
-    return made
+    return complete_many(ctx, incoming)
