@@ -188,12 +188,13 @@ def test_a_manager_agrees_a_judgement_lower_than_the_indicators(
 def test_the_safeguarding_team_audits_a_sample_of_ed_records(
     page: Any, live_server: Any, assert_accessible: Any, ed_area: Any
 ) -> None:
-    for name in ("Amber", "Jay"):
-        _discharged(ed_area, name)
+    attended = [_discharged(ed_area, name) for name in ("Amber", "Jay")]
     sign_in(page, live_server, ed_area.lead)
     page.get_by_role("link", name="Emergency department audits").click()
     assert_accessible(page)
-    page.get_by_label("Month to audit").select_option(label=timezone.localdate().strftime("%B %Y"))
+    # The month they attended: six hours ago is last month just after midnight on the 1st.
+    month = timezone.localtime(attended[0].arrived_at).strftime("%B %Y")
+    page.get_by_label("Month to audit").select_option(label=month)
     page.get_by_label("Number of records to sample").fill("2")
     page.get_by_role("button", name="Start the audit").click()
     assert_accessible(page)
