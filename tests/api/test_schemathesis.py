@@ -4,11 +4,14 @@ user holding the broad working roles: an answer of 500, or one that the document
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -33,7 +36,17 @@ BROAD = [
     Role.HEALTH_SAFEGUARDING_LEAD,
     Role.RHI_WORKER,
 ]
-BIGGEST_ID = 2**63 - 1  # ids past the database's integer: another change makes them a plain 404
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection when a request ends; Django's test client turns
+    that off, schemathesis's WSGI client does not, and on PostgreSQL it closed the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -41,12 +54,6 @@ def token(db: Any) -> str:
     user = UserFactory(roles=BROAD)
     InvolvementFactory(person=PersonFactory(partnership=user.team.partnership), team=user.team, worker=user)
     return str(token_create(user=user, by=Actor.system("test")).raw)
-
-
-def _in_range(case: Any) -> None:
-    for name, value in (case.path_parameters or {}).items():
-        if isinstance(value, int) and not -BIGGEST_ID <= value <= BIGGEST_ID:
-            case.path_parameters[name] = value % BIGGEST_ID
 
 
 @pytest.mark.django_db
@@ -59,5 +66,4 @@ def _in_range(case: Any) -> None:
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_the_document_says(case: Any, token: str) -> None:
-    _in_range(case)
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
