@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ..markup import ESCAPED_TAG, assert_no_escaped_tags
 
@@ -13,6 +14,9 @@ from ..markup import ESCAPED_TAG, assert_no_escaped_tags
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+# CI runs three suites side by side on two cores: a page can take seconds to arrive. Assertions wait for it
+# (expect(...).to_be_visible(), never a bare is_visible(), which answers at once).
+expect.set_options(timeout=20_000)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

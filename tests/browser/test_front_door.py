@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mace.accounts.models import Agency, Role
 from mace.frontdoor.models import Contact, Task
@@ -77,7 +78,7 @@ def test_vpa_to_approved_decision_seen_by_the_social_worker_the_same_day(
     page.get_by_label("County lines or drug running").check()
     page.get_by_label("What the child said, in their own words").fill("I owe them money.")
     page.get_by_role("button", name="Send to the front door").click()
-    assert page.get_by_role("heading", name="Concern sent").is_visible()
+    expect(page.get_by_role("heading", name="Concern sent")).to_be_visible()
     assert_accessible(page)
     contact = Contact.objects.get()
     assert contact.match_status == "needs_review"
@@ -90,10 +91,10 @@ def test_vpa_to_approved_decision_seen_by_the_social_worker_the_same_day(
     worker_page.get_by_role("link", name="1 to match to a child").click()
     assert_accessible(worker_page)
     worker_page.get_by_role("link", name=f"Match contact {contact.pk}").click()
-    assert worker_page.get_by_text("Kayden Moss, born").is_visible()
+    expect(worker_page.get_by_text("Kayden Moss, born")).to_be_visible()
     assert_accessible(worker_page)
     worker_page.get_by_role("button", name=re.compile("Link to Kayden Moss")).click()
-    assert worker_page.get_by_text("Contact linked to the child's record").is_visible()
+    expect(worker_page.get_by_text("Contact linked to the child's record")).to_be_visible()
     assert_accessible(worker_page)
     worker_page.get_by_label("Police", exact=True).check()
     worker_page.get_by_label("What do you need to know?").fill("Previous missing episodes and intelligence")
@@ -107,12 +108,12 @@ def test_vpa_to_approved_decision_seen_by_the_social_worker_the_same_day(
     )
     worker_page.get_by_label("High").check()
     worker_page.get_by_role("button", name="Save analysis").click()
-    assert worker_page.get_by_text("The evidence meets Level 4").is_visible()
+    expect(worker_page.get_by_text("The evidence meets Level 4")).to_be_visible()
     worker_page.get_by_label("Referral to children's social care").check()
     worker_page.get_by_label("Reasons").fill("Significant harm likely; allocate to the exploitation team.")
     worker_page.get_by_label("Allocate to team").select_option(label="Exploitation Team")
     worker_page.get_by_role("button", name="Record decision").click()
-    assert worker_page.get_by_text("it now needs a manager's approval").is_visible()
+    expect(worker_page.get_by_text("it now needs a manager's approval")).to_be_visible()
     assert_accessible(worker_page)
 
     # The manager approves: statutory work starts at once.
@@ -120,15 +121,15 @@ def test_vpa_to_approved_decision_seen_by_the_social_worker_the_same_day(
     sign_in(manager_page, live_server, area["manager"])
     manager_page.goto(f"{live_server.url}/front-door/contacts/{contact.pk}/")
     manager_page.get_by_role("button", name="Approve decision").click()
-    assert manager_page.get_by_text("Decision approved").is_visible()
+    expect(manager_page.get_by_text("Decision approved")).to_be_visible()
     assert_accessible(manager_page)
     assert set(Task.objects.filter(contact=contact).values_list("kind", flat=True)) == {"visit", "assessment"}
 
     # The social worker sees it the same day.
     sw_page = browser.new_context().new_page()
     sign_in(sw_page, live_server, area["social_worker"])
-    assert sw_page.get_by_text("New today about children your team works with").is_visible()
-    assert sw_page.get_by_text("Visit the child").is_visible()
+    expect(sw_page.get_by_text("New today about children your team works with")).to_be_visible()
+    expect(sw_page.get_by_text("Visit the child")).to_be_visible()
     assert_accessible(sw_page)
 
 
@@ -142,14 +143,14 @@ def test_a_member_of_the_public_reports_a_concern(
     page.goto(f"{live_server.url}/report-a-concern/")
     assert_accessible(page)
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("What are you worried about?").fill(
         "A girl from my street gets into cars with older men."
     )
     page.get_by_label("Child's first name").fill("Lily")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_role("heading", name="Thank you for telling us").is_visible()
+    expect(page.get_by_role("heading", name="Thank you for telling us")).to_be_visible()
     assert_accessible(page)
     contact = Contact.objects.get()
     assert contact.kind == "public" and contact.route == "public"
@@ -165,13 +166,13 @@ def test_a_report_that_looks_automated_is_asked_again_with_nothing_lost(
     page.goto(f"{live_server.url}/report-a-concern/")
     page.get_by_label("What are you worried about?").fill("He is picked up from school by older men.")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("Your report has not been sent yet").is_visible()
+    expect(page.get_by_text("Your report has not been sent yet")).to_be_visible()
     assert_accessible(page)
     assert Contact.objects.count() == 0
     monkeypatch.setattr(views, "PUBLIC_MIN_SECONDS", 0)
     assert page.get_by_label("What are you worried about?").input_value().startswith("He is picked up")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_role("heading", name="Thank you for telling us").is_visible()
+    expect(page.get_by_role("heading", name="Thank you for telling us")).to_be_visible()
     assert Contact.objects.get().summary == "He is picked up from school by older men."
 
 

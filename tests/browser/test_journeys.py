@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from mace.accounts.models import Role
 from mace.people import services
@@ -45,7 +46,7 @@ def test_each_role_signs_in_with_two_factor_and_lands_on_its_home(
 ) -> None:
     user = UserFactory(roles=[role], team__partnership=PartnershipFactory())
     sign_in(page, live_server, user, check=assert_accessible if role == Role.SOCIAL_WORKER else None)
-    assert page.get_by_role("heading", name="Your work").is_visible()
+    expect(page.get_by_role("heading", name="Your work")).to_be_visible()
     assert_accessible(page)
 
 
@@ -71,14 +72,14 @@ def test_social_worker_finds_a_child_and_reads_the_record(
     page.get_by_role("button", name="Search").click()
     assert_accessible(page)
     page.get_by_role("link", name="Kayden Moss").click()
-    assert page.get_by_role("heading", name="Kayden Moss").is_visible()
-    assert page.get_by_text("Home visit: seen alone").is_visible()
+    expect(page.get_by_role("heading", name="Kayden Moss")).to_be_visible()
+    expect(page.get_by_text("Home visit: seen alone")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Who has looked at this record").click()
     assert_accessible(page)
     page.goto(f"{live_server.url}/people/{child.pk}/flags/new/")
     page.get_by_role("button", name="Set flag").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
 
 
@@ -91,7 +92,7 @@ def test_ed_clinician_breaks_glass_and_the_lead_reviews_it(
     child = PersonFactory(partnership=partnership)
     sign_in(page, live_server, clinician)
     page.goto(f"{live_server.url}/people/{child.pk}/")
-    assert page.get_by_role("heading", name="Record not available").is_visible()
+    expect(page.get_by_role("heading", name="Record not available")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="give a reason to open it").click()
     page.get_by_role("button", name="Open the record").click()
@@ -100,19 +101,19 @@ def test_ed_clinician_breaks_glass_and_the_lead_reviews_it(
         "Attending ED tonight with a stab wound"
     )
     page.get_by_role("button", name="Open the record").click()
-    assert page.get_by_text("You opened this record with break-glass access").is_visible()
+    expect(page.get_by_text("You opened this record with break-glass access")).to_be_visible()
     assert_accessible(page)
 
     lead_page = browser.new_context().new_page()
     sign_in(lead_page, live_server, lead)
-    assert lead_page.get_by_text("Break-glass access by").is_visible()
+    expect(lead_page.get_by_text("Break-glass access by")).to_be_visible()
     lead_page.get_by_role("link", name="Break-glass reviews").click()
     assert_accessible(lead_page)
     lead_page.get_by_role("link", name=re.compile(r"^Review\s+access by")).click()
     assert_accessible(lead_page)
     lead_page.get_by_label("Yes, appropriate").check()
     lead_page.get_by_role("button", name="Record the review").click()
-    assert lead_page.get_by_text("Nothing awaits review").is_visible()
+    expect(lead_page.get_by_text("Nothing awaits review")).to_be_visible()
 
 
 def test_front_door_worker_adds_a_person_after_fixing_errors(
@@ -124,7 +125,7 @@ def test_front_door_worker_adds_a_person_after_fixing_errors(
     assert_accessible(page)
     page.get_by_label("NHS number (optional)").fill("123 456 7890")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Given names").fill("Amira")
     page.get_by_label("Family name").fill("Hussain")
@@ -134,7 +135,7 @@ def test_front_door_worker_adds_a_person_after_fixing_errors(
     page.get_by_label("Month").fill("11")
     page.get_by_label("Year").fill("2010")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_role("heading", name="Amira Hussain").is_visible()
+    expect(page.get_by_role("heading", name="Amira Hussain")).to_be_visible()
     assert_accessible(page)
 
 
@@ -147,7 +148,7 @@ def test_executive_sees_figures_but_no_names(page: Any, live_server: Any, assert
         data=services.NewPerson(given_names="Unseen", family_name="Child"), partnership=partnership, by=writer
     )
     sign_in(page, live_server, executive)
-    assert page.get_by_text("Children on record").is_visible()
+    expect(page.get_by_text("Children on record")).to_be_visible()
     assert page.get_by_text("Unseen").count() == 0
     assert_accessible(page)
 
@@ -162,7 +163,7 @@ def test_signing_out_and_the_accessibility_statement(
     page.get_by_role("link", name="Sign out").click()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", name="You have signed out").is_visible()
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/people/")
     assert "/sign-in/" in page.url
@@ -177,11 +178,11 @@ def test_returning_user_enters_a_code_from_their_enrolled_device(
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Enter your security code").is_visible()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("6-digit code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
 
 
@@ -195,5 +196,5 @@ def test_administrator_changes_an_accounts_roles(page: Any, live_server: Any, as
     assert_accessible(page)
     page.get_by_label("Education officer").check()
     page.get_by_role("button", name="Save roles").click()
-    assert page.get_by_text(f"Roles changed for {worker.username}").is_visible()
+    expect(page.get_by_text(f"Roles changed for {worker.username}")).to_be_visible()
     assert_accessible(page)

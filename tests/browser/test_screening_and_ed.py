@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from mace.frontdoor.models import Contact
 from mace.health import services as health_services
@@ -49,8 +50,8 @@ def test_an_ed_clinician_records_an_attendance_and_screens_the_child_for_the_fro
     _yes_no(page, "Was a safeguarding referral made?", "No")
     page.get_by_label("What the child said, in their own words").fill("I owe them. They'll come for me.")
     page.get_by_role("button", name="Record the attendance").click()
-    assert page.get_by_text("Attendance recorded").is_visible(), page.locator("main").inner_text()[:800]
-    assert page.get_by_text("The answer indicates a concern of exploitation.").is_visible()
+    expect(page.get_by_text("Attendance recorded")).to_be_visible()
+    expect(page.get_by_text("The answer indicates a concern of exploitation.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Complete the exploitation screening tool").click()
@@ -69,7 +70,7 @@ def test_an_ed_clinician_records_an_attendance_and_screens_the_child_for_the_fro
     ).check()
     page.get_by_label("The reason for your judgement").fill("Weapon injury, debt and threats.")
     page.get_by_role("button", name="Complete the screening").click()
-    assert page.get_by_text("Screening complete and sent to the front door").is_visible()
+    expect(page.get_by_text("Screening complete and sent to the front door")).to_be_visible()
     assert_accessible(page)
     screening = Screening.objects.get()
     assert Attendance.objects.get().screening == screening
@@ -114,18 +115,18 @@ def test_the_safeguarding_nurse_triages_the_discharge_review_queue(
     _discharged(ed_area, "Jay")
     sign_in(page, live_server, ed_area.lead)
     page.get_by_role("link", name="Discharge review queue").click()
-    assert page.get_by_text("2 waiting for review").is_visible()
+    expect(page.get_by_text("2 waiting for review")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Review Amber Unknown").click()
     assert_accessible(page)
     page.get_by_label("What you reviewed and why").fill("Left before assessment with an older adult.")
     page.get_by_role("button", name="Record the outcome").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Further safeguarding intervention").check()
     page.get_by_role("button", name="Record the outcome").click()
-    assert page.get_by_text("Sent to the front door as an ED referral").is_visible()
-    assert page.get_by_text("1 waiting for review").is_visible()
+    expect(page.get_by_text("Sent to the front door as an ED referral")).to_be_visible()
+    expect(page.get_by_text("1 waiting for review")).to_be_visible()
     assert Contact.objects.get(kind="ed_referral").summary.count("Left before assessment") == 1
     assert first.pk not in [a.pk for a in Attendance.objects.filter(status="discharged")]
 
@@ -134,7 +135,7 @@ def test_the_safeguarding_nurse_triages_the_discharge_review_queue(
     page.get_by_label("School nursing").check()
     page.get_by_label("What you reviewed and why").fill("Known to school nursing; routine sharing.")
     page.get_by_role("button", name="Record the outcome").click()
-    assert page.get_by_text("Every discharged child has been reviewed").is_visible()
+    expect(page.get_by_text("Every discharged child has been reviewed")).to_be_visible()
     assert_accessible(page)
     assert DischargeReview.objects.filter(outcome="liaison", shared_with="school_nurse").count() == 1
 
@@ -154,10 +155,10 @@ def test_a_manager_agrees_a_judgement_lower_than_the_indicators(
     ).check()
     page.get_by_label("The reason for your judgement").fill("A one-off; family supportive.")
     page.get_by_role("button", name="Complete the screening").click()
-    assert page.get_by_text("A manager will need to agree your judgement").is_visible()
+    expect(page.get_by_text("A manager will need to agree your judgement")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Send for a manager's agreement").click()
-    assert page.get_by_text("Screening sent to a manager for agreement").is_visible()
+    expect(page.get_by_text("Screening sent to a manager for agreement")).to_be_visible()
     assert_accessible(page)
     screening = Screening.objects.get()
     assert screening.status == "awaiting_agreement"
@@ -173,15 +174,15 @@ def test_a_manager_agrees_a_judgement_lower_than_the_indicators(
         "Discussed in supervision: a first incident with a plan in place."
     )
     manager.get_by_role("button", name="Record agreement").click()
-    assert manager.get_by_text("Judgement agreed: the screening is complete").is_visible()
+    expect(manager.get_by_text("Judgement agreed: the screening is complete")).to_be_visible()
     assert_accessible(manager)
     screening.refresh_from_db()
     assert screening.status == "complete" and screening.agreed_by == ed_area.manager
 
     # The child's record shows the screening on the risk trajectory, as a chart and a table.
     page.goto(f"{live_server.url}/people/{ed_area.child.pk}/")
-    assert page.locator("svg.mace-trajectory").is_visible()
-    assert page.get_by_role("table", name="Each screening: indicators and judgement").is_visible()
+    expect(page.locator("svg.mace-trajectory")).to_be_visible()
+    expect(page.get_by_role("table", name="Each screening: indicators and judgement")).to_be_visible()
     assert_accessible(page)
 
 
@@ -203,10 +204,10 @@ def test_the_safeguarding_team_audits_a_sample_of_ed_records(
     for group in page.get_by_role("group", name="The discharge plan safeguarded the child").all():
         group.get_by_label("No").check()
     page.get_by_role("button", name="Save answers").click()
-    assert page.get_by_text("Audit answers saved").is_visible()
+    expect(page.get_by_text("Audit answers saved")).to_be_visible()
     page.get_by_role("link", name="Back to ED audits").click()
-    assert page.get_by_role("cell", name="2 of 2 (100%)").first.is_visible()
-    assert page.get_by_role("cell", name="0 of 2 (0%)").first.is_visible()
+    expect(page.get_by_role("cell", name="2 of 2 (100%)").first).to_be_visible()
+    expect(page.get_by_role("cell", name="0 of 2 (0%)").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Show by quarter").click()
     assert_accessible(page)
