@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("mace.health.urls")),
     path("", include("mace.plans.urls")),
     path("", include("mace.casework.urls")),
+    path("", include("mace.oversight.urls")),
     path("api/v1/", api.urls),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "mace.health",
     "mace.plans",
     "mace.casework",
+    "mace.oversight",
     "mace.demo",
 ]
 
