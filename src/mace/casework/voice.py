@@ -12,9 +12,10 @@ from .models import Visit
 
 
 @voice.source("visits")
-def visit_voice(person_ids: list[int]) -> dict[int, datetime]:
+def visit_voice(person_ids: list[int], before: datetime | None = None) -> dict[int, datetime]:
     rows = (
         Visit.objects.filter(person_id__in=person_ids)
+        .filter(**voice.recorded_before("visited_on", before, by_day=True))
         .exclude(child_words="")
         .values("person_id")
         .annotate(on=Max("visited_on"))

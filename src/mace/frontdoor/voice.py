@@ -12,9 +12,10 @@ from .models import Contact
 
 
 @voice.source("front door contacts")
-def contact_voice(person_ids: list[int]) -> dict[int, datetime]:
+def contact_voice(person_ids: list[int], before: datetime | None = None) -> dict[int, datetime]:
     rows = (
         Contact.objects.filter(person_id__in=person_ids)
+        .filter(**voice.recorded_before("received_at", before))
         .exclude(child_voice="")
         .values("person_id")
         .annotate(at=Max("received_at"))

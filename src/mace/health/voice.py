@@ -12,9 +12,10 @@ from .models import Attendance
 
 
 @voice.source("emergency department attendances")
-def attendance_voice(person_ids: list[int]) -> dict[int, datetime]:
+def attendance_voice(person_ids: list[int], before: datetime | None = None) -> dict[int, datetime]:
     rows = (
         Attendance.objects.filter(person_id__in=person_ids)
+        .filter(**voice.recorded_before("arrived_at", before))
         .exclude(child_voice="")
         .values("person_id")
         .annotate(at=Max("arrived_at"))

@@ -12,9 +12,10 @@ from .models import Meeting
 
 
 @voice.source("meetings")
-def meeting_voice(person_ids: list[int]) -> dict[int, datetime]:
+def meeting_voice(person_ids: list[int], before: datetime | None = None) -> dict[int, datetime]:
     rows = (
         Meeting.objects.filter(children__pk__in=person_ids, held_at__isnull=False)
+        .filter(**voice.recorded_before("held_at", before))
         .exclude(child_voice="")
         .values("children__pk")
         .annotate(at=Max("held_at"))

@@ -12,9 +12,10 @@ from .models import PlanReview, PlanVersion
 
 
 @voice.source("the child's plan")
-def plan_voice(person_ids: list[int]) -> dict[int, datetime]:
+def plan_voice(person_ids: list[int], before: datetime | None = None) -> dict[int, datetime]:
     rows = (
         PlanVersion.objects.filter(plan__person_id__in=person_ids, child_views_at__isnull=False)
+        .filter(**voice.recorded_before("child_views_at", before))
         .values("plan__person_id")
         .annotate(at=Max("child_views_at"))
     )
@@ -22,9 +23,10 @@ def plan_voice(person_ids: list[int]) -> dict[int, datetime]:
 
 
 @voice.source("plan reviews")
-def review_voice(person_ids: list[int]) -> dict[int, datetime]:
+def review_voice(person_ids: list[int], before: datetime | None = None) -> dict[int, datetime]:
     rows = (
         PlanReview.objects.filter(plan__person_id__in=person_ids)
+        .filter(**voice.recorded_before("held_on", before, by_day=True))
         .exclude(child_views="")
         .values("plan__person_id")
         .annotate(on=Max("held_on"))

@@ -12,9 +12,10 @@ from .models import Screening
 
 
 @voice.source("screenings")
-def screening_voice(person_ids: list[int]) -> dict[int, datetime]:
+def screening_voice(person_ids: list[int], before: datetime | None = None) -> dict[int, datetime]:
     rows = (
         Screening.objects.filter(person_id__in=person_ids)
+        .filter(**voice.recorded_before("completed_at", before))
         .exclude(child_voice="")
         .values("person_id")
         .annotate(at=Max("completed_at"))
