@@ -5,4 +5,8 @@ from . import views
 app_name = "oversight"
 urlpatterns = [
     path("oversight/", views.landing, name="landing"),
+    path("oversight/scorecard/", views.scorecard_page, name="scorecard"),
+    path("oversight/exceptions/", views.exceptions, name="exceptions"),
+    path("oversight/measures/<slug:code>/", views.measure, name="measure"),
+    path("oversight/measures/<slug:code>/commentary/", views.commentary, name="commentary"),
 ]
