@@ -171,7 +171,9 @@ def test_the_executive_reads_the_scorecard_page_with_every_group(
     client: Any, records: Records, executive: Any
 ) -> None:
     _reviews(records, on_time=16, late=4)
-    page = html.unescape(sign_in(client, executive).get("/oversight/scorecard/?period=month:2026-11").content.decode())
+    page = html.unescape(
+        sign_in(client, executive).get("/oversight/scorecard/?period=month:2026-11").content.decode()
+    )
     for group in scorecard.definition_of(scorecard.active_set()).groups:
         assert group.title in page
     assert "Contacts reviewed within 24 hours" in page and "more than 15 of 20" in page
