@@ -35,6 +35,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 import_app = typer.Typer(help="Import records from partner systems.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+oversight_app = typer.Typer(help="The scorecard and board packs for leaders.", no_args_is_help=True)
+app.add_typer(oversight_app, name="oversight")
 console = Console(stderr=False)
 
 
@@ -364,6 +366,28 @@ def import_contacts(
             "Everything before it is saved; run the same command again to carry on from there."
         )
         raise typer.Exit(code=1)
+
+
+@oversight_app.command("recompute")
+def oversight_recompute(
+    months: Annotated[int, typer.Option(help="How many months back to count (the worker keeps 25).")] = 25,
+) -> None:
+    """Count every scorecard measure from the records, for every partnership and kept period."""
+    _setup()
+    from mace.oversight import services
+
+    started = time.monotonic()
+    with progress_bar() as bar:
+        task = bar.add_task("Scorecard figures", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = services.recompute(months=months, progress=advance)
+    console.print(
+        f"Scorecard recomputed: {result['figures']:,} figures for {result['partnerships']} partnership(s) "
+        f"over {result['periods']} periods in {time.monotonic() - started:.1f} s."
+    )
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -70,9 +70,10 @@ class Measure:
         if self.target is None or self.better is None:
             return "No target: shown for information"
         fmt = (lambda v: f"{v:g}%") if self.percent else (lambda v: f"{v:g}")
+        no_amber = self.amber_from is None or self.amber_from == self.target
         if self.better == "higher":
             green = f"green at {fmt(self.target)} or more"
-            if self.amber_from is None:
+            if no_amber:
                 return f"{green.capitalize()}; red below"
             return (
                 f"{green.capitalize()}; amber from {fmt(self.amber_from)}; red below {fmt(self.amber_from)}"
@@ -82,7 +83,7 @@ class Measure:
             if not self.percent
             else f"green at {fmt(self.target)} or less"
         )
-        if self.amber_from is None:
+        if no_amber:
             return f"{green.capitalize()}; red above"
         return f"{green.capitalize()}; amber up to {fmt(self.amber_from)}; red above {fmt(self.amber_from)}"
 
@@ -95,12 +96,12 @@ class Measure:
         if self.better == "higher":
             if value >= self.target:
                 return Rag("green", rule)
-            if self.amber_from is not None and value >= self.amber_from:
+            if self.amber_from is not None and self.amber_from != self.target and value >= self.amber_from:
                 return Rag("amber", rule)
             return Rag("red", rule)
         if value <= self.target:
             return Rag("green", rule)
-        if self.amber_from is not None and value <= self.amber_from:
+        if self.amber_from is not None and self.amber_from != self.target and value <= self.amber_from:
             return Rag("amber", rule)
         return Rag("red", rule)
 

@@ -176,7 +176,8 @@ def what_changed(row: Row) -> list[str]:
             out.append(f"The same as {label} ({other.text}).")
         else:
             word = "up" if diff > 0 else "down"
-            out.append(f"{word.capitalize()} {abs(diff):.0f}{unit} on {label} ({other.text}).")
+            size = f"{abs(diff):.1f}" if abs(diff) < 10 and row.measure.percent else f"{abs(diff):,.0f}"
+            out.append(f"{word.capitalize()} {size}{unit} on {label} ({other.text}).")
     return out
 
 

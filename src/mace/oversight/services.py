@@ -25,6 +25,7 @@ from .models import Commentary, MeasureSet
 from .periods import Period, add_months, latest_complete
 
 SYSTEM = audit.Actor.system("oversight")
+DEMO_MONTHS = 13  # the demo keeps a year of trend; the worker keeps 25 months
 
 
 def measureset_sync_shipped() -> MeasureSet | None:
