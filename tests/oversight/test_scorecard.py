@@ -302,3 +302,11 @@ def test_kept_figures_older_than_today_are_recomputed_by_the_nightly_job(records
     _reviews(records, on_time=2, late=0)
     assert services.recompute_nightly(timezone.now()) > 0
     assert services.recompute_nightly(timezone.now() + timedelta(hours=1)) == 0  # once a day
+
+
+def test_the_documentation_names_every_measure_of_the_shipped_definition() -> None:
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2].joinpath("docs", "oversight.md").read_text()
+    for m in measures.parse(measures.shipped()).measures:
+        assert f"| {m.title} |" in docs, m.code
