@@ -45,13 +45,13 @@ MEASURE = """() => {
   }
   const clipped = [];
   for (const svg of document.querySelectorAll('main svg')) {
-    const box = svg.viewBox.baseVal;
-    const width = box && box.width ? box.width : svg.width.baseVal.value;
-    const height = box && box.height ? box.height : svg.height.baseVal.value;
+    // On the screen, after every transform (a chart library nests labels in translated, rotated groups).
+    const outer = svg.getBoundingClientRect();
     for (const t of svg.querySelectorAll('text')) {
-      const b = t.getBBox();
-      if (b.x < -0.5 || b.y < -0.5 || b.x + b.width > width + 0.5 || b.y + b.height > height + 0.5) {
-        clipped.push(`${t.textContent} at ${Math.round(b.x)}..${Math.round(b.x + b.width)} in ${width}`);
+      const b = t.getBoundingClientRect();
+      if (!b.width && !b.height) continue;
+      if (b.left < outer.left - 0.5 || b.top < outer.top - 0.5 || b.right > outer.right + 0.5 || b.bottom > outer.bottom + 0.5) {
+        clipped.push(`${t.textContent} at ${Math.round(b.left - outer.left)}..${Math.round(b.right - outer.left)} in ${Math.round(outer.width)}`);
       }
     }
   }

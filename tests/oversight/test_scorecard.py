@@ -310,3 +310,31 @@ def test_the_documentation_names_every_measure_of_the_shipped_definition() -> No
     docs = Path(__file__).resolve().parents[2].joinpath("docs", "oversight.md").read_text()
     for m in measures.parse(measures.shipped()).measures:
         assert f"| {m.title} |" in docs, m.code
+
+
+def test_a_quarter_and_a_year_derived_from_their_months_equal_counting_them_afresh(records: Records) -> None:
+    from mace.oversight import sources
+    from mace.oversight.periods import Period
+    from mace.oversight.sources import Scope
+
+    from .conftest import NOW
+
+    for month in (9, 10, 11):
+        _reviews(records, on_time=month - 7, late=1, month=month)
+        child = records.child()
+        records.screening(child, judgement=Level.HIGH, completed_at=at(3, month=month))
+        records.episode(child, last_seen_at=at(4, month=month), returned_at=at(5, month=month))
+        records.episode(child, last_seen_at=at(9, month=month))
+    measure_set = scorecard.active_set()
+    definition = scorecard.definition_of(measure_set)
+    periods = [Period.parse("quarter:2026-07"), Period.parse("year:2026-11"), NOVEMBER]
+    derived = scorecard.compute_periods(measure_set, records.partnership.pk, periods, now=NOW)
+    for period in periods:
+        scope = Scope((records.partnership.pk,), period, now=NOW)
+        for m in definition.measures:
+            fresh = sources.compute(m.source, scope, m.params)
+            got = derived[period.key][m.code]
+            assert (got.numerator, got.denominator) == (fresh.numerator, fresh.denominator), (
+                period.key,
+                m.code,
+            )

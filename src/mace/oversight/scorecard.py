@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -88,14 +88,66 @@ def compute_figures(
     now: datetime | None = None,
 ) -> dict[str, Figure]:
     """Count every measure (or those named) for one partnership and period from the records."""
+    return compute_periods(measure_set, partnership_id, [period], codes=codes, now=now)[period.key]
+
+
+def compute_periods(
+    measure_set: MeasureSet,
+    partnership_id: int,
+    periods: Iterable[Period],
+    *,
+    codes: Iterable[str] | None = None,
+    now: datetime | None = None,
+    on_period: Callable[[], None] | None = None,
+) -> dict[str, dict[str, Figure]]:
+    """{period key: {measure: figure}} for one partnership, counting each month once: a quarter's or a
+    year's figure is the month that ends it (measures counted at the end), the sum of its months (counts
+    and rates that add up), or counted afresh (children counted once over the period)."""
     definition = definition_of(measure_set)
-    scope = Scope((partnership_id,), period, now=now or timezone.now())
     wanted = set(codes) if codes is not None else None
-    return {
-        m.code: sources.compute(m.source, scope, m.params)
-        for m in definition.measures
-        if wanted is None or m.code in wanted
-    }
+    shown = [m for m in definition.measures if wanted is None or m.code in wanted]
+    now = now or timezone.now()
+    memo: dict[str, Any] = {}
+    months: dict[str, dict[str, Figure]] = {}
+
+    def month_figures(month: Period, needed: list[measures.Measure]) -> dict[str, Figure]:
+        have = months.setdefault(month.key, {})
+        todo = [m for m in needed if m.code not in have]
+        if todo:
+            scope = Scope((partnership_id,), month, now=now, _memo=memo)
+            for m in todo:
+                have[m.code] = sources.compute(m.source, scope, m.params)
+        return have
+
+    out: dict[str, dict[str, Figure]] = {}
+    ordered = sorted(set(periods), key=lambda p: (p.kind != "month", p.end))
+    for period in ordered:
+        if on_period is not None:
+            on_period()
+        if period.kind == "month":
+            out[period.key] = dict(month_figures(period, shown))
+            continue
+        result: dict[str, Figure] = {}
+        direct: list[measures.Measure] = []
+        for m in shown:
+            kind = sources.SOURCES[m.source].kind
+            if kind == "at_end":
+                result[m.code] = month_figures(Period.ending("month", period.last_month), [m])[m.code]
+            elif kind == "additive":
+                parts = [month_figures(Period.ending("month", mo), [m])[m.code] for mo in period.months()]
+                denominators = [f.denominator for f in parts]
+                result[m.code] = Figure(
+                    sum(f.numerator for f in parts),
+                    None if any(d is None for d in denominators) else sum(d or 0 for d in denominators),
+                )
+            else:
+                direct.append(m)
+        if direct:
+            scope = Scope((partnership_id,), period, now=now, _memo=memo)
+            for m in direct:
+                result[m.code] = sources.compute(m.source, scope, m.params)
+        out[period.key] = result
+    return out
 
 
 def store_figures(
@@ -145,16 +197,17 @@ def figures_for(
     codes = [m.code for m in definition_of(measure_set).measures]
     now = timezone.now()
     for pid in partnership_ids:
-        for period in periods:
-            missing = [c for c in codes if (c, period.key, pid) not in have]
-            if not missing:
-                continue
-            computed = compute_figures(measure_set, pid, period, codes=missing, now=now)
+        lacking = [p for p in periods if any((c, p.key, pid) not in have for c in codes)]
+        if not lacking:
+            continue
+        for key, computed in compute_periods(measure_set, pid, lacking, now=now).items():
+            fresh = {c: f for c, f in computed.items() if (c, key, pid) not in have}
+            period = next(p for p in lacking if p.key == key)
             # Another reader may have kept the same figures first: theirs are as good.
             with contextlib.suppress(IntegrityError):
-                store_figures(measure_set, pid, period, computed, now)
-            for code, f in computed.items():
-                have[(code, period.key, pid)] = (f.numerator, f.denominator, now)
+                store_figures(measure_set, pid, period, fresh, now)
+            for code, f in fresh.items():
+                have[(code, key, pid)] = (f.numerator, f.denominator, now)
     out: dict[tuple[str, str], Stored] = {}
     for code in codes:
         for period in periods:

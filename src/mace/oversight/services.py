@@ -129,14 +129,19 @@ def recompute(
     periods = periods_to_keep(timezone.localdate(now), months=months)
     partnerships = list(Partnership.objects.values_list("pk", flat=True))
     total, done, figures = len(periods) * len(partnerships), 0, 0
+    by_key = {p.key: p for p in periods}
+
+    def counted() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
     for pid in partnerships:
-        for period in periods:
-            computed = scorecard.compute_figures(measure_set, pid, period, now=now)
-            scorecard.store_figures(measure_set, pid, period, computed, now)
+        computed_all = scorecard.compute_periods(measure_set, pid, periods, now=now, on_period=counted)
+        for key, computed in computed_all.items():
+            scorecard.store_figures(measure_set, pid, by_key[key], computed, now)
             figures += len(computed)
-            done += 1
-            if progress:
-                progress(done, total)
     audit.record(
         SYSTEM,
         audit.Event(

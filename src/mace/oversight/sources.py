@@ -77,6 +77,9 @@ class Scope:
         return self.period.end
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Worked out once per partnerships and end date: scopes that share `_memo` (the recompute's, for
+        a month, the quarter and the year ending with it) share the cohort and the plans at the end."""
+        key = f"{key}@{self.partnership_ids}@{self.end.isoformat()}"
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
@@ -94,16 +97,24 @@ class Source:
     params: dict[str, tuple[Any, ...] | type]  # allowed values, or int for a positive whole number
     fn: Callable[..., Figure]
     people: str = "children"  # what the numerator counts: children, contacts, episodes, ...
+    # How a longer period's figure relates to its months: "at_end" (counted at the period's end: the same
+    # as the month that ends it), "additive" (the sum of its months' numerators and denominators) or
+    # "distinct" (children counted once over the whole period: counted afresh).
+    kind: str = "additive"
 
 
 SOURCES: dict[str, Source] = {}
 
 
 def source(
-    name: str, unit: str, params: dict[str, tuple[Any, ...] | type] | None = None, people: str = "children"
+    name: str,
+    unit: str,
+    params: dict[str, tuple[Any, ...] | type] | None = None,
+    people: str = "children",
+    kind: str = "additive",
 ) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
     def register(fn: Callable[..., Figure]) -> Callable[..., Figure]:
-        SOURCES[name] = Source(name, unit, params or {}, fn, people)
+        SOURCES[name] = Source(name, unit, params or {}, fn, people, kind)
         return fn
 
     return register
@@ -220,6 +231,7 @@ def _model_matches(found: frozenset[str], model: str) -> bool:
         "level": ("any", "low", "medium", "high", "not_screened"),
         "model": ("any", "cse", "cce", "both", "county_lines", "online", "trafficking"),
     },
+    kind="at_end",
 )
 def at_risk(scope: Scope, level: str = "any", model: str = "any") -> Figure:
     children = {
@@ -330,7 +342,7 @@ def _episodes(scope: Scope, category: str = "any", setting: str = "any") -> list
     return list(qs.values_list("pk", "person_id"))
 
 
-@source("missing_children", "count", {"category": CATEGORY, "setting": SETTING})
+@source("missing_children", "count", {"category": CATEGORY, "setting": SETTING}, kind="distinct")
 def missing_children(scope: Scope, category: str = "any", setting: str = "any") -> Figure:
     """Children (identified) with an episode that began in the period."""
     return scope.figure({p for _pk, p in _episodes(scope, category, setting) if p})
@@ -343,7 +355,7 @@ def missing_episodes(scope: Scope, category: str = "any", setting: str = "any") 
     return Figure(len(rows), None, people)
 
 
-@source("repeat_missing", "count", {"min_episodes": int, "category": CATEGORY})
+@source("repeat_missing", "count", {"min_episodes": int, "category": CATEGORY}, kind="distinct")
 def repeat_missing(scope: Scope, min_episodes: int = 3, category: str = "any") -> Figure:
     """Children with at least `min_episodes` episodes beginning in the period."""
     counts = Counter(p for _pk, p in _episodes(scope, category) if p)
@@ -486,6 +498,7 @@ def _plans_at_end(
     "cohort_plan_type",
     "percent",
     {"plan_type": ("early_help", "child_in_need", "child_protection", "cared_for", "none")},
+    kind="at_end",
 )
 def cohort_plan_type(scope: Scope, plan_type: str = "none") -> Figure:
     """Of the children at risk at the end of the period, those whose agreed plan was of this type (none:
@@ -503,7 +516,12 @@ def cohort_plan_type(scope: Scope, plan_type: str = "none") -> Figure:
 EDUCATION_KINDS = ("education", "tuition")
 
 
-@source("cohort_education", "percent", {"status": ("full_time", "below_10", "none"), "sessions": int})
+@source(
+    "cohort_education",
+    "percent",
+    {"status": ("full_time", "below_10", "none"), "sessions": int},
+    kind="at_end",
+)
 def cohort_education(scope: Scope, status: str = "full_time", sessions: int = 10) -> Figure:
     """Of the children at risk at the end of the period, by their education timetable on the last day:
     full time (at least `sessions` half-day sessions a week), below that, or none."""
@@ -526,7 +544,7 @@ def cohort_education(scope: Scope, status: str = "full_time", sessions: int = 10
     return scope.figure({pid for pid in children if band(pid) == status}, len(children))
 
 
-@source("plans_with_contingency", "percent")
+@source("plans_with_contingency", "percent", kind="at_end")
 def plans_with_contingency(scope: Scope) -> Figure:
     """Of the children at risk with an agreed plan at the end of the period, those whose plan has a
     contingency (4.4)."""
@@ -535,7 +553,7 @@ def plans_with_contingency(scope: Scope) -> Figure:
     return scope.figure({pid for pid in agreed if plans[pid][2]}, len(agreed))
 
 
-@source("plans_reviewed_on_time", "percent", {"within_days": int})
+@source("plans_reviewed_on_time", "percent", {"within_days": int}, kind="at_end")
 def plans_reviewed_on_time(scope: Scope, within_days: int = 92) -> Figure:
     """Of the agreed plans of children at risk at the end of the period, those reviewed (or first agreed)
     within `within_days` days before the end."""
@@ -551,7 +569,7 @@ def plans_reviewed_on_time(scope: Scope, within_days: int = 92) -> Figure:
     return scope.figure(reviewed | new, len(agreed))
 
 
-@source("supervision_on_time", "percent")
+@source("supervision_on_time", "percent", kind="at_end")
 def supervision_on_time(scope: Scope) -> Figure:
     """Of the children at risk allocated to a worker at the end of the period, those whose case
     supervision was not overdue then."""
@@ -575,7 +593,7 @@ def supervision_on_time(scope: Scope) -> Figure:
     return scope.figure(on_time, len(allocated))
 
 
-@source("voice_recent", "percent", {"within_days": int})
+@source("voice_recent", "percent", {"within_days": int}, kind="at_end")
 def voice_recent(scope: Scope, within_days: int = 92) -> Figure:
     """Of the children at risk at the end of the period, those whose own words were recorded in the
     `within_days` days before it (anywhere MACE records them: visits, interviews, screenings, plans…)."""
