@@ -338,3 +338,15 @@ def test_a_quarter_and_a_year_derived_from_their_months_equal_counting_them_afre
                 period.key,
                 m.code,
             )
+
+
+def test_the_next_board_date_is_the_first_configured_date_from_today() -> None:
+    from datetime import date
+
+    from django.test import override_settings
+
+    from mace.oversight.selectors import next_board_date
+
+    with override_settings(MACE_BOARD_DATES=["2026-10-13", "2027-01-12", "not a date", "2027-04-13"]):
+        assert next_board_date(date(2026, 12, 2)) == date(2027, 1, 12)
+        assert next_board_date(date(2027, 5, 1)) is None

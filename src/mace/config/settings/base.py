@@ -162,6 +162,10 @@ MACE_SUPERVISION_WORKING_DAYS = int(os.environ.get("MACE_SUPERVISION_WORKING_DAY
 # plan; trigger plans are reviewed this many days after each save.
 MACE_TRIGGER_PLAN_EPISODES = int(os.environ.get("MACE_TRIGGER_PLAN_EPISODES", "3"))
 MACE_TRIGGER_PLAN_REVIEW_DAYS = int(os.environ.get("MACE_TRIGGER_PLAN_REVIEW_DAYS", "90"))
+# Leaders' oversight: the executive board's meeting dates (ISO dates, comma-separated) for the landing
+# page, and whether the partnership analyst sees the pseudonymised rows behind a figure.
+MACE_BOARD_DATES = [d for d in os.environ.get("MACE_BOARD_DATES", "").split(",") if d.strip()]
+MACE_ANALYST_SEES_ROWS = os.environ.get("MACE_ANALYST_SEES_ROWS", "0") == "1"
 
 # Oversized requests are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
