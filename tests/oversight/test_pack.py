@@ -27,7 +27,7 @@ from mace.screening.selectors import active_tool_version
 from mace.screening.services import tool_sync_shipped
 
 from ..conftest import sign_in
-from ..factories import PersonFactory, UserFactory
+from ..factories import AgencyFactory, PartnershipFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,24 @@ def _test_template(settings: Any, tmp_path: Any) -> None:
 def _tool() -> Any:
     tool_sync_shipped()
     return active_tool_version()
+
+
+def _episode(area: Any, ref: str, **kw: Any) -> MissingEpisode:
+    fields = {
+        "partnership": area,
+        "police_ref": ref,
+        "route": "api",
+        "category": "missing",
+        "setting": "home",
+        "risk": 2,
+        "reported_at": IN_QUARTER,
+        "last_seen_at": IN_QUARTER,
+        "last_seen_place": "Park",
+        "circumstances": "Did not come home",
+        "strategy_due_at": IN_QUARTER,
+        "match_status": "needs_review",
+    }
+    return MissingEpisode.objects.create(**{**fields, **kw})
 
 
 def _pdf_text(content: bytes) -> str:
@@ -185,23 +203,8 @@ def test_the_data_quality_counts_are_those_of_the_records(executive: Any) -> Non
     due = {"received_at": IN_QUARTER, "review_due_at": IN_QUARTER, "decision_due_at": IN_QUARTER}
     Contact.objects.create(**common, **due, match_status=Contact.Match.NEEDS_REVIEW)
     Contact.objects.create(**common, **due, match_status=Contact.Match.MATCHED, person=with_nhs)
-    episode = {
-        "partnership": area,
-        "route": "api",
-        "category": "missing",
-        "setting": "home",
-        "risk": 2,
-        "reported_at": IN_QUARTER,
-        "last_seen_at": IN_QUARTER,
-        "last_seen_place": "Park",
-        "circumstances": "Did not come home",
-        "strategy_due_at": IN_QUARTER,
-        "match_status": "needs_review",
-    }
-    MissingEpisode.objects.create(police_ref="P1", **episode)
-    MissingEpisode.objects.create(
-        police_ref="P2", **{**episode, "reported_at": datetime(2026, 10, 2, tzinfo=UTC)}
-    )
+    _episode(area, "P1")
+    _episode(area, "P2", reported_at=datetime(2026, 10, 2, tzinfo=UTC))  # after the quarter
     Screening.objects.create(
         partnership=area,
         tool_version=_tool(),
@@ -254,6 +257,22 @@ def test_the_page_shows_the_pack_with_its_download_button(client: Any, executive
 def test_the_pan_area_pack_reads_the_twelve_months_to_the_quarters_end(executive: Any) -> None:
     built = pack.build_pack(executive, Period.parse(QUARTER), kind="pan_area")
     assert built.period == Period.parse("year:2026-09")
+
+
+def test_the_pan_area_pack_counts_children_missing_in_another_area_than_theirs() -> None:
+    east, west = PartnershipFactory(code="east", name="East"), PartnershipFactory(code="west", name="West")
+    police = AgencyFactory(partnerships=[east, west])
+    manager = UserFactory(team=TeamFactory(agency=police, partnership=east), roles=[Role.TEAM_MANAGER])
+    placed_west = PersonFactory(partnership=east)
+    _episode(west, "W1", person=placed_west, setting="care", match_status="matched")
+    _episode(west, "W2", person=PersonFactory(partnership=west), match_status="matched")
+    _episode(east, "E1", person=placed_west, match_status="matched")
+    built = pack.build_pack(manager, Period.parse(QUARTER), kind="pan_area")
+    across = next(s for s in built.sections if s.code == "across-areas").context
+    assert across["pair_rows"] == [["East", "West", "1", "1"]]
+    assert across["area_rows"] == [["East", "1", "0", "0", "0"], ["West", "1", "1", "0", "1"]]
+    board = pack.build_pack(manager, Period.parse(QUARTER), kind="board")
+    assert "across-areas" not in [s.code for s in board.sections] and board.partnership_ids == [east.pk]
 
 
 def test_pack_links_offer_the_download_only_to_readers_of_figures(executive: Any) -> None:

@@ -4,12 +4,13 @@ words (anonymised), and the data-quality statement. Read-only, counted from the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from mace.accounts.models import Partnership, User
 from mace.casework.models import Visit
@@ -21,8 +22,9 @@ from mace.people.models import Identifier, Person, PersonName
 from mace.plans.models import PlanReview, PlanVersion
 from mace.screening.models import Screening
 
-from .disclosure import count_text
-from .pack import register_section
+from .charts import bar_chart
+from .disclosure import count_text, suppressed
+from .pack import SectionOmitted, register_section
 from .periods import Period
 
 # Summary and decisions needed -------------------------------------------------------------------
@@ -285,6 +287,8 @@ def data_quality_counts(period: Period, ids: list[int]) -> dict[str, int]:
 
 
 def build_data_quality(user: Any, period: Period, partnership_ids: list[int]) -> dict:
+    if not partnership_ids:
+        raise SectionOmitted("This reader sees the figures of no partnership.")
     names = dict(Partnership.objects.filter(pk__in=partnership_ids).values_list("pk", "name"))
     per = {pk: data_quality_counts(period, [pk]) for pk in partnership_ids}
     total = data_quality_counts(period, partnership_ids) if len(partnership_ids) > 1 else None
@@ -306,7 +310,7 @@ def build_data_quality(user: Any, period: Period, partnership_ids: list[int]) ->
         }
         for label, key in rows
     ]
-    overall = total or per[partnership_ids[0]] if partnership_ids else {}
+    overall = total or per[partnership_ids[0]]
     headlines, decisions = [], []
     if overall.get("without_nhs"):
         headlines.append(
@@ -321,6 +325,105 @@ def build_data_quality(user: Any, period: Period, partnership_ids: list[int]) ->
     return {"columns": columns, "rows": table, "headlines": headlines, "decisions": decisions}
 
 
+# Across the areas (the pan-area pack) ----------------------------------------------------------------
+
+
+def _area_counts(period: Period, ids: list[int]) -> dict[int, dict[str, int]]:
+    start, end = period.bounds()
+    episodes = MissingEpisode.objects.filter(
+        partnership_id__in=ids, reported_at__gte=start, reported_at__lt=end
+    )
+    out: dict[int, dict[str, int]] = {pk: Counter() for pk in ids}
+    for area, category, setting, n in (
+        episodes.values_list("partnership_id", "category", "setting").annotate(n=Count("pk")).order_by()
+    ):
+        key = "absent" if category == MissingEpisode.Category.ABSENT else f"missing_{setting}"
+        out[area][key] += n
+    for area, n in (
+        episodes.filter(setting=MissingEpisode.Setting.CARE, person__isnull=False)
+        .values_list("partnership_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    ):
+        out[area]["children_from_care"] = n
+    return out
+
+
+def cross_border_counts(period: Period, ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
+    """Episodes reported in one area about a child whose record is held by another: (child's area,
+    area reported in) -> episodes, of which from care."""
+    start, end = period.bounds()
+    rows = (
+        MissingEpisode.objects.filter(
+            partnership_id__in=ids,
+            person__partnership_id__in=ids,
+            reported_at__gte=start,
+            reported_at__lt=end,
+        )
+        .exclude(person__partnership_id=F("partnership_id"))
+        .values_list("person__partnership_id", "partnership_id", "setting")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out: dict[tuple[int, int], dict[str, int]] = {}
+    for home, reported, setting, n in rows:
+        pair = out.setdefault((home, reported), Counter())
+        pair["episodes"] += n
+        if setting == MissingEpisode.Setting.CARE:
+            pair["from_care"] += n
+    return out
+
+
+def build_across_areas(user: Any, period: Period, partnership_ids: list[int]) -> dict:
+    if len(partnership_ids) < 2:
+        raise SectionOmitted(
+            "This reader sees the figures of one partnership only, so there are no areas to compare."
+        )
+    names = dict(Partnership.objects.filter(pk__in=partnership_ids).values_list("pk", "name"))
+    areas = _area_counts(period, partnership_ids)
+    pairs = cross_border_counts(period, partnership_ids)
+    area_rows = [
+        [names[pk]]
+        + [
+            count_text(areas[pk][k], user)
+            for k in ("missing_home", "missing_care", "absent", "children_from_care")
+        ]
+        for pk in partnership_ids
+    ]
+    pair_rows = [
+        [names[home], names[reported], count_text(n["episodes"], user), count_text(n["from_care"], user)]
+        for (home, reported), n in sorted(pairs.items(), key=lambda item: (-item[1]["episodes"], item[0]))
+    ]
+    into: Counter[int] = Counter()
+    for (_home, reported), n in pairs.items():
+        into[reported] += n["episodes"]
+    shown = [(names[pk], float(into[pk])) for pk in partnership_ids if not suppressed(into[pk], user)]
+    hidden = len(partnership_ids) - len(shown)
+    description = "Missing episodes of children from another area, by the area they went missing in"
+    chart = bar_chart(tuple(shown), description=description) if any(v for _, v in shown) else None
+    total = sum(into.values())
+    from_care = sum(n["from_care"] for n in pairs.values())
+    return {
+        "area_rows": area_rows,
+        "pair_rows": pair_rows,
+        "chart": chart,
+        "chart_rows": [[names[pk], count_text(into[pk], user)] for pk in partnership_ids],
+        "hidden": hidden,
+        "headlines": [
+            f"{count_text(total, user)} missing episodes in {period.label} were of children whose record "
+            f"is held by another area; {count_text(from_care, user)} of them were from care."
+        ],
+    }
+
+
+register_section(
+    "across-areas",
+    "Across the areas: cross-border missing and children in care",
+    70,
+    "oversight/_pack_across_areas.html",
+    build_across_areas,
+    kinds=("pan_area",),
+)
 register_section(
     "summary",
     "Summary and decisions needed",
