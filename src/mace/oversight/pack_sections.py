@@ -255,7 +255,7 @@ def build_childrens_experience(user: Any, period: Period, partnership_ids: list[
         "quotes": quotes,
         "children": count_text(children, user),
         "headlines": [
-            f"{count_text(len(quotes), user)} children's own words from {period.label} are quoted, "
+            f"Children's own words quoted from {period.label}: {count_text(len(quotes), user)}, "
             "with every name removed."
         ],
     }
@@ -314,13 +314,13 @@ def build_data_quality(user: Any, period: Period, partnership_ids: list[int]) ->
     headlines, decisions = [], []
     if overall.get("without_nhs"):
         headlines.append(
-            f"{count_text(overall['without_nhs'], user)} of {count_text(overall['children'], user)} children "
-            "have no NHS number, so health records cannot be matched to them."
+            f"Children without an NHS number: {count_text(overall['without_nhs'], user)} "
+            f"of {count_text(overall['children'], user)}, so their health records cannot be matched."
         )
     if overall.get("contacts_waiting"):
         decisions.append(
-            f"{count_text(overall['contacts_waiting'], user)} contacts are waiting to be matched to a child: "
-            "agree who clears them and by when."
+            f"Contacts waiting to be matched to a child: {count_text(overall['contacts_waiting'], user)}. "
+            "Agree who clears them and by when."
         )
     return {"columns": columns, "rows": table, "headlines": headlines, "decisions": decisions}
 
@@ -410,8 +410,8 @@ def build_across_areas(user: Any, period: Period, partnership_ids: list[int]) ->
         "chart_rows": [[names[pk], count_text(into[pk], user)] for pk in partnership_ids],
         "hidden": hidden,
         "headlines": [
-            f"{count_text(total, user)} missing episodes in {period.label} were of children whose record "
-            f"is held by another area; {count_text(from_care, user)} of them were from care."
+            f"Missing episodes in {period.label} of children whose record another area holds: "
+            f"{count_text(total, user)}, of which from care: {count_text(from_care, user)}."
         ],
     }
 
