@@ -153,6 +153,7 @@ def _register() -> None:
     from mace.meetings.api import router as meetings_router
     from mace.missing.api import interviews_router, trigger_plans_router
     from mace.missing.api import router as missing_router
+    from mace.oversight.api import router as oversight_router
     from mace.people.api import router as people_router
     from mace.plans.api import router as plans_router
     from mace.screening.api import router as screening_router
@@ -167,6 +168,7 @@ def _register() -> None:
     api.add_router("/plans", plans_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/casework", casework_router)
+    api.add_router("/oversight", oversight_router)
 
 
 _register()

@@ -35,7 +35,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 import_app = typer.Typer(help="Import records from partner systems.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
-oversight_app = typer.Typer(help="Figures for leaders: the board pack.", no_args_is_help=True)
+oversight_app = typer.Typer(help="The scorecard and board packs for leaders.", no_args_is_help=True)
 app.add_typer(oversight_app, name="oversight")
 console = Console(stderr=False)
 
@@ -422,6 +422,28 @@ def oversight_board_pack(
         },
         time.monotonic() - started,
         title=f"{made.title} written to {out}",
+    )
+
+
+@oversight_app.command("recompute")
+def oversight_recompute(
+    months: Annotated[int, typer.Option(help="How many months back to count (the worker keeps 25).")] = 25,
+) -> None:
+    """Count every scorecard measure from the records, for every partnership and kept period."""
+    _setup()
+    from mace.oversight import services
+
+    started = time.monotonic()
+    with progress_bar() as bar:
+        task = bar.add_task("Scorecard figures", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = services.recompute(months=months, progress=advance)
+    console.print(
+        f"Scorecard recomputed: {result['figures']:,} figures for {result['partnerships']} partnership(s) "
+        f"over {result['periods']} periods in {time.monotonic() - started:.1f} s."
     )
 
 

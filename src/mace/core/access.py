@@ -40,6 +40,7 @@ class Capabilities:
     record_visits: bool = False  # records visits to a child, with the child's words
     timetables: bool = False  # plans a child's activity timetable and records its weekly attendance
     supervise: bool = False  # records case supervision; sees the team's supervision and caseloads
+    write_commentary: bool = False  # writes the commentary on a red scorecard measure (its owner, analysts)
 
 
 POLICY: dict[str, Capabilities] = {
@@ -71,6 +72,7 @@ POLICY: dict[str, Capabilities] = {
         meetings=True,
         complete_screenings=True,
         agree_judgements=True,
+        write_commentary=True,
     ),
     Role.SOCIAL_WORKER: Capabilities(
         records=True,
@@ -98,6 +100,7 @@ POLICY: dict[str, Capabilities] = {
         record_visits=True,
         timetables=True,
         supervise=True,
+        write_commentary=True,
     ),
     Role.EARLY_HELP_PRACTITIONER: Capabilities(
         records=True,
@@ -139,6 +142,7 @@ POLICY: dict[str, Capabilities] = {
         complete_screenings=True,
         agree_judgements=True,
         discharge_review=True,
+        write_commentary=True,
     ),
     Role.EDUCATION_OFFICER: Capabilities(
         records=True, break_glass=True, submit_contacts=True, complete_screenings=True, timetables=True
@@ -147,7 +151,7 @@ POLICY: dict[str, Capabilities] = {
     Role.RHI_WORKER: Capabilities(
         records=True, submit_contacts=True, return_interviews=True, complete_screenings=True
     ),
-    Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True),
+    Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True, write_commentary=True),
     Role.EXECUTIVE: Capabilities(aggregates=True),
     Role.ADMINISTRATOR: Capabilities(
         review_break_glass=True, manage_users=True, aggregates=True, manage_tools=True

@@ -334,7 +334,7 @@ def pack_links(user: Any) -> list[dict[str, str]]:
 
     from .periods import latest_complete
 
-    page = reverse("oversight:board-pack")
+    page = reverse("oversight:pack")
     period = latest_complete("quarter")
     return [
         {

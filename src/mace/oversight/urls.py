@@ -5,5 +5,9 @@ from . import pack_views, views
 app_name = "oversight"
 urlpatterns = [
     path("oversight/", views.landing, name="landing"),
-    path("oversight/board-pack/", pack_views.board_pack, name="board-pack"),
+    path("oversight/scorecard/", views.scorecard_page, name="scorecard"),
+    path("oversight/exceptions/", views.exceptions, name="exceptions"),
+    path("oversight/measures/<slug:code>/", views.measure, name="measure"),
+    path("oversight/measures/<slug:code>/commentary/", views.commentary, name="commentary"),
+    path("oversight/board-pack/", pack_views.board_pack, name="pack"),
 ]
