@@ -157,12 +157,11 @@ class Pack:
 
 
 def figure_partnership_ids(user: Any) -> list[int]:
-    """Every partnership whose figures this reader may see: their agency's partnerships (a police force
-    or a health trust serves several); the whole deployment for a role without an agency that sees
-    aggregates (the independent scrutineer)."""
-    if getattr(user, "agency_id", None):
-        return sorted(user.agency.partnerships.values_list("pk", flat=True))
-    return sorted(Partnership.objects.values_list("pk", flat=True))
+    """Every partnership whose figures this reader may see, as the scorecard decides it (their agency's
+    partnerships: a police force or a health trust serves several)."""
+    from .scorecard import figure_partnerships
+
+    return figure_partnerships(user)
 
 
 def pack_partnership_ids(user: Any, kind: str) -> list[int]:
