@@ -368,6 +368,63 @@ def import_contacts(
         raise typer.Exit(code=1)
 
 
+@oversight_app.command("board-pack")
+def oversight_board_pack(
+    period: Annotated[str, typer.Option(help="quarter:YYYY-MM, month:YYYY-MM or year:YYYY-MM")] = "",
+    kind: Annotated[str, typer.Option(help="board, quarterly or pan_area")] = "board",
+    out: Annotated[Path, typer.Option(dir_okay=False, help="Where to write the PDF")] = Path("pack.pdf"),
+    user: Annotated[
+        str, typer.Option("--user", help="Make the pack as this user sees it (default: an executive)")
+    ] = "",
+) -> None:
+    """Make the board pack (or the quarterly or pan-area meeting's pack) as a PDF."""
+    _setup()
+    from mace.accounts.models import Role, User
+    from mace.oversight import pack as packs
+    from mace.oversight.periods import Period, PeriodError, latest_complete
+
+    if kind not in packs.KINDS:
+        console.print(f"[red]The pack must be one of: {', '.join(packs.KINDS)}.[/]")
+        raise typer.Exit(code=2)
+    try:
+        chosen = Period.parse(period) if period else latest_complete("quarter")
+    except PeriodError as problem:
+        console.print(f"[red]{problem}.[/]")
+        raise typer.Exit(code=2) from None
+    active = User.objects.filter(is_active=True)
+    reader = (
+        active.filter(username=user).first()
+        if user
+        else active.filter(role_assignments__role=Role.EXECUTIVE).order_by("pk").first()
+    )
+    if reader is None:
+        console.print(
+            f"[red]No active user {user!r}.[/]" if user else "[red]No active executive: give --user.[/]"
+        )
+        raise typer.Exit(code=2)
+    started = time.monotonic()
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("Building the pack", total=packs.section_count(kind) + 1)
+            made = packs.build_pack(reader, chosen, kind=kind, on_section=lambda _title: bar.advance(task))
+            bar.update(task, description="Rendering the PDF")
+            pdf = packs.render_pdf(made)
+            bar.advance(task)
+    except packs.PackRefused as refused:
+        console.print(f"[red]{refused}[/] {reader.username} may not.")
+        raise typer.Exit(code=1) from None
+    out.write_bytes(pdf.content)
+    _print_summary(
+        {
+            "Pages": pdf.pages,
+            "Sections": len(made.sections),
+            "Sections left out": sum(s.context is None for s in made.sections),
+        },
+        time.monotonic() - started,
+        title=f"{made.title} written to {out}",
+    )
+
+
 @oversight_app.command("recompute")
 def oversight_recompute(
     months: Annotated[int, typer.Option(help="How many months back to count (the worker keeps 25).")] = 25,

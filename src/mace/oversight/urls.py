@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pack_views, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("oversight/exceptions/", views.exceptions, name="exceptions"),
     path("oversight/measures/<slug:code>/", views.measure, name="measure"),
     path("oversight/measures/<slug:code>/commentary/", views.commentary, name="commentary"),
+    path("oversight/board-pack/", pack_views.board_pack, name="pack"),
 ]
