@@ -15,7 +15,6 @@ from mace.frontdoor import demo as frontdoor_demo  # noqa: F401 - importing regi
 from mace.health import demo as health_demo  # noqa: F401 - importing registers the step
 from mace.meetings import demo as meetings_demo  # noqa: F401 - importing registers the step
 from mace.missing import demo as missing_demo  # noqa: F401 - importing registers the step
-from mace.oversight import demo as oversight_demo  # noqa: F401 - importing registers the step
 from mace.plans import demo as plans_demo  # noqa: F401 - importing registers the step
 from mace.screening import demo as screening_demo  # noqa: F401 - importing registers the step
 

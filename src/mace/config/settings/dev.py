@@ -18,6 +18,4 @@ if DEMO_MODE and not MACE_BOARD_DATES:
         return first + _dt.timedelta(days=(1 - first.weekday()) % 7 + 7)
 
     _year = _dt.date.today().year
-    MACE_BOARD_DATES = [
-        _second_tuesday(y, m).isoformat() for y in (_year, _year + 1) for m in (1, 4, 7, 10)
-    ]
+    MACE_BOARD_DATES = [_second_tuesday(y, m).isoformat() for y in (_year, _year + 1) for m in (1, 4, 7, 10)]
