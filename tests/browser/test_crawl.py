@@ -2,6 +2,8 @@
 account's home page, in Chromium's request context (the browser's cookies), on a small generated
 partnership. A link that answers "Record not available" promises what the reader cannot have."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

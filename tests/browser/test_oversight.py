@@ -2,6 +2,8 @@
 and its exception report; an analyst drills from a figure to the children behind it (as counts); the
 measure's owner writes the commentary."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 from typing import Any

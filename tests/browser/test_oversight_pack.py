@@ -1,5 +1,7 @@
 """An executive opens the board pack page, finds it accessible, and downloads the pack as a PDF."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

@@ -4,6 +4,8 @@ One crawl per role (from its home page, through the links its pages offer, one p
 within a budget) at a 320 by 640 viewport. The tests below each assert one thing about what it saw.
 """
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 import re
@@ -50,8 +52,11 @@ MEASURE = """() => {
     for (const t of svg.querySelectorAll('text')) {
       const b = t.getBoundingClientRect();
       if (!b.width && !b.height) continue;
-      if (b.left < outer.left - 0.5 || b.top < outer.top - 0.5 || b.right > outer.right + 0.5 || b.bottom > outer.bottom + 0.5) {
-        clipped.push(`${t.textContent} at ${Math.round(b.left - outer.left)}..${Math.round(b.right - outer.left)} in ${Math.round(outer.width)}`);
+      const out = b.left < outer.left - 0.5 || b.top < outer.top - 0.5
+        || b.right > outer.right + 0.5 || b.bottom > outer.bottom + 0.5;
+      if (out) {
+        const from = Math.round(b.left - outer.left), to = Math.round(b.right - outer.left);
+        clipped.push(`${t.textContent} at ${from}..${to} in ${Math.round(outer.width)}`);
       }
     }
   }

@@ -1,5 +1,7 @@
 """The scorecard through the API: the same figures and disclosure as the page; commentary only on red."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,8 @@
 heading and chart table in its text), names redacted from children's words, the data-quality counts, and
 only readers of partnership figures may have one."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,7 @@
 """Periods leaders read figures for: months, quarters and rolling years, in London time."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

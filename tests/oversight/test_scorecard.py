@@ -1,6 +1,8 @@
 """The scorecard as leaders read it: figures reproduced from the records, RAG by its rule, small counts
 withheld from aggregate readers, commentary only on red measures, downloads that match the page."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 import csv

@@ -1,5 +1,7 @@
 """Each scorecard figure reproduced by hand from records made one by one (November 2026)."""
 
+# shifted-clocks: pinned (every test fixes the instants it reasons about)
+
 from __future__ import annotations
 
 from datetime import timedelta
