@@ -32,6 +32,7 @@ from ..browser.crawl import links
 from ..conftest import sign_in
 from ..factories import (
     AgencyFactory,
+    AllocatedInvolvementFactory,
     FlagFactory,
     PartnershipFactory,
     PersonFactory,
@@ -66,6 +67,8 @@ REPORTS = [
     "/missing/reports/drivers.pdf?month=2026-11",
     "/missing/patterns/",
     "/missing/workload/",
+    "/casework/caseloads/",
+    "/casework/supervision/",
 ]
 # Pages that hold a count from 1 to 4 for these records: each must say "fewer than 5".
 SMALL_COUNTS = [r for r in REPORTS if r != "/oversight/"]
@@ -103,6 +106,10 @@ def area() -> Any:
         for given, family in CHILDREN
     )
     FlagFactory(person=zebedee, kind=Flag.Kind.CSE, reason=f"Seen in {ADULT}'s car")
+    social_work = TeamFactory(agency=council, partnership=partnership, name="Exploitation team")
+    social_worker = UserFactory(team=social_work, agency=council, roles=[Role.SOCIAL_WORKER])
+    for child in (zebedee, ottoline, caspian):  # a caseload of 3: "fewer than 5" on caseloads and supervision
+        AllocatedInvolvementFactory(person=child, team=social_work, worker=social_worker)
 
     def missing(child: Person, ref: str, days_ago: float, **found: str) -> MissingEpisode:
         seen = NOW - timedelta(days=days_ago)

@@ -60,14 +60,15 @@ def rate_text(met: int, total: int, user: Any) -> str:
 
 
 def figure(value: Any, *, suppress: bool) -> str:
-    """Any figure a report holds, as text: a count, a rate (anything with `met`, `total` and `text`),
-    or other text unchanged. For a reader who may see names, exactly today's text."""
+    """Any figure a report holds, as text: a count, a rate (anything with `met`, `total` or `of`, and
+    `text`), or other text unchanged. For a reader who may see names, exactly today's text."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return count_str(value, suppress=suppress)
-    if hasattr(value, "met") and hasattr(value, "total"):
+    total = getattr(value, "total", getattr(value, "of", None))
+    if hasattr(value, "met") and isinstance(total, int):
         if not suppress:
             return str(value.text)
-        return rate_str(value.met, value.total, suppress=True, empty=str(value.text))
+        return rate_str(value.met, total, suppress=True, empty=str(value.text))
     return "" if value is None else str(value)
