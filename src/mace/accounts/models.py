@@ -68,7 +68,8 @@ class Role(models.TextChoices):
     EDUCATION_OFFICER = "education_officer", "Education officer"
     RHI_WORKER = "rhi_worker", "Return home interview worker"
     PARTNERSHIP_ANALYST = "partnership_analyst", "Partnership analyst"
-    EXECUTIVE = "executive", "Executive or scrutineer"
+    EXECUTIVE = "executive", "Executive"
+    SCRUTINEER = "scrutineer", "Independent scrutineer"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -56,3 +56,19 @@ def users_for_admin(admin: User, q: str = "") -> QuerySet[User]:
         .prefetch_related("role_assignments")
         .order_by("last_name", "username")
     )
+
+
+def figure_partnership_ids(user: Any) -> list[int]:
+    """The partnerships whose figures this reader may see: every partnership in the deployment for an
+    independent scrutineer, else the partnerships the reader's agency serves; none for a reader of no
+    figures (neither partnership aggregates nor the morning list). Record-level scoping is elsewhere."""
+    from mace.core.access import capabilities
+
+    caps = capabilities(user)
+    if not (caps.aggregates or caps.missing_list):
+        return []
+    if caps.all_partnerships:
+        return list(Partnership.objects.order_by("pk").values_list("pk", flat=True))
+    if user.agency_id:
+        return list(user.agency.partnerships.order_by("pk").values_list("pk", flat=True))
+    return []

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from mace.accounts.models import Team
+from mace.accounts.selectors import figure_partnership_ids
 from mace.core.access import capabilities
 from mace.frontdoor.selectors import Rate
 from mace.people.models import Involvement, Person
@@ -281,12 +282,18 @@ def _allocations(team_filter: Q) -> list[Involvement]:
     )
 
 
+def _figure_partnerships(user: Any) -> list[int]:
+    """A reader of partnership figures sees the partnerships the one rule allows; a supervisor without
+    them, their own."""
+    return figure_partnership_ids(user) if capabilities(user).aggregates else _partnership_ids(user)
+
+
 def supervision_overview(user: Any, *, today: date | None = None) -> SupervisionOverview | None:
     caps = capabilities(user)
     if not (caps.supervise or caps.aggregates):
         return None
     today = today or timezone.localdate()
-    partnership = _allocations(Q(team__partnership_id__in=_partnership_ids(user)))
+    partnership = _allocations(Q(team__partnership_id__in=_figure_partnerships(user)))
     whole = supervision_compliance(partnership, today)
     overview = SupervisionOverview(
         today=today,
@@ -327,7 +334,7 @@ def caseloads(user: Any, *, months: int = 12) -> Caseloads | None:
     caps = capabilities(user)
     if not (caps.supervise or caps.aggregates):
         return None
-    partnerships = _partnership_ids(user)
+    partnerships = _figure_partnerships(user)
     teams = {t.pk: t.name for t in Team.objects.filter(partnership_id__in=partnerships)}
     live = Involvement.objects.filter(
         kind=Involvement.Kind.ALLOCATED, ended_at__isnull=True, team_id__in=teams, person__archived_at=None

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from mace.core.access import capabilities
+from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
@@ -326,7 +326,11 @@ def supervision_overview(request: HttpRequest) -> HttpResponse:
     overview = selectors.supervision_overview(request.user)
     if overview is None:
         raise Http404("Not found")
-    return render(request, "casework/supervision_overview.html", {"title": "Case supervision", "o": overview})
+    return render(
+        request,
+        "casework/supervision_overview.html",
+        {"title": "Case supervision", "o": overview, "suppress": not names_allowed(request.user)},
+    )
 
 
 def caseloads(request: HttpRequest) -> HttpResponse:
@@ -334,4 +338,8 @@ def caseloads(request: HttpRequest) -> HttpResponse:
     if c is None:
         raise Http404("Not found")
     peak = max([n for _, n in c.trend] + [1])
-    return render(request, "casework/caseloads.html", {"title": "Caseloads", "c": c, "peak": peak})
+    return render(
+        request,
+        "casework/caseloads.html",
+        {"title": "Caseloads", "c": c, "peak": peak, "suppress": not names_allowed(request.user)},
+    )

@@ -22,6 +22,7 @@ class Capabilities:
     set_flags: bool = False  # may set or remove CSE, CCE, missing and CP-IS flags
     review_break_glass: bool = False  # works the break-glass review queue
     aggregates: bool = False  # sees partnership-wide figures (no personal data)
+    all_partnerships: bool = False  # sees the figures of every partnership in the deployment (read-only)
     manage_users: bool = False  # administers accounts
     submit_contacts: bool = False  # may send a concern about a child to the front door
     front_door: bool = False  # works the front door queue: matching, information, analysis, decisions
@@ -153,6 +154,8 @@ POLICY: dict[str, Capabilities] = {
     ),
     Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True, write_commentary=True),
     Role.EXECUTIVE: Capabilities(aggregates=True),
+    # The independent scrutineer reads every partnership's figures and changes nothing.
+    Role.SCRUTINEER: Capabilities(aggregates=True, all_partnerships=True),
     Role.ADMINISTRATOR: Capabilities(
         review_break_glass=True, manage_users=True, aggregates=True, manage_tools=True
     ),
@@ -170,6 +173,14 @@ def capabilities(user: Any) -> Capabilities:
         for name, allowed in POLICY.get(code, NONE).__dict__.items():
             merged[name] = merged.get(name, False) or allowed
     return Capabilities(**merged)
+
+
+def names_allowed(user: Any) -> bool:
+    """May this reader see children's names, or free text that may name someone? Only a reader who works
+    with children's records (and even then a name only where a list says so). Every other reader of
+    figures (executive, scrutineer, analyst) sees aggregates only: no names, no free text, and counts of 1
+    to 4 as "fewer than 5" (`mace.core.disclosure`). The one rule for every layer that shows figures."""
+    return capabilities(user).records
 
 
 def _pred(name: str) -> Any:

@@ -188,6 +188,14 @@ def thousands(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def figure(value: Any, suppress: bool = False) -> str:
+    """A count or rate as a reader may see it: with `suppress` (a reader who may not see names), 1 to 4
+    reads "fewer than 5" (`mace.core.disclosure`)."""
+    from mace.core.disclosure import figure as shown
+
+    return shown(value, suppress=bool(suppress))
+
+
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
@@ -217,6 +225,7 @@ def environment(**options: Any) -> Environment:
             "uk_date": uk_date,
             "nl2br": nl2br,
             "thousands": thousands,
+            "figure": figure,
             "field_label": field_label,
             "field_value": field_value,
             "identifier_list": identifier_list,

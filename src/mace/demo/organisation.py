@@ -190,7 +190,9 @@ DEMO_ACCOUNTS = [
     (Role.EDUCATION_OFFICER, "education", "eastshire-inclusion", "Marek Nowak", "Education welfare officer"),
     (Role.RHI_WORKER, "rhi", "compass-rhi-east", "Jade Thompson", "Return home interview worker"),
     (Role.PARTNERSHIP_ANALYST, "analyst", "eastshire-business", "Sam Patel", "Partnership analyst"),
-    (Role.EXECUTIVE, "executive", "eastshire-business", "Margaret Hughes", "Independent scrutineer"),
+    (Role.EXECUTIVE, "executive", "eastshire-business", "Margaret Hughes", "Director of children's services"),
+    # Reads every partnership's figures, changes nothing (issue 11, disclosure control).
+    (Role.SCRUTINEER, "scrutineer", "eastshire-business", "Ruth Adeyemi", "Independent scrutineer"),
     (Role.ADMINISTRATOR, "admin", "eastshire-business", "Oliver King", "Systems administrator"),
 ]
 

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 
 from mace.accounts.models import Team, User
+from mace.accounts.selectors import figure_partnership_ids
 from mace.core import audit, clocks
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -369,9 +370,11 @@ class Performance:
 
 
 def performance_contacts(user: Any) -> QuerySet[Contact]:
-    if not capabilities(user).aggregates and not capabilities(user).front_door:
+    caps = capabilities(user)
+    if not caps.aggregates and not caps.front_door:
         return Contact.objects.none()
-    return Contact.objects.filter(partnership_id__in=_partnership_ids(user))
+    partnerships = figure_partnership_ids(user) if caps.aggregates else _partnership_ids(user)
+    return Contact.objects.filter(partnership_id__in=partnerships)
 
 
 def review_due_by(now: datetime) -> Q:

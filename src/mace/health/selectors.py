@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from mace.accounts.models import Agency
+from mace.accounts.selectors import figure_partnership_ids
 from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -138,8 +139,8 @@ def audit_results(user: Any, *, period: str = "month") -> list[AuditResult]:
     trust = _trust_id(user)
     if caps.discharge_review and trust is not None:
         qs = qs.filter(audit__trust_id=trust)
-    elif caps.aggregates and user.agency_id:
-        qs = qs.filter(audit__trust__partnerships__in=user.agency.partnerships.all()).distinct()
+    elif caps.aggregates and (partnerships := figure_partnership_ids(user)):
+        qs = qs.filter(audit__trust__partnerships__in=partnerships).distinct()
     else:
         return []
     grouped: dict[tuple[str, date], list[tuple[str, str]]] = {}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mace.core.access import capabilities
+from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound, openable
@@ -295,6 +295,7 @@ def audits(request: HttpRequest) -> HttpResponse:
             "audits": selectors.audits_for(request.user),
             "results": selectors.audit_results(request.user, period=period),
             "period": period,
+            "suppress": not names_allowed(request.user),  # counts of 1 to 4 read "fewer than 5"
             "questions": Question.choices,
             "form": form,
             "page_errors": error_list(form),

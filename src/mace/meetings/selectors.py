@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mace.accounts.models import Role, Team, User
+from mace.accounts.selectors import figure_partnership_ids
 from mace.core import audit, clocks
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -212,7 +213,9 @@ def minutes_compliance(user: Any, *, since: date, until: date, now: datetime | N
     end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=clocks.LONDON)
     meetings = list(
         Meeting.objects.filter(
-            partnership_id__in=_partnership_ids(user),
+            partnership_id__in=(
+                figure_partnership_ids(user) if capabilities(user).aggregates else _partnership_ids(user)
+            ),
             status=Meeting.Status.HELD,
             held_at__gte=start,
             held_at__lt=end,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
+from mace.core import disclosure
+
 from .reports import DriversReport
 
 BLUE = (29, 112, 184)
@@ -21,7 +23,7 @@ def _ascii(text: str) -> str:
     return text.replace("\u2013", "-").replace("\u2019", "'").encode("latin-1", "replace").decode("latin-1")
 
 
-def _bars(doc: FPDF, title: str, rows: list[tuple[str, int]]) -> None:
+def _bars(doc: FPDF, title: str, rows: list[tuple[str, int]], *, suppress: bool = False) -> None:
     doc.set_font("Helvetica", "B", 11)
     doc.cell(0, 7, _ascii(title), new_x="LMARGIN", new_y="NEXT")
     peak = max((n for _, n in rows), default=0) or 1
@@ -31,11 +33,12 @@ def _bars(doc: FPDF, title: str, rows: list[tuple[str, int]]) -> None:
         doc.set_xy(doc.l_margin, y)
         doc.cell(60, 6, _ascii(label)[:40])
         doc.set_fill_color(*BLUE)
-        width = 100 * n / peak
+        # A count of 1 to 4 hidden from the reader is drawn as no bar: its length would give it away.
+        width = 0 if disclosure.small(n, suppress=suppress) else 100 * n / peak
         if width > 0:
             doc.rect(doc.l_margin + 62, y + 1, width, 4, style="F")
         doc.set_xy(doc.l_margin + 64 + width, y)
-        doc.cell(20, 6, f"{n:,}", new_x="LMARGIN", new_y="NEXT")
+        doc.cell(20, 6, disclosure.count_str(n, suppress=suppress), new_x="LMARGIN", new_y="NEXT")
     doc.ln(3)
 
 
@@ -76,21 +79,30 @@ def drivers_pdf(report: DriversReport, *, partnership: str = "") -> bytes:
         doc.multi_cell(0, 5, _ascii(f"- {line}"), new_x="LMARGIN", new_y="NEXT")
     doc.ln(3)
     labels = [p.label for p in report.periods]
-    _bars(doc, "Episodes by period", [(p.label, p.episodes) for p in report.periods])
+    n = report.n
+    _bars(
+        doc, "Episodes by period", [(p.label, p.episodes) for p in report.periods], suppress=report.suppress
+    )
     _table(
         doc,
         "Trends",
         ["Figure", *labels],
         [
-            ["Episodes", *[f"{p.episodes:,}" for p in report.periods]],
-            ["Children", *[f"{p.children:,}" for p in report.periods]],
-            ["Children missing more than once", *[f"{p.repeat_children:,}" for p in report.periods]],
-            ["High risk episodes", *[p.high_risk_rate.text for p in report.periods]],
+            ["Episodes", *[n(p.episodes) for p in report.periods]],
+            ["Children", *[n(p.children) for p in report.periods]],
+            ["Children missing more than once", *[n(p.repeat_children) for p in report.periods]],
+            ["High risk episodes", *[n(p.high_risk_rate) for p in report.periods]],
             ["Median hours missing", *[str(p.median_hours or "-") for p in report.periods]],
-            ["Interviews completed", *[f"{p.interviews_completed:,}" for p in report.periods]],
+            ["Interviews completed", *[n(p.interviews_completed) for p in report.periods]],
+            ["Found with another person", *[n(p.found_with) for p in report.periods]],
         ],
     )
-    _bars(doc, f"Reasons children gave, {labels[-1] if labels else ''}", report.reasons_latest)
+    _bars(
+        doc,
+        f"Reasons children gave, {labels[-1] if labels else ''}",
+        report.reasons_latest,
+        suppress=report.suppress,
+    )
     for title, rows in (
         ("Push factors (reasons to leave)", report.push_rows),
         ("Pull factors (reasons to go)", report.pull_rows),
@@ -99,7 +111,7 @@ def drivers_pdf(report: DriversReport, *, partnership: str = "") -> bytes:
         ("When children went missing", report.hour_rows),
     ):
         if rows:
-            _table(doc, title, ["", *labels], [[label, *[str(n) for n in counts]] for label, counts in rows])
+            _table(doc, title, ["", *labels], [[label, *[n(c) for c in counts]] for label, counts in rows])
     if not report.free_text:
         doc.set_font("Helvetica", "", 10)
         doc.multi_cell(0, 5, FREE_TEXT_WITHHELD, new_x="LMARGIN", new_y="NEXT")

@@ -16,9 +16,10 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mace.core import clocks
-from mace.core.access import capabilities
-from mace.frontdoor.selectors import Rate, _partnership_ids
+from mace.accounts.selectors import figure_partnership_ids
+from mace.core import clocks, disclosure
+from mace.core.access import capabilities, names_allowed
+from mace.frontdoor.selectors import Rate
 from mace.people.models import Flag, Person
 from mace.people.selectors import openable
 
@@ -43,10 +44,8 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 def _partnerships_for_figures(user: Any) -> list[int]:
-    caps = capabilities(user)
-    if caps.aggregates or caps.missing_list:
-        return _partnership_ids(user)
-    return []
+    """Whose figures: the one answer in accounts (every partnership for the independent scrutineer)."""
+    return figure_partnership_ids(user)
 
 
 # The monthly missing and CSE dataset (2.1d) --------------------------------------------------------
@@ -86,6 +85,16 @@ class MonthlyDataset:
     mornings_shared: Rate
     mismatches: list[Mismatch]
     openable: set[int] = field(default_factory=set)  # the listed episodes this reader may open
+    # A reader who may not see names gets figures only: counts of 1 to 4 as "fewer than 5", and the
+    # number of mismatches but not the episodes (one per row, with its police reference) behind it.
+    suppress: bool = False
+
+    @property
+    def rows_shown(self) -> bool:
+        return not self.suppress
+
+    def n(self, value: Any) -> str:
+        return disclosure.figure(value, suppress=self.suppress)
 
 
 DURATION_BANDS = (
@@ -271,6 +280,7 @@ def monthly_dataset(user: Any, month: date, *, now: datetime | None = None) -> M
         ),
         mornings_shared=Rate("Mornings the list was shared", len(shares), mornings_expected, link),
         mismatches=mismatches,
+        suppress=not names_allowed(user),
         # A figure's reader may not be able to open every episode it counts: only those are links.
         openable=set(
             episodes_visible_to(user)
@@ -313,6 +323,12 @@ class Patterns:
     groups: list[Group]
     names: bool
     openable: set[int] = field(default_factory=set)  # the frequent children whose history this reader opens
+    found_with: int = 0  # episodes whose return records someone the child was found with (free text)
+    found_at: int = 0  # episodes whose return records where the child was found (free text)
+    suppress: bool = False  # counts of 1 to 4 read "fewer than 5" (a reader who may not see names)
+
+    def n(self, value: Any) -> str:
+        return disclosure.figure(value, suppress=self.suppress)
 
     @property
     def hours_peak(self) -> int:
@@ -394,6 +410,7 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
     now = now or timezone.now()
     partnerships = _partnerships_for_figures(user)
     names = capabilities(user).missing_list
+    suppress = not names_allowed(user)
     start = month_bounds(since)[0] if since.day == 1 else _day_start(since)
     end = _day_start(until + timedelta(days=1))
     base = MissingEpisode.objects.filter(partnership_id__in=partnerships)
@@ -454,7 +471,7 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
         labels = (
             sorted(group_people[p].display_name for p in members if p in group_people)
             if names
-            else [f"{len(members)} children (group {index + 1})"]
+            else [f"{disclosure.count_str(len(members), suppress=suppress)} children (group {index + 1})"]
         )
         # The place is typed by whoever recorded the return: it can name a child or an address.
         groups.append(Group(place if names else f"The same place (group {index + 1})", labels, times, last))
@@ -474,6 +491,10 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
         groups=groups,
         names=names,
         openable=openable(user, frequent_ids) if names else set(),
+        # Free text is not shown to every reader, but how often it was recorded is a figure.
+        found_with=sum(1 for *_x, w in rows if w and w.strip()),
+        found_at=sum(1 for *_x, key, _place, _w in rows if key),
+        suppress=suppress,
     )
 
 
@@ -495,6 +516,7 @@ class Period:
     high_risk: int = 0
     median_hours: float | None = None
     interviews_completed: int = 0
+    found_with: int = 0  # episodes where the child was found with, or said they were with, someone
     push: Counter[str] = field(default_factory=Counter)
     pull: Counter[str] = field(default_factory=Counter)
     places: Counter[str] = field(default_factory=Counter)
@@ -518,6 +540,10 @@ class DriversReport:
     # Where children were found and who with are free text, which can name children: the rows are
     # empty for a reader who may not see names.
     free_text: bool = True
+    suppress: bool = False  # counts of 1 to 4 read "fewer than 5" (a reader who may not see names)
+
+    def n(self, value: Any) -> str:
+        return disclosure.figure(value, suppress=self.suppress)
 
     @property
     def peak_episodes(self) -> int:
@@ -607,6 +633,7 @@ def drivers_report(user: Any, *, last_month: date, periods: int = 6) -> DriversR
                 period.pull.update(pull)
                 who = who or interview_who
             if who:
+                period.found_with += 1
                 k = place_key(who)
                 period.associates[k] += 1
                 spellings[k][who] += 1
@@ -629,6 +656,7 @@ def drivers_report(user: Any, *, last_month: date, periods: int = 6) -> DriversR
         hour_rows=hour_rows,
         findings=[],
         free_text=free_text,
+        suppress=not names_allowed(user),
     )
     report.findings = _findings(report)
     return report
@@ -646,15 +674,27 @@ def _findings(report: DriversReport) -> list[str]:
     if len(report.periods) < 2:
         return []
     now, before = report.periods[-1], report.periods[-2]
-    lines = [
-        f"{now.episodes:,} episodes in {now.label}, {_change(now.episodes, before.episodes)} "
-        f"on {before.label} ({before.episodes:,}).",
-        f"{now.children:,} children went missing; {now.repeat_children:,} of them more than once "
-        f"({_change(now.repeat_children, before.repeat_children)}).",
-    ]
+    n = report.n
+    # A change from or to a suppressed count would give the small count away.
+    hidden = report.suppress and any(
+        disclosure.small(v, suppress=True)
+        for v in (now.episodes, before.episodes, now.repeat_children, before.repeat_children)
+    )
+    if hidden:
+        lines = [
+            f"{n(now.episodes)} episodes in {now.label}; {n(before.episodes)} in {before.label}.",
+            f"{n(now.children)} children went missing; {n(now.repeat_children)} of them more than once.",
+        ]
+    else:
+        lines = [
+            f"{n(now.episodes)} episodes in {now.label}, {_change(now.episodes, before.episodes)} "
+            f"on {before.label} ({n(before.episodes)}).",
+            f"{n(now.children)} children went missing; {n(now.repeat_children)} of them more than once "
+            f"({_change(now.repeat_children, before.repeat_children)}).",
+        ]
     reasons = report.reasons_latest
     if reasons:
-        top = ", ".join(f"{label.lower()} ({n})" for label, n in reasons[:3])
+        top = ", ".join(f"{label.lower()} ({n(count)})" for label, count in reasons[:3])
         lines.append(f"The reasons children gave most often in return home interviews: {top}.")
     if report.place_rows:
         place, counts = max(report.place_rows, key=lambda r: r[1][-1])
@@ -729,6 +769,10 @@ class Workload:
     names: bool
     threshold: int
     openable: set[int] = field(default_factory=set)  # the listed children whose record this reader opens
+    suppress: bool = False  # counts of 1 to 4 read "fewer than 5" (a reader who may not see names)
+
+    def n(self, value: Any) -> str:
+        return disclosure.figure(value, suppress=self.suppress)
 
 
 def workload(user: Any, *, last_month: date, months: int = 12, now: datetime | None = None) -> Workload:
@@ -803,6 +847,7 @@ def workload(user: Any, *, last_month: date, months: int = 12, now: datetime | N
         without_plan=[(p, names.get(p, ""), n) for p, n in missing_plans],
         names=capabilities(user).missing_list,
         threshold=threshold,
+        suppress=not names_allowed(user),
         # Names are for readers who share the morning list; a link only where the reader may open
         # the child's record, which the trigger plan page asks for.
         openable=openable(user, listed),

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import clocks
+from mace.core import clocks, disclosure
 from mace.core.access import capabilities
-from mace.core.ui import apply_errors, error_list, pager, problems_text, thousands
+from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound, openable, person_for_user
 
@@ -500,10 +500,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
         {
             "title": f"Missing and CSE dataset: {month:%B %Y}",
             "d": data,
-            "figures": [
-                (label, value.text if isinstance(value, reports.Rate) else thousands(value))
-                for label, value in reports.dataset_rows(data)
-            ],
+            "figures": [(label, data.n(value)) for label, value in reports.dataset_rows(data)],
             "previous": reports._add_months(month, -1),
             "next": reports._add_months(month, 1),
         },
@@ -517,9 +514,17 @@ def _monthly_csv(data: reports.MonthlyDataset) -> HttpResponse:
     writer.writerow(["figure", "count", "of", "percent"])
     for label, value in reports.dataset_rows(data):
         if isinstance(value, reports.Rate):
-            writer.writerow([label, value.met, value.total, f"{value.percent:.1f}"])
+            if data.suppress and any(
+                disclosure.small(v, suppress=True) for v in (value.met, value.total, value.total - value.met)
+            ):
+                # Neither side of the rate may be 1 to 4: the figure as the page words it, no percent.
+                writer.writerow([label, data.n(value), "", ""])
+            else:
+                writer.writerow([label, value.met, value.total, f"{value.percent:.1f}"])
         else:
-            writer.writerow([label, value, "", ""])
+            writer.writerow([label, data.n(value) if data.suppress else value, "", ""])
+    if not data.rows_shown:
+        return response  # the number of mismatches is above; the episodes behind it are not for this reader
     writer.writerow([])
     writer.writerow(["mismatch: episode", "police reference", "at", "problem"])
     for m in data.mismatches:

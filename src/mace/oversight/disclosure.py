@@ -12,16 +12,32 @@ from typing import Any
 
 from django.conf import settings
 
-from mace.core.access import capabilities
+from mace.core import access
+from mace.core.disclosure import (
+    SUPPRESSED,
+    THRESHOLD,
+    count_text,
+    rate_text,
+    suppressed,
+)
 
-THRESHOLD = 5
-SUPPRESSED = "fewer than 5"
+# The one rule, shared with the journey modules' report pages: formatting lives in `mace.core.disclosure`.
+__all__ = [
+    "SUPPRESSED",
+    "THRESHOLD",
+    "count_text",
+    "names_allowed",
+    "rate_text",
+    "rows_allowed",
+    "suppressed",
+]
 
 
 def names_allowed(user: Any) -> bool:
     """May this reader see which children are behind a figure? Only roles that work with records do, and
-    even they see a child's name only where they may open the child's record."""
-    return capabilities(user).records
+    even they see a child's name only where they may open the child's record. The rule lives in
+    `mace.core.access`, so the missing reports (a lower layer) apply the same one."""
+    return access.names_allowed(user)
 
 
 def rows_allowed(user: Any) -> bool:
@@ -34,30 +50,3 @@ def rows_allowed(user: Any) -> bool:
     return bool(getattr(settings, "MACE_ANALYST_SEES_ROWS", False)) and Role.PARTNERSHIP_ANALYST in getattr(
         user, "role_codes", frozenset()
     )
-
-
-def suppressed(count: int | None, user: Any) -> bool:
-    return count is not None and 0 < count < THRESHOLD and not names_allowed(user)
-
-
-def count_text(count: int | None, user: Any) -> str:
-    """A count as this reader may see it: '1,234', '0', or 'fewer than 5'."""
-    if count is None:
-        return "No data"
-    if suppressed(count, user):
-        return SUPPRESSED
-    return f"{count:,}"
-
-
-def rate_text(met: int, total: int, user: Any) -> str:
-    """'95 of 100 (95%)'. For an aggregate reader, neither side of a rate may be 1 to 4: a small numerator
-    reads 'fewer than 5 of 120', a small remainder 'more than 115 of 120', a small total 'fewer than 5'."""
-    if not total:
-        return "Nothing in the period"
-    if suppressed(total, user):
-        return SUPPRESSED
-    if suppressed(met, user):
-        return f"{SUPPRESSED} of {total:,}"
-    if suppressed(total - met, user):
-        return f"more than {total - THRESHOLD:,} of {total:,}"
-    return f"{met:,} of {total:,} ({100.0 * met / total:.0f}%)"

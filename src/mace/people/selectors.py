@@ -18,8 +18,9 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from mace.core import audit
-from mace.core.access import capabilities
+from mace.accounts.selectors import figure_partnership_ids
+from mace.core import audit, disclosure
+from mace.core.access import capabilities, names_allowed
 from mace.core.models import AccessLogEntry
 
 from .identifiers import nhs_number_is_valid
@@ -335,16 +336,19 @@ class PartnershipFigures:
     children: int
     flagged: dict[str, int]
     break_glass_unreviewed: int
+    suppress: bool = False  # counts of 1 to 4 read "fewer than 5" (a reader who may not see names)
+
+    def n(self, value: int) -> str:
+        return disclosure.count_str(value, suppress=self.suppress)
 
 
 def partnership_figures(user: Any) -> PartnershipFigures | None:
     """Aggregates only: counts, never names. For analysts, executives and managers."""
     if not capabilities(user).aggregates:
         return None
-    partnerships = list(user.agency.partnerships.values_list("pk", flat=True)) if user.agency_id else []
-    people = Person.objects.filter(archived_at__isnull=True, kind=Person.Kind.CHILD)
-    if partnerships:
-        people = people.filter(partnership_id__in=partnerships)
+    people = Person.objects.filter(
+        archived_at__isnull=True, kind=Person.Kind.CHILD, partnership_id__in=figure_partnership_ids(user)
+    )
     flags = Flag.objects.filter(removed_at__isnull=True, person__in=people)
     counts = {kind: 0 for kind in Flag.Kind.values}
     for row in flags.values("kind").annotate(n=models.Count("person_id", distinct=True)):
@@ -355,6 +359,7 @@ def partnership_figures(user: Any) -> PartnershipFigures | None:
         break_glass_unreviewed=BreakGlassGrant.objects.filter(
             reviewed_at__isnull=True, person__in=people
         ).count(),
+        suppress=not names_allowed(user),
     )
 
 
