@@ -352,3 +352,25 @@ def test_the_next_board_date_is_the_first_configured_date_from_today() -> None:
     with override_settings(MACE_BOARD_DATES=["2026-10-13", "2027-01-12", "not a date", "2027-04-13"]):
         assert next_board_date(date(2026, 12, 2)) == date(2027, 1, 12)
         assert next_board_date(date(2027, 5, 1)) is None
+
+
+def test_the_scrutineer_reads_every_partnerships_total_and_may_not_write_commentary(records: Records) -> None:
+    from ..factories import PartnershipFactory
+
+    other = Records(PartnershipFactory(code="westshire", name="Westshire Safeguarding Children Partnership"))
+    _reviews(records, on_time=5, late=5)
+    _reviews(other, on_time=0, late=10)
+    scrutineer = UserFactory(roles=[Role.SCRUTINEER])
+    card = scorecard.build(scrutineer, NOVEMBER, codes=["fd_reviewed_24h"])
+    assert {p.code for p in card.partnerships} >= {"eastshire", "westshire"}
+    assert (card.rows[0].current.figure.numerator, card.rows[0].current.figure.denominator) == (5, 20)
+    with pytest.raises(PermissionError):
+        services.commentary_save(
+            measure_code="fd_reviewed_24h",
+            period=NOVEMBER,
+            partnership_id=None,
+            text="x",
+            version=0,
+            by=scrutineer,
+        )
+    assert not Commentary.objects.exists()

@@ -25,8 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mace.accounts.models import Partnership
+from mace.accounts.selectors import figure_partnership_ids
 from mace.core.access import capabilities
-from mace.frontdoor.selectors import _partnership_ids
 
 from . import disclosure, measures, sources
 from .models import Commentary, MeasureFigure, MeasureSet
@@ -35,10 +35,10 @@ from .sources import Figure, Scope
 
 
 def figure_partnerships(user: Any) -> list[int]:
-    """The partnerships whose figures this reader may see."""
+    """The partnerships whose scorecard this reader may see (every one, for an independent scrutineer)."""
     if not capabilities(user).aggregates:
         return []
-    return sorted(_partnership_ids(user))
+    return sorted(figure_partnership_ids(user))
 
 
 def active_set() -> MeasureSet:
