@@ -9,14 +9,15 @@ class OversightConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from mace.core import jobs
+        from mace.core import jobs, sections
 
-        from . import measures, services
+        from . import impact, measures, services
 
         # A broken definition file stops start-up with its problems named, never a half-working scorecard.
         measures.parse(measures.shipped())
         post_migrate.connect(_sync_after_migrate, sender=self)
         jobs.register("oversight: recompute the scorecard's figures nightly", services.recompute_nightly)
+        sections.register("impact", 60, "oversight/_impact_section.html", impact.record_section)
 
 
 def _sync_after_migrate(**kwargs: object) -> None:

@@ -66,6 +66,18 @@ def build_exceptions(user: Any, period: Period, partnership_ids: list[int]) -> d
     }
 
 
+def build_impact(user: Any, period: Period, partnership_ids: list[int]) -> dict[str, Any]:
+    card = _card(user, period, partnership_ids)
+    return {"card": card, **selectors.impact_context(user, card)}
+
+
+register_section(
+    "impact",
+    "Impact: are children safer since their plan started?",
+    30,
+    "oversight/_impact.html",
+    build_impact,
+)
 register_section(
     "scorecard",
     "The exploitation scorecard",

@@ -330,7 +330,7 @@ def build(
     shown = [m for m in definition.measures if wanted is None or m.code in wanted]
     points_for = trend(period, points)
     all_periods = [*points_for, period.previous, period.year_ago]
-    stored = figures_for(measure_set, ids, all_periods) if ids else {}
+    stored = figures_for(measure_set, ids, all_periods) if ids and shown else {}
     pop = population(ids) if ids else None
     comments = {
         c.measure: c

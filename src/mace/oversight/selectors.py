@@ -264,3 +264,37 @@ def landing_links(user: Any) -> list[tuple[str, str]]:
         except NoReverseMatch:
             continue
     return out
+
+
+def impact_context(user: Any, card: Scorecard) -> dict[str, Any]:
+    """The impact cohorts as this reader may see them (counts through disclosure)."""
+    from .impact import cohorts
+
+    ids = [p.pk for p in card.partnerships]
+    rows = []
+    for c in cohorts(ids, card.period.bounds()[1]) if ids else []:
+        rows.append(
+            [
+                {"text": f"{c.months} months before"},
+                {"text": disclosure.count_text(c.children, user), "format": "numeric"},
+                {"text": disclosure.rate_text(c.risk_lower, c.children, user)},
+                {"text": disclosure.rate_text(c.missing_fewer, c.children, user)},
+                {"text": disclosure.rate_text(c.education_more, c.children, user)},
+                {"text": disclosure.rate_text(c.safer, c.children, user)},
+                {"text": disclosure.rate_text(c.not_safer, c.children, user)},
+                {"text": disclosure.rate_text(c.unclear, c.children, user)},
+            ]
+        )
+    return {
+        "impact_rows": rows,
+        "impact_head": [
+            {"text": "Plan started"},
+            {"text": "Children", "format": "numeric"},
+            {"text": "Risk lower"},
+            {"text": "Fewer missing episodes"},
+            {"text": "More education"},
+            {"text": "Safer"},
+            {"text": "Not safer"},
+            {"text": "Unclear"},
+        ],
+    }

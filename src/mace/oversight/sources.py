@@ -601,3 +601,28 @@ def voice_recent(scope: Scope, within_days: int = 92) -> Figure:
     heard = voice.last_heard(children, before=scope.end)
     since = scope.end - timedelta(days=within_days)
     return scope.figure({pid for pid, (at, _where) in heard.items() if at >= since}, len(children))
+
+
+# Impact: are children safer since their plan started? ---------------------------------------------------
+
+
+@source(
+    "plan_impact",
+    "percent",
+    {
+        "outcome": ("risk_reduced_at_review", "missing_down_after_plan", "education_up_after_plan"),
+        "months": int,
+    },
+    kind="at_end",
+)
+def plan_impact(scope: Scope, outcome: str = "risk_reduced_at_review", months: int = 6) -> Figure:
+    """Of the children whose plan was first agreed in the calendar month that began `months` months
+    before the period's end, those whose risk is lower, whose missing episodes are fewer, or whose
+    education attendance is higher in the 90 days after the start than the 90 before (oversight.impact)."""
+    from .impact import impact_measures
+
+    found = scope.memo(
+        f"impact:{months}", lambda: impact_measures(list(scope.partnership_ids), scope.end, months)
+    )
+    numerator, denominator, people = found[outcome]
+    return Figure(numerator, denominator, frozenset(people) if scope.want_people else None)

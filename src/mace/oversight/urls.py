@@ -7,6 +7,7 @@ urlpatterns = [
     path("oversight/", views.landing, name="landing"),
     path("oversight/scorecard/", views.scorecard_page, name="scorecard"),
     path("oversight/exceptions/", views.exceptions, name="exceptions"),
+    path("oversight/impact/", views.impact_page, name="impact"),
     path("oversight/measures/<slug:code>/", views.measure, name="measure"),
     path("oversight/measures/<slug:code>/commentary/", views.commentary, name="commentary"),
     path("oversight/board-pack/", pack_views.board_pack, name="pack"),

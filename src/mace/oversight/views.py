@@ -330,3 +330,22 @@ def _xlsx(card: scorecard.Scorecard) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(card, "xlsx")}"'
     return response
+
+
+def impact_page(request: HttpRequest) -> HttpResponse:
+    """Of the children whose plan started 3, 6 and 12 months before the period's end: how many are safer."""
+    require_figures(request)
+    try:
+        card = _card(request, codes=[])
+    except _BadPeriod as exc:
+        return _bad_period(request, exc)
+    return render(
+        request,
+        "oversight/impact.html",
+        {
+            "title": f"Impact: are children safer? {card.period.label}",
+            "card": card,
+            **selectors.impact_context(request.user, card),
+            "periods": presenters.period_choices(card.period, _period_options()),
+        },
+    )

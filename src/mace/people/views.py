@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mace.accounts.selectors import partnership_of
-from mace.core import due
+from mace.core import due, sections
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, problems_text
 from mace.core.ui import require as _require
@@ -81,6 +81,7 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "can_edit_plans": capabilities(request.user).edit_plans,
             "due": due.for_person(record.person),
             "now": timezone.now(),
+            "sections": sections.for_person(record.person, request.user),
         },
     )
 
