@@ -71,3 +71,25 @@ def test_an_analyst_drills_from_a_figure_to_the_children_behind_it_and_writes_th
         expect(page.get_by_text("Commentary saved with the period")).to_be_visible()
         assert_accessible(page)
     assert Commentary.objects.get().text == "Two vacancies in the screening team."
+
+
+def test_a_social_worker_sees_the_impact_chart_and_its_table_on_a_childs_record(
+    page: Any, live_server: Any, assert_accessible: Any, transactional_db: Any
+) -> None:
+    from ..factories import InvolvementFactory
+    from ..oversight.test_impact import _safer_child
+
+    with time_machine.travel(NOW, tick=False):
+        records = Records(PartnershipFactory())
+        child = _safer_child(records)
+        worker = UserFactory(roles=[Role.SOCIAL_WORKER])
+        InvolvementFactory(person=child, team=worker.team)
+    with time_machine.travel(NOW, tick=True):
+        sign_in(page, live_server, worker)
+        page.goto(f"{live_server.url}/people/{child.pk}/")
+        expect(
+            page.get_by_role("heading", name="Is Zebedee Quillfeather safer since the plan started?")
+        ).to_be_visible()
+        expect(page.locator("#impact ~ figure svg.mace-chart").first).to_be_visible()
+        expect(page.get_by_role("table", name="Before and after each start of the plan")).to_be_visible()
+        assert_accessible(page)
