@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pack_views, views
+from . import pack_views, profile_views, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("oversight/measures/<slug:code>/", views.measure, name="measure"),
     path("oversight/measures/<slug:code>/commentary/", views.commentary, name="commentary"),
     path("oversight/board-pack/", pack_views.board_pack, name="pack"),
+    path("oversight/profile/", profile_views.profile_page, name="profile"),
+    path("oversight/profile/gaps/<slug:code>/", profile_views.gap_children, name="profile-gap"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -166,6 +167,10 @@ MACE_TRIGGER_PLAN_REVIEW_DAYS = int(os.environ.get("MACE_TRIGGER_PLAN_REVIEW_DAY
 # page, and whether the partnership analyst sees the pseudonymised rows behind a figure.
 MACE_BOARD_DATES = [d for d in os.environ.get("MACE_BOARD_DATES", "").split(",") if d.strip()]
 MACE_ANALYST_SEES_ROWS = os.environ.get("MACE_ANALYST_SEES_ROWS", "0") == "1"
+# The child population (0 to 17) of each partnership, for rates per 10,000 children on the scorecard and the
+# profile: JSON, partnership code to a number or to {"total": n, "sex": {"F": n, "M": n}, "age": {"0-9": n,
+# "10-13": n, "14-15": n, "16-17": n}, "ethnicity": {...}}. Unset: no rates are shown, and pages say so.
+MACE_CHILD_POPULATION: dict[str, object] = json.loads(os.environ.get("MACE_CHILD_POPULATION") or "{}")
 
 # Oversized requests are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
