@@ -2,7 +2,6 @@
 320 px with no horizontal scrolling (the charts' labels stay inside their pictures)."""
 # shifted-clocks: pinned (every test fixes the instants it reasons about)
 
-
 from __future__ import annotations
 
 from typing import Any

@@ -2,14 +2,15 @@
 two who are not, in November 2026 ("now" is pinned to 2 December 2026 by the `now` fixture)."""
 # shifted-clocks: pinned (every test fixes the instants it reasons about)
 
-
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from mace.accounts.models import Role
 from mace.casework.models import Placement, TimetableSession
@@ -245,3 +246,24 @@ def test_a_period_that_has_not_ended_is_refused(client: Any, children: Any, mana
     response = sign_in(client, manager).get("/oversight/profile/?period=month:2026-12")
     assert response.status_code == 400
     assert "has not ended yet" in response.content.decode()
+
+
+def test_the_profile_reads_in_bulk_not_child_by_child(children: Any, manager: Any, records: Records) -> None:
+    profile.build(manager, NOVEMBER)  # the reader's roles are read once and kept on the user
+    with CaptureQueriesContext(connection) as few:
+        profile.build(manager, NOVEMBER)
+    for i in range(6):
+        records.flag(records.child(family_name=f"More{i}"), Flag.Kind.CSE, set_at=at(2))
+    with CaptureQueriesContext(connection) as more:
+        profile.build(manager, NOVEMBER)
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_the_profile_body_renders_on_its_own_for_the_board_pack(children: Any, executive: Any) -> None:
+    from django.template.loader import render_to_string
+
+    context = profile.section_context(executive, NOVEMBER, [children["ada"].partnership_id])
+    html = render_to_string("oversight/_profile.html", context)
+    assert '<h3 class="govuk-heading-m">Gaps in services</h3>' in html
+    assert "fewer than 5" in html and "Zephyrine" not in html and "Halbury" not in html
+    assert "Without an agreed plan: fewer than 5." in context["headlines"]

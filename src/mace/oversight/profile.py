@@ -523,3 +523,14 @@ def gap_children(user: Any, period: Period, code: str, partnership_id: int | Non
         key=lambda r: (r[1], r[0]),
     )
     return GapList(code, GAPS[code], period, rows, len(people) - len(mine), len(people))
+
+
+def section_context(user: Any, period: Period, partnership_ids: list[int]) -> dict[str, Any]:
+    """The context for `oversight/_profile.html` in the board pack: a pack section's builder
+    (`pack.register_section("profile", ..., "oversight/_profile.html", section_context)`). One partnership
+    id: that partnership; several: all the reader sees, together. Headings sit under the section's."""
+    built = build(user, period, partnership_ids[0] if len(partnership_ids) == 1 else None)
+    gaps = [g for g in built.gaps if g.count]
+    headlines = [f"{built.total_text} children at risk of exploitation at the end of the period."]
+    headlines += [f"{g.title}: {g.text}." for g in gaps]
+    return {"profile": built, "profile_heading": 3, "headlines": headlines}
