@@ -1,4 +1,4 @@
-"""The scorecard and the exception reports in the board pack: the same figures, tables and charts as the
+"""The scorecard, the exception reports, impact and the profile in the board pack: the same figures, tables and charts as the
 pages (`scorecard.build`), so page and pack never disagree."""
 
 from __future__ import annotations
@@ -71,6 +71,21 @@ def build_impact(user: Any, period: Period, partnership_ids: list[int]) -> dict[
     return {"card": card, **selectors.impact_context(user, card)}
 
 
+def build_profile(user: Any, period: Period, partnership_ids: list[int]) -> dict[str, Any]:
+    from . import profile
+
+    if not partnership_ids:
+        raise SectionOmitted("This reader sees the figures of no partnership.")
+    return profile.section_context(user, period, partnership_ids)
+
+
+register_section(
+    "profile",
+    "The profile of children at risk",
+    40,
+    "oversight/_profile.html",
+    build_profile,
+)
 register_section(
     "impact",
     "Impact: are children safer since their plan started?",
