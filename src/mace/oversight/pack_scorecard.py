@@ -1,5 +1,5 @@
-"""The scorecard, the exception reports, impact and the profile in the board pack: the same figures, tables and charts as the
-pages (`scorecard.build`), so page and pack never disagree."""
+"""The scorecard, the exception reports, impact and the profile in the board pack: the same builders,
+tables and charts as the pages, so page and pack never disagree."""
 
 from __future__ import annotations
 
