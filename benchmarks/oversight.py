@@ -130,6 +130,7 @@ def main() -> int:
     parser.add_argument("--episodes", type=int, default=200_000)
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--reuse", action="store_true", help="measure the dataset a previous run left")
+    parser.add_argument("--no-recompute", action="store_true", help="with --reuse: read the figures kept")
     args = parser.parse_args()
     if not args.reuse:
         fresh_database()
@@ -158,7 +159,8 @@ def main() -> int:
         f"{Contact.objects.count():,} contacts, {MissingEpisode.objects.count():,} episodes on "
         f"{connection.vendor}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
-    bench_recompute()
+    if not args.no_recompute:
+        bench_recompute()
     bench_page("executive", "/oversight/scorecard/", args.samples, "scorecard page (executive)")
     bench_page("executive", "/oversight/", args.samples, "landing page (executive)")
     bench_page(
