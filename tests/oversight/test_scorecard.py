@@ -299,11 +299,12 @@ def test_the_landing_page_opens_on_what_is_red(client: Any, records: Records, ex
 
 
 def test_kept_figures_older_than_today_are_recomputed_by_the_nightly_job(records: Records) -> None:
-    from django.utils import timezone
+    from .conftest import NOW
 
-    _reviews(records, on_time=2, late=0)
-    assert services.recompute_nightly(timezone.now()) > 0
-    assert services.recompute_nightly(timezone.now() + timedelta(hours=1)) == 0  # once a day
+    _reviews(records, on_time=2, late=0)  # the records fixture travels to NOW, and the job is told NOW
+    assert services.recompute_nightly(NOW) > 0
+    assert services.recompute_nightly(NOW + timedelta(hours=1)) == 0  # once a day
+    assert services.recompute_nightly(NOW + timedelta(days=1)) > 0  # and again the next day
 
 
 def test_the_documentation_names_every_measure_of_the_shipped_definition() -> None:
