@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STATIC := src/mace/static
 WEBROOT := src/mace/webroot
 
-.PHONY: demo test lint install assets chromium faketime clean format
+.PHONY: demo test lint install assets chromium faketime validators clean format
 
 install: $(BIN)/mace assets
 
@@ -43,10 +43,29 @@ faketime:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; fi; \
 	fi
 
+# The statutory validators, one virtual environment each (they pin pandas<2 and must never enter .venv):
+# src/mace/exports/validate.py runs them as subprocesses. A stamp per environment keeps a second run instant.
+VALIDATORS_DIR := .venv-validators
+VALIDATORS_REQ := src/mace/exports/validators
+VALIDATORS := cin 903 liia
+
+validators: $(foreach v,$(VALIDATORS),$(VALIDATORS_DIR)/$(v)/.installed)
+
+$(VALIDATORS_DIR)/%/.installed: $(VALIDATORS_REQ)/requirements-%.txt
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@[ -x $(VALIDATORS_DIR)/$*/bin/python ] || $(PYTHON) -m venv $(VALIDATORS_DIR)/$*
+	$(UV) pip install --quiet --python $(VALIDATORS_DIR)/$*/bin/python -r $<
+	@if [ -f $(VALIDATORS_REQ)/requirements-$*-nodeps.txt ]; then \
+	  $(UV) pip install --quiet --no-deps --python $(VALIDATORS_DIR)/$*/bin/python -r $(VALIDATORS_REQ)/requirements-$*-nodeps.txt; \
+	fi
+	@touch $@
+
+$(VALIDATORS_DIR)/liia/.installed: $(VALIDATORS_REQ)/requirements-liia-nodeps.txt
+
 demo: install
 	MACE_DEMO_MODE=1 $(BIN)/mace demo --port $(PORT) --children $(CHILDREN)
 
-test: install chromium faketime
+test: install chromium faketime validators
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
