@@ -148,6 +148,7 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 
 def _register() -> None:
     from mace.casework.api import router as casework_router
+    from mace.exports.api import router as exports_router
     from mace.frontdoor.api import router as contacts_router
     from mace.health.api import router as health_router
     from mace.meetings.api import router as meetings_router
@@ -169,6 +170,7 @@ def _register() -> None:
     api.add_router("/meetings", meetings_router)
     api.add_router("/casework", casework_router)
     api.add_router("/oversight", oversight_router)
+    api.add_router("/exports", exports_router)
 
 
 _register()

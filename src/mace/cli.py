@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -37,6 +38,11 @@ import_app = typer.Typer(help="Import records from partner systems.", no_args_is
 app.add_typer(import_app, name="import")
 oversight_app = typer.Typer(help="The scorecard and board packs for leaders.", no_args_is_help=True)
 app.add_typer(oversight_app, name="oversight")
+export_app = typer.Typer(
+    help="Statutory returns and datasets: CIN census, SSDA903 missing, Ofsted Annex A, the SSD.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
 console = Console(stderr=False)
 
 
@@ -458,6 +464,125 @@ def oversight_recompute(
         f"Scorecard recomputed: {result['figures']:,} figures for {result['partnerships']} partnership(s) "
         f"over {result['periods']} periods in {time.monotonic() - started:.1f} s."
     )
+
+
+def _export(kind: str, *, year: str, partnership: str, out: Path | None, validate: bool, user: str) -> None:
+    """Make one return with a progress bar, copy it to `out`, and summarise what was found."""
+    _setup()
+    from django.core.exceptions import ValidationError
+
+    from mace.accounts.models import Partnership, Role, User
+    from mace.exports import services
+
+    active = User.objects.filter(is_active=True)
+    reader = (
+        active.filter(username=user).first()
+        if user
+        else active.filter(role_assignments__role=Role.PARTNERSHIP_ANALYST).order_by("pk").first()
+    )
+    if reader is None:
+        console.print(
+            f"[red]No active user {user!r}.[/]" if user else "[red]No active analyst: give --user.[/]"
+        )
+        raise typer.Exit(code=2)
+    from mace.accounts.selectors import figure_partnership_ids
+
+    allowed = Partnership.objects.filter(pk__in=figure_partnership_ids(reader)).order_by("pk")
+    chosen = (Partnership.objects.filter(code=partnership) if partnership else allowed).first()
+    if chosen is None:
+        console.print(
+            f"[red]No partnership {partnership!r}.[/]" if partnership else "[red]Give --partnership.[/]"
+        )
+        raise typer.Exit(code=2)
+    started = time.monotonic()
+    try:
+        run = services.export_request(
+            kind=kind, partnership_id=chosen.pk, year=year or None, validate=validate, by=reader
+        )
+    except ValidationError as refused:
+        for field, problems in refused.message_dict.items():
+            for problem in problems:
+                console.print(f"[red]{field}: {problem}[/]")
+        raise typer.Exit(code=2) from None
+    except services.ExportRefused as refused:
+        console.print(f"[red]{refused}[/] ({reader.username})")
+        raise typer.Exit(code=2) from None
+    with progress_bar() as bar:
+        task = bar.add_task("Reading the records", total=None)
+
+        def advance(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        run = services.export_make(run, progress=advance)
+    if run.status != run.Status.DONE:
+        console.print(f"[red]The export failed: {run.error}[/]")
+        raise typer.Exit(code=1)
+    made = services.run_dir(run) / run.file_name
+    target = out or Path(run.file_name)
+    shutil.copyfile(made, target)
+    by_kind: dict[str, int] = {}
+    for source, severity, rule, field in run.problems.values_list("source", "severity", "rule", "field"):
+        key = f"{'validator' if source != 'data_quality' else 'data quality'} {severity}: {rule or field}"
+        by_kind[key] = by_kind.get(key, 0) + 1
+    _print_summary(
+        {**{f"Rows: {k}": v for k, v in run.counts.items()}, **dict(sorted(by_kind.items())[:25])},
+        time.monotonic() - started,
+        title=f"{run.get_kind_display()} written to {target}",
+    )
+    verdict = run.get_validation_display()
+    if run.validation == run.Validation.FAILED:
+        console.print(
+            f"[red]{verdict}[/]: {run.validation_summary.get('errors', 0)} errors. The file is saved."
+        )
+        raise typer.Exit(code=1)
+    console.print(f"{verdict}. {run.validation_summary.get('note') or ''}".strip())
+
+
+_YEAR = Annotated[
+    str, typer.Option(help="The collection year, by its end year: 2026 for April 2025 to March 2026")
+]
+_PARTNERSHIP = Annotated[str, typer.Option(help="The partnership's code (default: the analyst's first)")]
+_OUT = Annotated[Path | None, typer.Option(dir_okay=False, help="Where to write the file")]
+_VALIDATE = Annotated[bool, typer.Option("--validate/--no-validate", help="Run the official validator")]
+_USER = Annotated[str, typer.Option("--user", help="Make it as this analyst (default: the first analyst)")]
+
+
+@export_app.command("cin")
+def export_cin(
+    year: _YEAR = "",
+    partnership: _PARTNERSHIP = "",
+    out: _OUT = None,
+    validate: _VALIDATE = True,
+    user: _USER = "",
+) -> None:
+    """The Children in Need census extract (DfE XML), checked by the DfE's CIN validator."""
+    _export("cin", year=year, partnership=partnership, out=out, validate=validate, user=user)
+
+
+@export_app.command("ssda903")
+def export_ssda903(
+    year: _YEAR = "",
+    partnership: _PARTNERSHIP = "",
+    out: _OUT = None,
+    validate: _VALIDATE = True,
+    user: _USER = "",
+) -> None:
+    """The SSDA903 missing table with its header and episodes (CSV, zipped), checked by the 903 validator."""
+    _export("ssda903", year=year, partnership=partnership, out=out, validate=validate, user=user)
+
+
+@export_app.command("annex-a")
+def export_annex_a(
+    partnership: _PARTNERSHIP = "", out: _OUT = None, validate: _VALIDATE = True, user: _USER = ""
+) -> None:
+    """Ofsted's Annex A lists (xlsx) for the last six months, checked by liiatools' cleaner."""
+    _export("annex_a", year="", partnership=partnership, out=out, validate=validate, user=user)
+
+
+@export_app.command("ssd")
+def export_ssd(partnership: _PARTNERSHIP = "", out: _OUT = None, user: _USER = "") -> None:
+    """The Standard Safeguarding Dataset: one CSV per SSD table, zipped."""
+    _export("ssd", year="", partnership=partnership, out=out, validate=False, user=user)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

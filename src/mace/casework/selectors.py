@@ -393,3 +393,23 @@ def home_summary(user: Any) -> dict[str, Any]:
 
 
 __all__ = ["PersonNotFound"]
+
+
+# Statutory returns (read by the exports module) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnPlacement:
+    person_id: int
+    kind: str
+    started_on: date
+
+
+def placements_for_returns(partnership_id: int) -> list[ReturnPlacement]:
+    """Every placement of the partnership's children, in order."""
+    rows = (
+        Placement.objects.filter(person__partnership_id=partnership_id)
+        .order_by("person_id", "started_on", "pk")
+        .values_list("person_id", "kind", "started_on")
+    )
+    return [ReturnPlacement(p, k, s) for p, k, s in rows.iterator(chunk_size=5000)]

@@ -42,6 +42,9 @@ class Capabilities:
     timetables: bool = False  # plans a child's activity timetable and records its weekly attendance
     supervise: bool = False  # records case supervision; sees the team's supervision and caseloads
     write_commentary: bool = False  # writes the commentary on a red scorecard measure (its owner, analysts)
+    statutory_exports: bool = (
+        False  # makes the statutory returns (CIN, SSDA903, Annex A, SSD): no names in them
+    )
 
 
 POLICY: dict[str, Capabilities] = {
@@ -152,7 +155,7 @@ POLICY: dict[str, Capabilities] = {
     Role.RHI_WORKER: Capabilities(
         records=True, submit_contacts=True, return_interviews=True, complete_screenings=True
     ),
-    Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True, write_commentary=True),
+    Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True, write_commentary=True, statutory_exports=True),
     Role.EXECUTIVE: Capabilities(aggregates=True),
     # The independent scrutineer reads every partnership's figures and changes nothing.
     Role.SCRUTINEER: Capabilities(aggregates=True, all_partnerships=True),

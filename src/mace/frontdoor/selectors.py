@@ -583,3 +583,58 @@ def queue_teams(user: Any) -> list[Team]:
     return list(
         Team.objects.filter(partnership_id__in=_partnership_ids(user), front_door=False).order_by("name")
     )
+
+
+# Statutory returns (read by the exports module) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnContact:
+    id: int
+    person_id: int
+    received_at: datetime
+    decided_at: datetime | None
+    decision: str
+    concerns: tuple[str, ...]
+    source_agency_kind: str  # "" for a member of the public or an unknown source
+    kind: str
+    team: str
+    worker: str  # the allocated worker's name ("" when none)
+
+
+def contacts_for_returns(partnership_id: int, *, until: datetime) -> list[ReturnContact]:
+    """Every contact about an identified child received before `until`, oldest first."""
+    rows = (
+        Contact.objects.filter(partnership_id=partnership_id, person__isnull=False, received_at__lt=until)
+        .order_by("received_at", "pk")
+        .values_list(
+            "pk",
+            "person_id",
+            "received_at",
+            "decided_at",
+            "decision",
+            "concerns",
+            "source_agency__kind",
+            "kind",
+            "allocated_team__name",
+            "allocated_worker__first_name",
+            "allocated_worker__last_name",
+        )
+    )
+    return [
+        ReturnContact(
+            pk,
+            pid,
+            rec,
+            dec,
+            decision or "",
+            tuple(concerns or ()),
+            agency or "",
+            kind,
+            team or "",
+            f"{first or ''} {last or ''}".strip(),
+        )
+        for pk, pid, rec, dec, decision, concerns, agency, kind, team, first, last in rows.iterator(
+            chunk_size=5000
+        )
+    ]

@@ -265,3 +265,35 @@ def home_summary(user: Any) -> dict[str, int]:
         "upcoming": qs.filter(status=Meeting.Status.SCHEDULED).count(),
         "unshared": qs.filter(status=Meeting.Status.HELD, minutes_shared_at__isnull=True).count(),
     }
+
+
+# Statutory returns (read by the exports module) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnEnquiry:
+    meeting_id: int
+    person_id: int
+    held_at: datetime
+    team: str
+
+
+def section_47_for_returns(partnership_id: int, *, until: datetime) -> list[ReturnEnquiry]:
+    """Each child of each strategy meeting held before `until` that started a section 47 enquiry."""
+    through = Meeting.children.through
+    rows = (
+        through.objects.filter(
+            meeting__partnership_id=partnership_id,
+            meeting__kind=Meeting.Kind.STRATEGY,
+            meeting__status=Meeting.Status.HELD,
+            meeting__section_47=True,
+            meeting__held_at__lt=until,
+        )
+        .order_by("meeting__held_at", "meeting_id")
+        .values_list("meeting_id", "person_id", "meeting__held_at", "meeting__team__name")
+    )
+    return [
+        ReturnEnquiry(m, p, at, team or "")
+        for m, p, at, team in rows.iterator(chunk_size=5000)
+        if at is not None
+    ]

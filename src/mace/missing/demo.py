@@ -118,7 +118,14 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
     now = ctx.now
     start = now - timedelta(days=DAYS)
     names = {pk: f"{g} {f}" for pk, g, f in children}
+    # Children in care (allocated to a cared-for team) go missing from care, and more often than others.
+    in_care = set(
+        Involvement.objects.filter(
+            person_id__in=names, kind=Involvement.Kind.ALLOCATED, team__code__endswith="-cared-for"
+        ).values_list("person_id", flat=True)
+    )
     goers = rng.sample([c[0] for c in children], k=max(3, int(len(children) * SHARE_OF_CHILDREN)))
+    goers += [p for p in sorted(in_care - set(goers)) if rng.random() < 0.5]
     repeaters = goers[: max(3, len(goers) // 7)]
     groups = [
         repeaters[i : i + 3] for i in range(0, min(len(repeaters), 12), 3) if len(repeaters[i : i + 3]) > 1
@@ -182,12 +189,11 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                     person_id=p,
                     match_status=MissingEpisode.Match.MATCHED,
                     match_score=1.0,
+                    # "Absent" is only ever from a placement: a child in care away without permission.
                     category=MissingEpisode.Category.ABSENT
-                    if rng.random() < 0.2
+                    if p in in_care and rng.random() < 0.35
                     else MissingEpisode.Category.MISSING,
-                    setting=MissingEpisode.Setting.CARE
-                    if rng.random() < 0.35
-                    else MissingEpisode.Setting.HOME,
+                    setting=MissingEpisode.Setting.CARE if p in in_care else MissingEpisode.Setting.HOME,
                     risk=risk,
                     reported_at=reported,
                     last_seen_at=seen,

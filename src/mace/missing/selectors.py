@@ -424,3 +424,42 @@ def home_summary(user: Any) -> dict[str, int]:
     if caps.return_interviews or caps.missing_list:
         out["interviews"] = _open_interviews(user).count()
     return out
+
+
+# Statutory returns (read by the exports module) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnEpisode:
+    id: int
+    person_id: int
+    category: str  # missing or absent
+    setting: str  # home or care
+    started_at: datetime  # last seen
+    returned_at: datetime | None
+    rhi_offered_at: datetime | None
+    rhi_response: str  # "" when no interview was created
+
+
+def episodes_for_returns(partnership_id: int, *, until: datetime) -> list[ReturnEpisode]:
+    """Every missing or absent episode of an identified child that began before `until`, oldest first."""
+    rows = (
+        MissingEpisode.objects.filter(
+            partnership_id=partnership_id, person__isnull=False, last_seen_at__lt=until
+        )
+        .order_by("last_seen_at", "pk")
+        .values_list(
+            "pk",
+            "person_id",
+            "category",
+            "setting",
+            "last_seen_at",
+            "returned_at",
+            "interview__offered_at",
+            "interview__response",
+        )
+    )
+    return [
+        ReturnEpisode(pk, pid, cat, setting, seen, back, offered, response or "")
+        for pk, pid, cat, setting, seen, back, offered, response in rows.iterator(chunk_size=5000)
+    ]

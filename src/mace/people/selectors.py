@@ -386,3 +386,41 @@ def merge_comparison(survivor: Person, other: Person) -> Any:
 
     records = load_records([survivor.pk, other.pk])
     return compare(records[survivor.pk], records[other.pk]) if len(records) == 2 else None
+
+
+# Statutory returns -------------------------------------------------------------------------------------
+# The exports module reads a partnership's children in bulk, without names: an export is made for the
+# partnership (its access is checked and logged by the export), not for one reader's relationships.
+
+
+@dataclass(frozen=True)
+class ReturnPerson:
+    id: int
+    date_of_birth: date | None
+    sex: str
+    ethnicity: str
+    identifiers: dict[str, str]  # scheme -> value (the first recorded, the council's where several)
+
+
+def people_for_returns(partnership_id: int, person_ids: Iterable[int] | None = None) -> list[ReturnPerson]:
+    """The partnership's children (not archived, not merged away), with their identifiers, no names."""
+    qs = Person.objects.filter(
+        partnership_id=partnership_id,
+        kind=Person.Kind.CHILD,
+        archived_at__isnull=True,
+        merged_into__isnull=True,
+    )
+    if person_ids is not None:
+        qs = qs.filter(pk__in=list(person_ids))
+    people = {
+        pk: ReturnPerson(pk, dob, sex, ethnicity, {})
+        for pk, dob, sex, ethnicity in qs.order_by("pk").values_list(
+            "pk", "date_of_birth", "sex", "ethnicity"
+        )
+    }
+    ids = Identifier.objects.filter(person__in=qs).order_by("pk").values_list("person_id", "scheme", "value")
+    for person_id, scheme, value in ids.iterator(chunk_size=5000):
+        found = people.get(person_id)
+        if found is not None and scheme not in found.identifiers:
+            found.identifiers[scheme] = value
+    return list(people.values())

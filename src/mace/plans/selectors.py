@@ -257,3 +257,38 @@ def partnership_agencies(person: Person) -> list[str]:
         .order_by("name")
         .values_list("name", flat=True)
     )
+
+
+# Statutory returns (read by the exports module) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnPlanVersion:
+    person_id: int
+    created_at: Any
+    plan_type: str
+    status: str
+
+
+def plan_versions_for_returns(partnership_id: int, *, until: Any) -> list[ReturnPlanVersion]:
+    """Every saved version of every plan in the partnership before `until`, in order: the plan types and
+    statuses a child's statutory spells (child in need, child protection, cared for) are read from."""
+    rows = (
+        PlanVersion.objects.filter(plan__partnership_id=partnership_id, created_at__lt=until)
+        .order_by("plan__person_id", "created_at", "pk")
+        .values_list("plan__person_id", "created_at", "plan_type", "status")
+    )
+    return [ReturnPlanVersion(p, at, t, s) for p, at, t, s in rows.iterator(chunk_size=5000)]
+
+
+def plan_reviews_for_returns(partnership_id: int) -> dict[int, list[date]]:
+    """The dates each child's plan was reviewed: {person: [dates]}."""
+    out: dict[int, list[date]] = {}
+    rows = (
+        PlanReview.objects.filter(plan__partnership_id=partnership_id)
+        .order_by("held_on", "pk")
+        .values_list("plan__person_id", "held_on")
+    )
+    for person_id, held_on in rows.iterator(chunk_size=5000):
+        out.setdefault(person_id, []).append(held_on)
+    return out

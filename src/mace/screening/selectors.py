@@ -184,3 +184,34 @@ def risk_trajectory(person: Person) -> tuple[list[Screening], Trajectory | None]
         .order_by("completed_at", "pk")
     )
     return screenings, trajectory_chart(screenings) if screenings else None
+
+
+# Statutory returns (read by the exports module) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnScreening:
+    id: int
+    person_id: int
+    completed_at: datetime
+    agreed_at: datetime | None
+    judgement: int
+    agency_name: str
+
+
+def screenings_for_returns(partnership_id: int, *, until: datetime) -> list[ReturnScreening]:
+    """Every completed screening of an identified child before `until`, oldest first."""
+    rows = (
+        Screening.objects.filter(
+            partnership_id=partnership_id,
+            person__isnull=False,
+            status=Screening.Status.COMPLETE,
+            completed_at__lt=until,
+        )
+        .order_by("completed_at", "pk")
+        .values_list("pk", "person_id", "completed_at", "agreed_at", "judgement", "agency__name")
+    )
+    return [
+        ReturnScreening(pk, pid, done, agreed, judgement, agency or "")
+        for pk, pid, done, agreed, judgement, agency in rows.iterator(chunk_size=5000)
+    ]
