@@ -62,7 +62,7 @@ $(VALIDATORS_DIR)/%/.installed: $(VALIDATORS_REQ)/requirements-%.txt
 
 $(VALIDATORS_DIR)/liia/.installed: $(VALIDATORS_REQ)/requirements-liia-nodeps.txt
 
-demo: install
+demo: install validators
 	MACE_DEMO_MODE=1 $(BIN)/mace demo --port $(PORT) --children $(CHILDREN)
 
 test: install chromium faketime validators
