@@ -4,6 +4,7 @@ reads what the checks found and downloads it. Every page is axe-clean and reflow
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,7 +66,7 @@ def test_an_analyst_makes_the_cin_census_reads_the_findings_and_downloads_it(
         _reflows(page)
         with page.expect_download() as downloaded:
             page.get_by_role("button", name="Download cin-census-eastshire-2027.xml").click()
-        assert b"<LAchildID>LA900000</LAchildID>" in open(downloaded.value.path(), "rb").read()
+        assert b"<LAchildID>LA900000</LAchildID>" in Path(downloaded.value.path()).read_bytes()
         page.get_by_role("link", name="Every problem, by child").click()
         expect(page.get_by_role("cell", name="LA900002")).to_be_visible()
         assert_accessible(page)
