@@ -4,13 +4,18 @@ The expectations below are written out independently of `mace.core.access.POLICY
 policy drifts from what the partnership agreed, these tests fail. Zero unexpected allows.
 """
 
+# shifted-clocks: pinned (every test runs from the fixed instant NOW below: what is tested is who may
+# open what, and the few dates it writes, plan actions and reviews, are relative to that instant)
+
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -34,6 +39,14 @@ from ..factories import (
 )
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_now() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
+
 
 RECORD_ROLES = {
     Role.FRONT_DOOR_WORKER,
@@ -378,6 +391,12 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/plans/", RECORD_ROLES),
         ("/casework/supervision/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
         ("/casework/caseloads/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
+        (
+            "/oversight/",
+            {Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.HEALTH_SAFEGUARDING_LEAD} | AGGREGATE_ROLES,
+        ),
+        ("/exports/", {Role.PARTNERSHIP_ANALYST}),
+        ("/exports/mappings/", {Role.PARTNERSHIP_ANALYST}),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))
