@@ -33,3 +33,36 @@ def voice_due(person: Any) -> list[due.Due]:
             reverse("casework:child", args=[person.pk]),
         )
     ]
+
+
+@due.source("case supervision")
+def supervision_due(person: Any) -> list[due.Due]:
+    """For an allocated child: the next case supervision, as the last one set it (or a fixed number of
+    working days after allocation when there has been none)."""
+    from mace.core.ui import uk_date as _uk_date
+
+    from .figures import supervision_due as due_on
+    from .models import Supervision
+
+    allocation = (
+        Involvement.objects.filter(person=person, kind=Involvement.Kind.ALLOCATED, ended_at__isnull=True)
+        .order_by("started_at")
+        .first()
+    )
+    if allocation is None:
+        return []
+    last = Supervision.objects.filter(person=person).order_by("-held_on", "-pk").first()
+    if last is not None:
+        when, detail = last.next_due_on, f"Last supervised {_uk_date(last.held_on)}"
+    else:
+        when = due_on(allocation.started_at.date(), None, settings.MACE_SUPERVISION_WORKING_DAYS)
+        detail = "Not yet supervised since allocation"
+    return [
+        due.Due(
+            "Case supervision",
+            due.end_of_day(when),
+            detail,
+            reverse("casework:child", args=[person.pk]),
+            all_day=True,
+        )
+    ]

@@ -160,6 +160,8 @@ MACE_TIMETABLE_SESSIONS_TARGET = int(os.environ.get("MACE_TIMETABLE_SESSIONS_TAR
 MACE_TUITION_HOURS_TARGET = int(os.environ.get("MACE_TUITION_HOURS_TARGET", "5"))
 MACE_VOICE_DAYS = int(os.environ.get("MACE_VOICE_DAYS", "60"))
 MACE_SUPERVISION_WORKING_DAYS = int(os.environ.get("MACE_SUPERVISION_WORKING_DAYS", "20"))
+# An agreed plan is reviewed at least this often (the scorecard's "plans reviewed on time" counts the same).
+MACE_PLAN_REVIEW_DAYS = int(os.environ.get("MACE_PLAN_REVIEW_DAYS", "92"))
 # Missing from home (5.4g): a child missing this many times in 90 days should have a police trigger
 # plan; trigger plans are reviewed this many days after each save.
 MACE_TRIGGER_PLAN_EPISODES = int(os.environ.get("MACE_TRIGGER_PLAN_EPISODES", "3"))
