@@ -31,6 +31,15 @@ def test_a_report_reaches_the_childs_chronology_and_the_access_log(area: Any) ->
     assert AccessLogEntry.objects.filter(object_type="missing_episode", object_id=str(episode.pk)).exists()
 
 
+def test_the_reporting_team_becomes_involved_through_the_people_service_and_it_is_logged(area: Any) -> None:
+    report(area)
+    involvement = Involvement.objects.get(person=area.child, team=area.officer.team, ended_at__isnull=True)
+    assert involvement.kind == Involvement.Kind.INVOLVED
+    assert AccessLogEntry.objects.filter(
+        object_type="involvement", object_id=str(involvement.pk), person_id=area.child.pk
+    ).exists()
+
+
 def test_the_same_police_reference_returns_the_first_episode(area: Any) -> None:
     first = report(area, "MFH-9")
     again, created = services.episode_report(

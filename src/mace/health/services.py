@@ -132,17 +132,14 @@ def _earlier_attendances(
 
 
 def _ensure_involvement(person: Person, by: Any) -> None:
-    if not by.team_id:
-        return
-    if not Involvement.objects.filter(person=person, team_id=by.team_id, ended_at__isnull=True).exists():
-        Involvement.objects.create(
-            person=person,
-            team_id=by.team_id,
-            worker=by,
-            kind=Involvement.Kind.INVOLVED,
-            role_description="Emergency department attendance",
-            started_at=timezone.now(),
-        )
+    people_services.involvement_ensure(
+        person=person,
+        team=by.team,
+        worker=by,
+        kind=Involvement.Kind.INVOLVED,
+        role_description="Emergency department attendance",
+        by=by,
+    )
 
 
 CPIS_FLAGS = {

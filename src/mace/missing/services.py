@@ -177,17 +177,10 @@ def _overlap_error(other: MissingEpisode) -> str:
     return f"This overlaps the child's missing episode {other.police_ref} ({since} to {until})"
 
 
-def _involve(person: Person, team: Team | None, description: str) -> None:
-    if team is None:
-        return
-    if not Involvement.objects.filter(person=person, team=team, ended_at__isnull=True).exists():
-        Involvement.objects.create(
-            person=person,
-            team=team,
-            kind=Involvement.Kind.INVOLVED,
-            role_description=description,
-            started_at=timezone.now(),
-        )
+def _involve(person: Person, team: Team | None, description: str, actor: audit.Actor) -> None:
+    people_services.involvement_ensure(
+        person=person, team=team, kind=Involvement.Kind.INVOLVED, role_description=description, by=actor
+    )
 
 
 def _attach(episode: MissingEpisode, person: Person, actor: audit.Actor, reporter_team: Team | None) -> None:
@@ -197,7 +190,7 @@ def _attach(episode: MissingEpisode, person: Person, actor: audit.Actor, reporte
         raise ValidationError({"last_seen_at": _overlap_error(clash)})
     episode.person = person
     _ensure_front_door_involvement(person, episode.partnership, actor)
-    _involve(person, reporter_team, "Reported the child missing")
+    _involve(person, reporter_team, "Reported the child missing", actor)
     people_services.chronology_add(
         person=person,
         kind=ChronologyEvent.Kind.MISSING,
@@ -528,7 +521,7 @@ def episode_return(
         ):
             _require_strategy(episode, episode.strategy_due_at)
         if episode.person is not None:
-            _involve(episode.person, team, "Return home interview")
+            _involve(episode.person, team, "Return home interview", actor)
             people_services.chronology_add(
                 person=episode.person,
                 kind=ChronologyEvent.Kind.MISSING,

@@ -297,6 +297,20 @@ def involvement_start(
     return involvement
 
 
+def involvement_ensure(
+    *, person: Person, team: Any, kind: str, by: Any, worker: Any = None, role_description: str = ""
+) -> Involvement | None:
+    """Start the team's involvement with the child unless the team already has an open one: how another
+    module makes a team able to open a record (logged, as `involvement_start` logs it)."""
+    if team is None:
+        return None
+    if Involvement.objects.filter(person=person, team=team, ended_at__isnull=True).exists():
+        return None
+    return involvement_start(
+        person=person, team=team, kind=kind, by=by, worker=worker, role_description=role_description
+    )
+
+
 def involvements_start_many(*, involvements: list[Involvement], by: Any) -> list[Involvement]:
     """Start many involvements at once (generators and imports): one bulk insert, each one logged as
     `involvement_start` logs it. The instances come unsaved, with their start time set."""
