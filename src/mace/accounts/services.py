@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mace.core import audit
+from mace.core import services as core_services
 from mace.core.models import AccessLogEntry
 
 from .models import ApiToken, Role, RoleAssignment, User
@@ -20,8 +21,7 @@ from .models import ApiToken, Role, RoleAssignment, User
 TOKEN_PREFIX_LENGTH = 8
 
 
-def _actor(by: Any) -> audit.Actor:
-    return by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+_actor = core_services.actor
 
 
 def user_set_roles(*, user: User, roles: list[str], by: Any) -> User:

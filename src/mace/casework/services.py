@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from mace.accounts.models import Role, User
 from mace.core import audit, clocks, voice
-from mace.core.access import capabilities
+from mace.core import services as core_services
 from mace.core.models import AccessLogEntry, Notification
 from mace.people import services as people_services
 from mace.people.models import ChronologyEvent, Involvement, Person
@@ -40,23 +40,9 @@ MAX_TEXT = 20_000
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def _actor(by: Any) -> audit.Actor:
-    return by if isinstance(by, audit.Actor) else audit.Actor.of(by)
-
-
-def _label(by: Any) -> str:
-    if isinstance(by, User):
-        return by.get_full_name() or by.username
-    if isinstance(by, audit.Actor):
-        return by.label
-    return str(by)
-
-
-def _require(by: Any, capability: str, message: str) -> None:
-    if isinstance(by, audit.Actor) and by.user_id is None:
-        return  # the system itself (the demo generator)
-    if not getattr(capabilities(by), capability):
-        raise PermissionError(message)
+_actor = core_services.actor
+_label = core_services.label
+_require = core_services.require
 
 
 def _agency(by: Any) -> Any:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks, locks
+from mace.core import services as core_services
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
@@ -215,7 +216,7 @@ def contact_receive(
 
     A contact about a child who cannot be identified is still accepted: it is never lost, and lands
     in the matching review list."""
-    actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+    actor = core_services.actor(by)
     errors = validate_contact(data)
     if errors:
         raise ValidationError(errors)

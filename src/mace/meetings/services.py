@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks
+from mace.core import services as core_services
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
@@ -28,24 +29,19 @@ from .models import Invitation, Meeting, MeetingAction, RotaSlot
 MAX_TEXT = 50_000
 
 
-def _actor(by: Any) -> audit.Actor:
-    return by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+_actor = core_services.actor
 
 
 def _require(by: Any) -> None:
-    if isinstance(by, audit.Actor) and by.user_id is None:
-        return
-    if not capabilities(by).meetings:
-        raise PermissionError("This account cannot arrange or record meetings.")
+    core_services.require(by, "meetings", "This account cannot arrange or record meetings.")
 
 
 def _require_strategy(by: Any) -> None:
     """A meeting for a child missing 48 hours satisfies the requirement when held: only roles that record
     strategy meetings (as on the missing episode) may arrange or record one."""
-    if isinstance(by, audit.Actor) and by.user_id is None:
-        return
-    if not capabilities(by).record_strategy:
-        raise PermissionError("This account cannot record strategy meetings for children missing 48 hours.")
+    core_services.require(
+        by, "record_strategy", "This account cannot record strategy meetings for children missing 48 hours."
+    )
 
 
 def _log(by: Any, what: str, meeting: Meeting, person_id: int | None = None, **detail: Any) -> None:

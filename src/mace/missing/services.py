@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks
-from mace.core.access import capabilities
+from mace.core import services as core_services
 from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
 from mace.core.versioning import require_version, save_next_version
@@ -74,23 +74,9 @@ def place_key(text: str) -> str:
     return " ".join(aliases.get(w, w) for w in words)[:200]
 
 
-def _actor(by: Any) -> audit.Actor:
-    return by if isinstance(by, audit.Actor) else audit.Actor.of(by)
-
-
-def _label(by: Any) -> str:
-    if isinstance(by, User):
-        return by.get_full_name() or by.username
-    if isinstance(by, audit.Actor):
-        return by.label
-    return str(by)
-
-
-def _require(by: Any, capability: str, message: str) -> None:
-    if isinstance(by, audit.Actor) and by.user_id is None:
-        return  # the system itself
-    if not getattr(capabilities(by), capability):
-        raise PermissionError(message)
+_actor = core_services.actor
+_label = core_services.label
+_require = core_services.require
 
 
 # Reporting -----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from mace.accounts.models import Agency, Partnership
 from mace.core import audit
+from mace.core import services as core_services
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry, Notification
 
@@ -274,7 +275,7 @@ def restricted_name_user(*, person: Person, user: Any, reason: str, by: Any) -> 
 def involvement_start(
     *, person: Person, team: Any, kind: str, by: Any, worker: Any = None, role_description: str = ""
 ) -> Involvement:
-    actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+    actor = core_services.actor(by)
     with transaction.atomic():
         involvement = Involvement.objects.create(
             person=person,
@@ -314,7 +315,7 @@ def involvement_ensure(
 def involvements_start_many(*, involvements: list[Involvement], by: Any) -> list[Involvement]:
     """Start many involvements at once (generators and imports): one bulk insert, each one logged as
     `involvement_start` logs it. The instances come unsaved, with their start time set."""
-    actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+    actor = core_services.actor(by)
     with transaction.atomic():
         created = Involvement.objects.bulk_create(involvements, batch_size=1000)
         audit.record_many(
@@ -334,7 +335,7 @@ def involvements_start_many(*, involvements: list[Involvement], by: Any) -> list
 
 
 def involvement_end(*, involvement: Involvement, reason: str, by: Any) -> Involvement:
-    actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+    actor = core_services.actor(by)
     with transaction.atomic():
         involvement.ended_at = timezone.now()
         involvement.ended_reason = reason

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from mace.accounts.models import User
 from mace.core import audit
-from mace.core.access import capabilities
+from mace.core import services as core_services
 from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry, Notification
 from mace.core.versioning import matches, save_next_version
@@ -54,23 +54,9 @@ class PlanIn:
     actions: list[ActionIn] = field(default_factory=list)
 
 
-def _actor(by: Any) -> audit.Actor:
-    return by if isinstance(by, audit.Actor) else audit.Actor.of(by)
-
-
-def _label(by: Any) -> str:
-    if isinstance(by, User):
-        return by.get_full_name() or by.username
-    if isinstance(by, audit.Actor):
-        return by.label
-    return str(by)
-
-
-def _require(by: Any, capability: str, message: str) -> None:
-    if isinstance(by, audit.Actor) and by.user_id is None:
-        return  # the system itself (the demo generator)
-    if not getattr(capabilities(by), capability):
-        raise PermissionError(message)
+_actor = core_services.actor
+_label = core_services.label
+_require = core_services.require
 
 
 def validate_plan(data: PlanIn, *, first: bool, today: date | None = None) -> dict[str, str]:
