@@ -151,16 +151,18 @@ def download(
     object_type: str,
     detail: Mapping[str, Any],
     title: str = "",
+    sheet: str = "",
 ) -> HttpResponse:
     """The rows as a `fmt` ("csv" or "xlsx") attachment named `name-YYYY-MM-DD.fmt`, and one access-log
-    entry (`export` of `object_type`, with the format, the row count and the filters in `detail`)."""
+    entry (`export` of `object_type`, with the format, the row count and the filters in `detail`).
+    `title`, if given, is a line above the header; `sheet` names the xlsx's one sheet (else `name`)."""
     if fmt not in FORMATS:
         raise Http404("Not found")
     table = [[cell(v) for v in row] for row in rows]
     for row in table:
         if len(row) != len(head):
             raise ValueError(f"An export row has {len(row)} cells for {len(head)} columns.")
-    body = _csv(head, table, title) if fmt == CSV else _xlsx(head, table, title, name)
+    body = _csv(head, table, title) if fmt == CSV else _xlsx(head, table, title, sheet or name)
     with transaction.atomic():
         audit.record(
             audit.Actor.of(request.user),
