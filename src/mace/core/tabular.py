@@ -72,6 +72,16 @@ def cell(value: Any) -> str | int | float | Decimal | date | datetime:
     return str(value)
 
 
+def count(value: int | None, *, suppress: bool) -> int | str:
+    """A count as a number, or as the page words it for a reader who may not see names: 1 to 4 reads
+    "fewer than 5" (`mace.core.disclosure`), exactly as on the page."""
+    from .disclosure import SUPPRESSED, small
+
+    if value is None:
+        return "No data"
+    return SUPPRESSED if small(value, suppress=suppress) else value
+
+
 def _csv_text(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
