@@ -267,7 +267,11 @@ def test_caseloads_download_the_pages_figures_with_fewer_than_5_for_an_analyst(a
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert [[v if v is not None else "" for v in r] for r in values[1:]] == wanted
     entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).latest("pk")
-    assert (entry.object_type, entry.detail["rows"], entry.detail["format"]) == ("caseloads", len(wanted), "xlsx")
+    assert (entry.object_type, entry.detail["rows"], entry.detail["format"]) == (
+        "caseloads",
+        len(wanted),
+        "xlsx",
+    )
 
 
 def test_a_managers_caseloads_download_has_their_workers_and_exact_counts(area: Any) -> None:

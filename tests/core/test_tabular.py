@@ -28,7 +28,7 @@ NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 HEAD = ["Name", "Count", "Seen on", "Seen at"]
 ROWS = [
     ["Amy", 3, date(2026, 11, 2), datetime(2026, 11, 2, 9, 30, tzinfo=UTC)],
-    ["=HYPERLINK(\"x\")", 0, None, None],
+    ['=HYPERLINK("x")', 0, None, None],
 ]
 
 
@@ -61,7 +61,7 @@ def test_the_csv_has_a_bom_the_header_and_the_rows_as_text() -> None:
     assert rows == [
         HEAD,
         ["Amy", "3", "2026-11-02", "2026-11-02 09:30"],  # UK local time (GMT in November)
-        ["'=HYPERLINK(\"x\")", "0", "", ""],  # never a formula
+        ['\'=HYPERLINK("x")', "0", "", ""],  # never a formula
     ]
 
 
@@ -81,7 +81,9 @@ def test_the_xlsx_has_a_bold_header_and_dates_as_dates() -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_a_title_goes_above_the_header() -> None:
-    rows = list(csv.reader(io.StringIO(_download("csv", title="Scorecard: October").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(_download("csv", title="Scorecard: October").content.decode("utf-8-sig")))
+    )
     assert rows[:2] == [["Scorecard: October"], HEAD]
 
 

@@ -195,7 +195,9 @@ def test_the_queue_downloads_every_row_the_filters_select_in_the_pages_order(
     sooner = _contact(area, "Sooner", review_due_at=NOW + timedelta(hours=3))
     _contact(area, "Professional", kind="professional", review_due_at=NOW + timedelta(hours=1))
     html = _queue(area.worker, "?kind=public&page=1")
-    assert 'href="/front-door/?kind=public&amp;format=csv"' in html and "Download as spreadsheet (xlsx)" in html
+    assert (
+        'href="/front-door/?kind=public&amp;format=csv"' in html and "Download as spreadsheet (xlsx)" in html
+    )
 
     wanted = [
         presenters.queue_export_row(c, NOW)

@@ -219,7 +219,9 @@ def test_minutes_compliance_downloads_the_pages_figures_and_late_meetings(area: 
         since = (until.replace(day=1) - timedelta(days=335)).replace(day=1)
         c = selectors.minutes_compliance(executive, since=since, until=until)
         rows = _csv_rows(_client(executive).get("/meetings/minutes/?format=csv"))
-        sheet = load_workbook(io.BytesIO(_client(executive).get("/meetings/minutes/?format=xlsx").content)).active
+        sheet = load_workbook(
+            io.BytesIO(_client(executive).get("/meetings/minutes/?format=xlsx").content)
+        ).active
         exact = _csv_rows(_client(area.manager).get("/meetings/minutes/?format=csv"))
     wanted = presenters.compliance_rows(c, suppress=True)
     assert rows[0] == presenters.COMPLIANCE_HEAD
@@ -239,7 +241,11 @@ def test_minutes_compliance_downloads_the_pages_figures_and_late_meetings(area: 
     last = [c.value for c in list(sheet.iter_rows())[-1]]
     assert last[5] == held.replace(hour=0, minute=0, tzinfo=None)  # held, a date
     entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT, actor=executive).latest("pk")
-    assert (entry.object_type, entry.detail["rows"], entry.detail["format"]) == ("meeting", len(wanted), "xlsx")
+    assert (entry.object_type, entry.detail["rows"], entry.detail["format"]) == (
+        "meeting",
+        len(wanted),
+        "xlsx",
+    )
     assert exact[1][3] == "0 of 1 (0%)"  # a manager, who may see names, reads the exact figure
 
 

@@ -399,7 +399,11 @@ def test_the_export_is_the_cards_rows_with_the_fewer_than_5_text_and_is_logged(
     high = next(r for r in rows if len(r) > 1 and r[1] == "Children at risk: high")
     assert high[2].startswith("fewer than 5")
     entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).latest("pk")
-    assert (entry.object_type, entry.detail["format"], entry.detail["rows"]) == ("scorecard", "csv", len(expected))
+    assert (entry.object_type, entry.detail["format"], entry.detail["rows"]) == (
+        "scorecard",
+        "csv",
+        len(expected),
+    )
     assert entry.detail["filters"]["period"] == "month:2026-11"
     sheet = load_workbook(
         io.BytesIO(client.get("/oversight/scorecard/?period=month:2026-11&format=xlsx").content)

@@ -63,7 +63,19 @@ def contact_clocks(contact: Any, now: datetime) -> list[ClockLine]:
 
 # The queue: one row's clocks for the page, and the same row for its download ------------------------------
 
-QUEUE_HEAD = ["Contact", "Child", "Kind", "From", "Risk", "Status", REVIEW, DECISION, "Received", "Review due by", "Decision due by"]
+QUEUE_HEAD = [
+    "Contact",
+    "Child",
+    "Kind",
+    "From",
+    "Risk",
+    "Status",
+    REVIEW,
+    DECISION,
+    "Received",
+    "Review due by",
+    "Decision due by",
+]
 
 
 def queue_clocks(contact: Any, now: datetime) -> tuple[clocks.RagStatus, str, str]:

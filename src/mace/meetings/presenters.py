@@ -21,11 +21,19 @@ def _grid_cell(rate: Any, *, suppress: bool) -> str:
 
 
 def compliance_rows(c: Any, *, suppress: bool) -> list[list[Any]]:
-    """Each figure worded exactly as the page words it (for a reader who may not see names, "fewer than 5")."""
+    """Each figure worded exactly as the page words it ("fewer than 5" for a reader who may not see names)."""
     rows: list[list[Any]] = [["Overall", "", "", figure(c.overall, suppress=suppress), "", "", ""]]
     rows += [["By team", team, "", figure(r, suppress=suppress), "", "", ""] for team, r in c.by_team]
     rows += [
-        ["By team and month", team, mo, _grid_cell(c.by_team_month[team].get(mo), suppress=suppress), "", "", ""]
+        [
+            "By team and month",
+            team,
+            mo,
+            _grid_cell(c.by_team_month[team].get(mo), suppress=suppress),
+            "",
+            "",
+            "",
+        ]
         for team, _ in c.by_team
         for mo in c.months
     ]
