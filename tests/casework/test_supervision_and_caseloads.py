@@ -226,3 +226,67 @@ def test_generated_supervision_compliance_and_timetables_reproduce_from_the_reco
             )
             below += w.below_target(10, 5)
     assert below > 0  # the demo has weeks below target to show
+
+
+# Partner exports (issue #14, item 6) ---------------------------------------------------------------------
+
+
+def _csv_rows(response: Any) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_caseloads_download_the_pages_figures_with_fewer_than_5_for_an_analyst(area: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mace.casework import presenters
+    from mace.core.models import AccessLogEntry
+
+    with time_machine.travel("2026-11-20T12:00:00+00:00", tick=False):
+        services.snapshot_caseloads(timezone.localdate().replace(day=1))
+        html = sign_in(Client(), area.analyst).get("/casework/caseloads/").content.decode()
+        assert 'href="/casework/caseloads/?format=xlsx"' in html
+        c = selectors.caseloads(area.analyst)
+        assert c is not None
+        rows = _csv_rows(sign_in(Client(), area.analyst).get("/casework/caseloads/?format=csv"))
+        sheet = load_workbook(
+            io.BytesIO(sign_in(Client(), area.analyst).get("/casework/caseloads/?format=xlsx").content)
+        ).active
+    wanted = presenters.caseloads_rows(c, suppress=True)
+    assert rows[0] == ["Table", "Team or worker", "Now", *(m.strftime("%b %Y") for m in c.months)]
+    assert rows[0][-1] == "Nov 2026" and len(rows[0]) == 3 + 12
+    assert rows[1:] == [[str(v) for v in w] for w in wanted]
+    team = next(r for r in rows if r[1] == "Exploitation Team")
+    assert team[2] == "fewer than 5" and team[-1] == "fewer than 5" and team[-2] == "0"  # one child: withheld
+    assert not any(r[0].startswith("By worker") for r in rows) and "Kai" not in str(rows)
+    assert sheet is not None
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert [[v if v is not None else "" for v in r] for r in values[1:]] == wanted
+    entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).latest("pk")
+    assert (entry.object_type, entry.detail["rows"], entry.detail["format"]) == (
+        "caseloads",
+        len(wanted),
+        "xlsx",
+    )
+
+
+def test_a_managers_caseloads_download_has_their_workers_and_exact_counts(area: Any) -> None:
+    with time_machine.travel("2026-11-20T12:00:00+00:00", tick=False):
+        services.snapshot_caseloads(timezone.localdate().replace(day=1))
+        rows = _csv_rows(sign_in(Client(), area.manager).get("/casework/caseloads/?format=csv"))
+    worker = next(r for r in rows if r[1] == str(area.worker))
+    assert worker[0] == "By worker in Exploitation Team" and worker[2] == "1" and worker[-1] == "1"
+    assert next(r for r in rows if r[1] == "Exploitation Team")[2] == "1"
+
+
+def test_a_social_worker_gets_no_caseloads_download(area: Any) -> None:
+    from mace.core.models import AccessLogEntry
+
+    assert sign_in(Client(), area.worker).get("/casework/caseloads/").status_code == 404
+    assert sign_in(Client(), area.worker).get("/casework/caseloads/?format=csv").status_code == 404
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+    assert sign_in(Client(), area.manager).get("/casework/caseloads/?format=txt").status_code == 404

@@ -163,3 +163,71 @@ def test_the_contacts_behind_a_figure_are_paged_and_say_which_are_not_yet_due(
     first = client.get("/front-door/contacts/?since=2026-11-01&until=2026-11-30").content.decode()
     assert "Showing 1 to 1 of 2" in first and "Not yet due" in first
     assert 'href="?since=2026-11-01&amp;until=2026-11-30&amp;page=2"' in first
+
+
+# Partner exports (issue #14, item 6) ---------------------------------------------------------------------
+
+
+def _export(user: Any, query: str) -> Any:
+    return sign_in(Client(), user).get("/front-door/" + query)
+
+
+def _csv_rows(response: Any) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_queue_downloads_every_row_the_filters_select_in_the_pages_order(
+    area: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mace.core.models import AccessLogEntry
+    from mace.frontdoor import presenters
+
+    monkeypatch.setattr(selectors, "QUEUE_PAGE", 1)  # the page shows one; the download has them all
+    later = _contact(area, "Later", review_due_at=NOW + timedelta(hours=9))
+    sooner = _contact(area, "Sooner", review_due_at=NOW + timedelta(hours=3))
+    _contact(area, "Professional", kind="professional", review_due_at=NOW + timedelta(hours=1))
+    html = _queue(area.worker, "?kind=public&page=1")
+    assert (
+        'href="/front-door/?kind=public&amp;format=csv"' in html and "Download as spreadsheet (xlsx)" in html
+    )
+
+    wanted = [
+        presenters.queue_export_row(c, NOW)
+        for c in selectors.front_door_queue_rows(area.worker, selectors.QueueFilters(kind="public"))
+    ]
+    assert [row[0] for row in wanted] == [sooner.pk, later.pk]
+    response = _export(area.worker, "?kind=public&format=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = _csv_rows(response)
+    assert rows[0] == presenters.QUEUE_HEAD
+    assert [r[:8] for r in rows[1:]] == [[str(v) for v in row[:8]] for row in wanted]
+    assert rows[1][1] == "Sooner Zed (not matched)" and rows[1][2] == "Public concern"
+    entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).latest("pk")
+    assert entry.object_type == "contact"
+    assert entry.detail == {"format": "csv", "rows": 2, "filters": {"kind": "public"}}
+
+    sheet = load_workbook(io.BytesIO(_export(area.worker, "?kind=public&format=xlsx").content)).active
+    assert sheet is not None
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert values[0] == presenters.QUEUE_HEAD and [v[:8] for v in values[1:]] == [w[:8] for w in wanted]
+    assert values[1][8] == NOW.replace(tzinfo=None) - timedelta(hours=1)  # received, a date, UK time
+    assert len(_csv_rows(_export(area.worker, "?format=csv"))) == 1 + 3  # no filter: all three
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_role_without_the_queue_gets_no_download(area: Any) -> None:
+    from mace.core.models import AccessLogEntry
+
+    _contact(area, "Amy")
+    for user in (area.social_worker, area.officer):
+        assert _export(user, "?format=csv").status_code == 404
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+    assert _export(area.worker, "?format=ods").status_code == 404

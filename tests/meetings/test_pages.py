@@ -190,3 +190,69 @@ def test_a_meeting_links_only_the_children_the_reader_can_open(area: Any) -> Non
         page = _client(area.manager).get(f"/meetings/{meeting.pk}/").content.decode()
     assert f'href="/people/{area.child.pk}/"' in page
     assert "Rowan Ashdown" in page and f'href="/people/{other.pk}/"' not in page
+
+
+# Partner exports (issue #14, item 6) ---------------------------------------------------------------------
+
+
+def _csv_rows(response: Any) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_minutes_compliance_downloads_the_pages_figures_and_late_meetings(area: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mace.core.models import AccessLogEntry
+    from mace.meetings import presenters, selectors
+
+    with time_machine.travel(NOW, tick=False):
+        meeting = _late_meeting(area)
+        executive = UserFactory(team=area.front_door, agency=area.council, roles=[Role.EXECUTIVE])
+        page = _client(executive).get("/meetings/minutes/").content.decode()
+        assert 'href="/meetings/minutes/?format=csv"' in page and "Download as spreadsheet (xlsx)" in page
+        until = NOW.date()
+        since = (until.replace(day=1) - timedelta(days=335)).replace(day=1)
+        c = selectors.minutes_compliance(executive, since=since, until=until)
+        rows = _csv_rows(_client(executive).get("/meetings/minutes/?format=csv"))
+        sheet = load_workbook(
+            io.BytesIO(_client(executive).get("/meetings/minutes/?format=xlsx").content)
+        ).active
+        exact = _csv_rows(_client(area.manager).get("/meetings/minutes/?format=csv"))
+    wanted = presenters.compliance_rows(c, suppress=True)
+    assert rows[0] == presenters.COMPLIANCE_HEAD
+    assert rows[1:] == [[str(v) for v in w] for w in wanted]
+    assert rows[1] == ["Overall", "", "", "fewer than 5", "", "", ""]  # 0 of 1: withheld, as on the page
+    held = NOW - timedelta(days=30)
+    assert rows[-1] == [
+        "Late or never shared",
+        "Exploitation Team",
+        held.strftime("%b %Y"),
+        "",
+        meeting.get_kind_display(),
+        held.date().isoformat(),
+        "Not shared with everyone",
+    ]
+    assert sheet is not None
+    last = [c.value for c in list(sheet.iter_rows())[-1]]
+    assert last[5] == held.replace(hour=0, minute=0, tzinfo=None)  # held, a date
+    entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT, actor=executive).latest("pk")
+    assert (entry.object_type, entry.detail["rows"], entry.detail["format"]) == (
+        "meeting",
+        len(wanted),
+        "xlsx",
+    )
+    assert exact[1][3] == "0 of 1 (0%)"  # a manager, who may see names, reads the exact figure
+
+
+def test_a_role_without_minutes_compliance_gets_no_download(area: Any) -> None:
+    from mace.core.models import AccessLogEntry
+
+    assert _client(area.rhi_worker).get("/meetings/minutes/").status_code == 404
+    assert _client(area.rhi_worker).get("/meetings/minutes/?format=csv").status_code == 404
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+    assert _client(area.manager).get("/meetings/minutes/?format=docx").status_code == 404

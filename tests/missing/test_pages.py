@@ -212,3 +212,66 @@ def test_the_episodes_to_identify_are_paged_newest_report_first(
     assert "Showing 1 to 2 of 3" in first
     assert "MFH-U2" in first and "MFH-U0" not in first
     assert "MFH-U0" in second and "MFH-U2" not in second
+
+
+# Partner exports (issue #14, item 6) ---------------------------------------------------------------------
+
+
+def _csv_rows(response: Any) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_morning_list_downloads_the_pages_rows_in_its_order_and_is_logged(area: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mace.core.models import AccessLogEntry
+    from mace.missing import presenters, selectors
+
+    from ..factories import PersonFactory
+    from .conftest import CLOCK
+
+    other = PersonFactory(partnership=area.partnership, given_names="Ottoline", family_name="Marsh")
+    report(area, "MFH-1", seen=NOW - timedelta(hours=3))
+    report(area, "MFH-2", seen=NOW - timedelta(hours=30), person=other, risk=MissingEpisode.Risk.HIGH)
+    with time_machine.travel(CLOCK, tick=False):
+        html = _client(area.worker).get("/missing/").content.decode()
+        assert 'href="/missing/?format=csv"' in html and "Download as spreadsheet (xlsx)" in html
+        view = selectors.morning_list(area.worker)
+        wanted = [presenters.morning_export_row(r, view.now) for r in view.rows]
+        rows = _csv_rows(_client(area.worker).get("/missing/?format=csv"))
+        sheet = load_workbook(io.BytesIO(_client(area.worker).get("/missing/?format=xlsx").content)).active
+    assert rows[0] == presenters.MORNING_HEAD
+    assert [r[:9] for r in rows[1:]] == [[str(v) for v in w[:9]] for w in wanted]
+    assert [r[0] for r in rows[1:]] == ["Ottoline Marsh", area.child.display_name]  # highest risk first
+    assert rows[2][6] == f"{area.social_worker.get_full_name()}, Exploitation Team"
+    assert sheet is not None
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert values[0] == presenters.MORNING_HEAD and [v[:9] for v in values[1:]] == [w[:9] for w in wanted]
+    assert values[1][9] == (NOW - timedelta(hours=30)).replace(tzinfo=None)  # last seen, a date (GMT)
+    entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).latest("pk")
+    assert (entry.object_type, entry.detail) == (
+        "missing_episode",
+        {"format": "xlsx", "rows": 2, "filters": {"scope": "partnership"}},
+    )
+    # A social worker's list is the children they work with, and so is their download.
+    mine = _csv_rows(_client(area.social_worker).get("/missing/?format=csv"))
+    assert [r[0] for r in mine[1:]] == [area.child.display_name]
+
+
+def test_a_role_without_the_morning_list_gets_no_download(area: Any) -> None:
+    from mace.accounts.models import Role
+    from mace.core.models import AccessLogEntry
+
+    from ..factories import UserFactory
+
+    report(area)
+    executive = UserFactory(roles=[Role.EXECUTIVE])
+    assert _client(executive).get("/missing/").status_code == 404
+    assert _client(executive).get("/missing/?format=csv").status_code == 404
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+    assert _client(area.worker).get("/missing/?format=json").status_code == 404

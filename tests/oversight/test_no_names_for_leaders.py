@@ -68,12 +68,15 @@ REPORTS = [
     "/missing/patterns/",
     "/missing/workload/",
     "/casework/caseloads/",
+    "/casework/caseloads/?format=csv",
+    "/casework/caseloads/?format=xlsx",
     "/casework/supervision/",
     "/front-door/performance/?since=2026-11-01&until=2026-11-30",
     "/meetings/minutes/",
+    "/meetings/minutes/?format=csv",
 ]
 # Pages that hold a count from 1 to 4 for these records: each must say "fewer than 5".
-SMALL_COUNTS = [r for r in REPORTS if r not in ("/oversight/", "/meetings/minutes/")]
+SMALL_COUNTS = [r for r in REPORTS if not r.startswith(("/oversight/", "/meetings/minutes/"))]
 BUDGET = 80  # pages and downloads per reader
 PER_SHAPE = 2  # of one kind (a month's dataset and the one before it, not every month back to 2000)
 

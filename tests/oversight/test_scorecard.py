@@ -19,6 +19,7 @@ from mace.accounts.models import Role
 from mace.core.models import AccessLogEntry
 from mace.oversight import measures, scorecard, services
 from mace.oversight.models import Commentary, MeasureFigure
+from mace.oversight.views import EXPORT_HEAD, export_rows
 from mace.screening.models import Level
 
 from ..conftest import sign_in
@@ -375,3 +376,53 @@ def test_the_scrutineer_reads_every_partnerships_total_and_may_not_write_comment
             by=scrutineer,
         )
     assert not Commentary.objects.exists()
+
+
+# Partner exports (issue #14, item 6) ---------------------------------------------------------------------
+
+
+def _csv_rows(response: Any) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_export_is_the_cards_rows_with_the_fewer_than_5_text_and_is_logged(
+    client: Any, records: Records, executive: Any
+) -> None:
+    for _ in range(3):
+        records.screening(records.child(), judgement=Level.HIGH, completed_at=at(5))
+    sign_in(client, executive)
+    response = client.get("/oversight/scorecard/?period=month:2026-11&format=csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="scorecard-month-2026-11-')
+    rows = _csv_rows(response)
+    expected = export_rows(scorecard.build(executive, NOVEMBER))
+    assert rows[1] == EXPORT_HEAD and rows[2:] == expected
+    high = next(r for r in rows if len(r) > 1 and r[1] == "Children at risk: high")
+    assert high[2].startswith("fewer than 5")
+    entry = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).latest("pk")
+    assert (entry.object_type, entry.detail["format"], entry.detail["rows"]) == (
+        "scorecard",
+        "csv",
+        len(expected),
+    )
+    assert entry.detail["filters"]["period"] == "month:2026-11"
+    sheet = load_workbook(
+        io.BytesIO(client.get("/oversight/scorecard/?period=month:2026-11&format=xlsx").content)
+    )["Scorecard"]
+    values = [[c.value or "" for c in r] for r in sheet.iter_rows()]
+    assert values[1] == EXPORT_HEAD and values[2:] == expected
+
+
+def test_the_period_filter_chooses_the_exported_period(client: Any, records: Records, executive: Any) -> None:
+    sign_in(client, executive)
+    rows = _csv_rows(client.get("/oversight/scorecard/?period=month:2026-10&format=csv"))
+    assert rows[0][0].endswith("October 2026")
+    assert rows[2:] == export_rows(scorecard.build(executive, NOVEMBER.shifted(-1)))
+
+
+def test_a_social_worker_gets_no_scorecard_export_and_an_unknown_format_is_not_found(
+    client: Any, records: Records, executive: Any
+) -> None:
+    worker = UserFactory(roles=[Role.SOCIAL_WORKER])
+    assert sign_in(client, worker).get("/oversight/scorecard/?format=csv").status_code == 404
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+    assert sign_in(client, executive).get("/oversight/scorecard/?format=pdf").status_code == 404

@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from mace.core import tabular
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .forms import ACTION_ROWS, PlacementForm, SessionEndForm, SessionForm, SupervisionForm, VisitForm
 from .models import Placement, Supervision, TimetableSession
 
@@ -337,9 +338,27 @@ def caseloads(request: HttpRequest) -> HttpResponse:
     c = selectors.caseloads(request.user)
     if c is None:
         raise Http404("Not found")
+    suppress = not names_allowed(request.user)
+    if fmt := tabular.requested(request):
+        return tabular.download(
+            request,
+            name="caseloads",
+            head=presenters.caseloads_head(c),
+            rows=presenters.caseloads_rows(c, suppress=suppress),
+            fmt=fmt,
+            object_type="caseloads",
+            detail={"months": len(c.months)},
+            sheet="Caseloads",
+        )
     peak = max([n for _, n in c.trend] + [1])
     return render(
         request,
         "casework/caseloads.html",
-        {"title": "Caseloads", "c": c, "peak": peak, "suppress": not names_allowed(request.user)},
+        {
+            "title": "Caseloads",
+            "c": c,
+            "peak": peak,
+            "suppress": suppress,
+            "downloads": {f: tabular.filters_query(request, f) for f in tabular.FORMATS},
+        },
     )

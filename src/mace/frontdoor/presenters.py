@@ -59,3 +59,54 @@ def decision_clock(contact: Any, now: datetime) -> ClockLine:
 def contact_clocks(contact: Any, now: datetime) -> list[ClockLine]:
     """Both clocks of a contact, review first, each named with its standard."""
     return [review_clock(contact, now), decision_clock(contact, now)]
+
+
+# The queue: one row's clocks for the page, and the same row for its download ------------------------------
+
+QUEUE_HEAD = [
+    "Contact",
+    "Child",
+    "Kind",
+    "From",
+    "Risk",
+    "Status",
+    REVIEW,
+    DECISION,
+    "Received",
+    "Review due by",
+    "Decision due by",
+]
+
+
+def queue_clocks(contact: Any, now: datetime) -> tuple[clocks.RagStatus, str, str]:
+    """The review's red/amber/green, the review's time left and the decision's time left (or "Decided")."""
+    return (
+        clocks.rag(contact.review_due_at, now, started=contact.received_at),
+        clocks.format_time_left(clocks.time_left(contact.review_due_at, now)),
+        clocks.format_time_left(clocks.time_left(contact.decision_due_at, now))
+        if not contact.decided_at
+        else "Decided",
+    )
+
+
+def queue_child(contact: Any) -> str:
+    return contact.person.display_name if contact.person else f"{contact.subject_name} (not matched)"
+
+
+def queue_export_row(contact: Any, now: datetime) -> list[Any]:
+    """What the queue's table shows of a contact, as plain cells (the review tag's text: "Overdue" once the
+    24 hours are over), and the three instants behind the clocks as dates."""
+    rag, review_left, decision_left = queue_clocks(contact, now)
+    return [
+        contact.pk,
+        queue_child(contact),
+        contact.get_kind_display(),
+        contact.source_agency.name if contact.source_agency else "Public",
+        contact.get_risk_display(),
+        contact.get_status_display(),
+        "Overdue" if rag is clocks.RagStatus.BREACHED else review_left,
+        decision_left,
+        contact.received_at,
+        contact.review_due_at,
+        contact.decision_due_at,
+    ]

@@ -5,6 +5,7 @@ the rest."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import clocks
+from mace.core import tabular
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
@@ -57,22 +58,23 @@ def queue(request: HttpRequest) -> HttpResponse:
         team=request.GET.get("team", ""),
     )
     qs = selectors.front_door_queue_rows(request.user, filters)
+    if fmt := tabular.requested(request):
+        now = timezone.now()
+        return tabular.download(
+            request,
+            name="front-door-queue",
+            head=presenters.QUEUE_HEAD,
+            rows=(presenters.queue_export_row(c, now) for c in qs),
+            fmt=fmt,
+            object_type="contact",
+            detail={k: v for k, v in asdict(filters).items() if v},
+            sheet="Front door queue",
+        )
     page = pager(request, qs.count(), selectors.QUEUE_PAGE)
     contacts = list(qs[page.start : page.end])
     openable = selectors.openable_people(request.user, [c.person_id for c in contacts if c.person_id])
     now = timezone.now()
-    rows = [
-        (
-            c,
-            clocks.rag(c.review_due_at, now, started=c.received_at),
-            clocks.format_time_left(clocks.time_left(c.review_due_at, now)),
-            clocks.format_time_left(clocks.time_left(c.decision_due_at, now))
-            if not c.decided_at
-            else "Decided",
-            c.person_id in openable,
-        )
-        for c in contacts
-    ]
+    rows = [(c, *presenters.queue_clocks(c, now), c.person_id in openable) for c in contacts]
     return render(
         request,
         "frontdoor/queue.html",
@@ -88,6 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "review_count": len(selectors.needs_review(request.user)),
             "agencies": selectors.meeting_agencies(request.user),
             "teams": selectors.queue_teams(request.user),
+            "downloads": {f: tabular.filters_query(request, f) for f in tabular.FORMATS},
         },
     )
 

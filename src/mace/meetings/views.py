@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import clocks
+from mace.core import clocks, tabular
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound, openable
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .forms import ActionForm, HoldForm, MinutesForm, ScheduleForm
 from .models import Meeting
 
@@ -314,15 +314,29 @@ def compliance(request: HttpRequest) -> HttpResponse:
         raise Http404("Not found")
     until = timezone.localdate()
     since = (until.replace(day=1) - timedelta(days=335)).replace(day=1)
+    c = selectors.minutes_compliance(request.user, since=since, until=until)
+    suppress = not names_allowed(request.user)  # counts of 1 to 4 read "fewer than 5"
+    if fmt := tabular.requested(request):
+        return tabular.download(
+            request,
+            name="minutes-compliance",
+            head=presenters.COMPLIANCE_HEAD,
+            rows=presenters.compliance_rows(c, suppress=suppress),
+            fmt=fmt,
+            object_type="meeting",
+            detail={"since": since.isoformat(), "until": until.isoformat()},
+            sheet="Minutes compliance",
+        )
     return render(
         request,
         "meetings/compliance.html",
         {
             "title": "Minutes shared within 10 days",
-            "c": selectors.minutes_compliance(request.user, since=since, until=until),
+            "c": c,
             "since": since,
             "until": until,
-            "suppress": not names_allowed(request.user),  # counts of 1 to 4 read "fewer than 5"
+            "suppress": suppress,
+            "downloads": {f: tabular.filters_query(request, f) for f in tabular.FORMATS},
         },
     )
 

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import clocks, disclosure
+from mace.core import clocks, disclosure, tabular
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound, openable, person_for_user
 
-from . import pdf, reports, selectors, services
+from . import pdf, presenters, reports, selectors, services
 from .forms import (
     InterviewForm,
     ReportForm,
@@ -96,13 +96,19 @@ def missing_now(request: HttpRequest) -> HttpResponse:
     if not (caps.records or caps.missing_list):
         raise Http404("Not found")
     view = selectors.morning_list(request.user)
-    rows = [
-        (
-            r,
-            clocks.rag(r.episode.strategy_due_at, view.now, started=r.episode.last_seen_at),
-            clocks.format_time_left(r.strategy_left),
+    if fmt := tabular.requested(request):
+        return tabular.download(
+            request,
+            name="missing-now",
+            head=presenters.MORNING_HEAD,
+            rows=(presenters.morning_export_row(r, view.now) for r in view.rows),
+            fmt=fmt,
+            object_type="missing_episode",
+            detail={"scope": view.scope},
+            sheet="Children missing now",
         )
-        for r in view.rows
+    rows = [
+        (r, presenters.strategy_rag(r, view.now), clocks.format_time_left(r.strategy_left)) for r in view.rows
     ]
     return render(
         request,
@@ -115,6 +121,7 @@ def missing_now(request: HttpRequest) -> HttpResponse:
             "strategy_open": selectors.open_strategy_requirements(request.user),
             "caps": caps,
             "openable": openable(request.user, [r.episode.person_id for r in view.rows]),
+            "downloads": {f: tabular.filters_query(request, f) for f in tabular.FORMATS},
         },
     )
 

@@ -3,8 +3,6 @@ only to roles with partnership figures (`aggregates`), and shows counts through 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from mace.core import tabular
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 
@@ -111,11 +110,8 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
         card = _card(request)
     except _BadPeriod as exc:
         return _bad_period(request, exc)
-    fmt = request.GET.get("format")
-    if fmt == "csv":
-        return _csv(card)
-    if fmt == "xlsx":
-        return _xlsx(card)
+    if fmt := tabular.requested(request):
+        return _download(request, card, fmt)
     pid = card.partnership.pk if card.partnership else None
     return render(
         request,
@@ -291,45 +287,19 @@ def export_rows(card: scorecard.Scorecard) -> list[list[str]]:
     return rows
 
 
-def _filename(card: scorecard.Scorecard, ext: str) -> str:
-    return f"scorecard-{card.period.key.replace(':', '-')}.{ext}"
-
-
-def _csv(card: scorecard.Scorecard) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(card, "csv")}"'
-    writer = csv.writer(response)
-    writer.writerow([f"{card.definition.title}: {card.period.label}"])
-    writer.writerow(EXPORT_HEAD)
-    writer.writerows(export_rows(card))
-    return response
-
-
-def _xlsx(card: scorecard.Scorecard) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Scorecard"
-    sheet.append([f"{card.definition.title}: {card.period.label}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(EXPORT_HEAD)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in export_rows(card):
-        sheet.append(row)
-    for column, width in zip("ABCDEFGH", (34, 60, 26, 26, 26, 50, 10, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+def _download(request: HttpRequest, card: scorecard.Scorecard, fmt: str) -> HttpResponse:
+    pid = card.partnership.pk if card.partnership else None
+    return tabular.download(
+        request,
+        name=f"scorecard-{card.period.key.replace(':', '-')}",
+        head=EXPORT_HEAD,
+        rows=export_rows(card),
+        fmt=fmt,
+        object_type="scorecard",
+        detail={"period": card.period.key, "partnership": pid},
+        title=f"{card.definition.title}: {card.period.label}",
+        sheet="Scorecard",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(card, "xlsx")}"'
-    return response
 
 
 def impact_page(request: HttpRequest) -> HttpResponse:
