@@ -68,29 +68,23 @@ def _one(kind: str, validate: bool, write: int) -> None:
 
 
 def measure(kind: str, validate: bool) -> dict[str, object]:
-    from django.db import connections
+    """Run `_one` in a fresh interpreter (not a fork of this one, whose memory would count as the child's),
+    and read the child's own peak resident set from wait4."""
+    import subprocess
 
-    connections.close_all()
     read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        code = 0
-        try:
-            _one(kind, validate, write)
-        except Exception as exc:  # report it, do not hang the parent
-            os.write(write, json.dumps({"status": "crashed", "error": repr(exc)}).encode())
-            code = 1
-        finally:
-            os.close(write)
-            os._exit(code)
+    args = [sys.executable, __file__, "--one", kind, "--fd", str(write)] + (
+        ["--validate"] if validate else []
+    )
+    child = subprocess.Popen(args, pass_fds=(write,))
     os.close(write)
     data = b""
     while chunk := os.read(read, 65536):
         data += chunk
     os.close(read)
-    _pid, _status, usage = os.wait4(pid, 0)
-    figures: dict[str, object] = json.loads(data or b"{}")
+    _pid, _status, usage = os.wait4(child.pid, 0)
+    child.returncode = _status
+    figures: dict[str, object] = json.loads(data or b'{"status": "crashed"}')
     figures["peak_mb"] = usage.ru_maxrss / 1024  # Linux reports kilobytes
     return figures
 
@@ -100,7 +94,20 @@ def main() -> int:
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="measure the dataset a previous run left")
     parser.add_argument("--validate-up-to", type=int, default=10_000, help="run the CIN validator only below")
+    parser.add_argument("--one", choices=KINDS, help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--validate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        import django
+
+        django.setup()
+        try:
+            _one(args.one, args.validate, args.fd)
+        except Exception as exc:  # report it to the parent
+            os.write(args.fd, json.dumps({"status": "crashed", "error": repr(exc)}).encode())
+            return 1
+        return 0
     if not args.reuse:
         fresh_database()
     setup_django()

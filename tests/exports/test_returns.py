@@ -242,3 +242,16 @@ def test_the_dataset_uses_the_ssd_field_names_and_never_a_name(world: World) -> 
     factors = list(csv.DictReader(io.StringIO(archive.read("ssd_assessment_factors.csv").decode())))
     assert json.loads(factors[0]["cinf_assessment_factors_json"]) == ["12A"]
     assert counts["ssd_contacts"] == 1
+
+
+def test_two_records_with_one_council_identifier_are_listed_and_left_out(world: World) -> None:
+    first = world.child(la="LA700001")
+    second = world.child(la="LA700001", given_names="Kai")
+    for person in (first, second):
+        world.contact(person, on=at(2026, 6, 1))
+    children, issues = records.build(world.partnership.pk, until=UNTIL)
+    assert sorted((i.person_id, i.field) for i in issues) == [
+        (first.pk, "LAchildID"),
+        (second.pk, "LAchildID"),
+    ]
+    assert records.exportable(children) == []

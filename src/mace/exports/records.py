@@ -160,6 +160,7 @@ class ChildReturn:
     spells: list[Spell] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
     placements: list[ReturnPlacement] = field(default_factory=list)
+    shared_identifier: bool = False  # another MACE record holds the same council identifier
 
     @property
     def looked_after(self) -> list[Spell]:
@@ -456,7 +457,35 @@ def build(
             continue  # known to MACE only by a search or a match: nothing to return
         issues.extend(check(child))
         children.append(child)
+    issues.extend(_shared_identifiers(children))
     return children, issues
+
+
+def _shared_identifiers(children: list[ChildReturn]) -> list[Issue]:
+    """A council child identifier held by two MACE records: one child recorded twice (to merge), or a
+    mistyped identifier. Neither record can go in a return under it: both are listed to fix."""
+    holders: dict[str, list[ChildReturn]] = defaultdict(list)
+    for child in children:
+        if not child.la_id_from_mace:
+            holders[child.la_child_id].append(child)
+    found = []
+    for ident, shared in holders.items():
+        if len(shared) < 2:
+            continue
+        others = ", ".join(str(c.person_id) for c in shared)
+        for child in shared:
+            child.shared_identifier = True
+            found.append(
+                Issue(
+                    child.person_id,
+                    ident,
+                    "LAchildID",
+                    f"The council child identifier {ident} is on {len(shared)} MACE records ({others}): the "
+                    "child is left out of every return until it is on one.",
+                    "Merge the records if they are the same child, or correct the identifier.",
+                )
+            )
+    return found
 
 
 def check(child: ChildReturn) -> list[Issue]:
@@ -498,5 +527,5 @@ def check(child: ChildReturn) -> list[Issue]:
 
 
 def exportable(children: list[ChildReturn]) -> list[ChildReturn]:
-    """The children a return can carry: a date of birth is required by every return."""
-    return [c for c in children if c.dob is not None]
+    """The children a return can carry: a date of birth, and an identifier no other record holds."""
+    return [c for c in children if c.dob is not None and not c.shared_identifier]
