@@ -122,3 +122,22 @@ def test_a_failure_marks_the_run_failed_with_the_reason(
     )
     assert run.status == ExportRun.Status.FAILED
     assert run.error == "RuntimeError: the disk is full"
+
+
+def test_a_validator_that_cannot_run_leaves_the_file_to_download(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mace.exports import validate
+
+    def timed_out(*_a: object, **_k: object) -> None:
+        raise validate.ValidatorFailed("the cin validator took longer than 3600 s")
+
+    monkeypatch.setattr(validate, "run", timed_out)
+    child = world.child(la="LA500003")
+    world.contact(child, on=at(2026, 6, 1))
+    run = services.export_make(
+        services.export_request(kind="cin", partnership_id=world.partnership.pk, year=2027, by=world.analyst)
+    )
+    assert (run.status, run.validation) == (ExportRun.Status.DONE, ExportRun.Validation.UNAVAILABLE)
+    assert "took longer" in run.validation_summary["note"]
+    assert services.export_download(run=run, by=world.analyst).exists()

@@ -262,10 +262,14 @@ def _validate(run: ExportRun, folder: Path) -> None:
         return
     target = folder / run.file_name if run.kind != Kind.SSDA903 else folder
     try:
-        result = validate.run(kind, target, year=run.year)
+        result = validate.run(kind, target, year=run.year, timeout=settings.MACE_VALIDATOR_TIMEOUT)
     except validate.ValidatorUnavailable as missing:
         run.validation = ExportRun.Validation.UNAVAILABLE
         run.validation_summary = {"note": str(missing)}
+        return
+    except validate.ValidatorFailed as failed:  # it could not run (a timeout, a crash): the file stands
+        run.validation = ExportRun.Validation.UNAVAILABLE
+        run.validation_summary = {"note": f"The validator could not check the file: {failed}"}
         return
     by_source: dict[Problem.Source, list[dict[str, Any]]] = {
         Problem.Source.VALIDATOR: [],

@@ -162,6 +162,10 @@ MACE_VOICE_DAYS = int(os.environ.get("MACE_VOICE_DAYS", "60"))
 MACE_SUPERVISION_WORKING_DAYS = int(os.environ.get("MACE_SUPERVISION_WORKING_DAYS", "20"))
 # An agreed plan is reviewed at least this often (the scorecard's "plans reviewed on time" counts the same).
 MACE_PLAN_REVIEW_DAYS = int(os.environ.get("MACE_PLAN_REVIEW_DAYS", "92"))
+# Statutory returns: the code tables' overrides (a JSON file), and how long a validator may take (the CIN
+# validator's time grows with the square of the children: about 20 minutes for 20,000).
+MACE_EXPORT_MAPPINGS = os.environ.get("MACE_EXPORT_MAPPINGS", "")
+MACE_VALIDATOR_TIMEOUT = int(os.environ.get("MACE_VALIDATOR_TIMEOUT", "3600"))
 # Missing from home (5.4g): a child missing this many times in 90 days should have a police trigger
 # plan; trigger plans are reviewed this many days after each save.
 MACE_TRIGGER_PLAN_EPISODES = int(os.environ.get("MACE_TRIGGER_PLAN_EPISODES", "3"))
