@@ -13,13 +13,13 @@ from mace.core.access import capabilities
 from mace.core.api import ErrorOut
 
 from . import selectors, services
-from .models import ExportRun, Kind
+from .models import ExportRun
 
 router = Router(tags=["exports"])
 
 
 class RunIn(Schema):
-    kind: str = Field(..., description=f"One of: {', '.join(Kind.values)}")
+    kind: str = Field(..., pattern=r"^(cin|ssda903|annex_a|ssd)$", description="Which return")
     partnership: int
     year: int | None = Field(None, description="The collection year's end year (CIN and SSDA903): 2026")
     validate_file: bool = Field(True, alias="validate", description="Run the official validator")
