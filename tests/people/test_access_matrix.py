@@ -59,6 +59,7 @@ AGGREGATE_ROLES = {
     Role.TEAM_MANAGER,
     Role.HEALTH_SAFEGUARDING_LEAD,
     Role.PARTNERSHIP_ANALYST,
+    Role.BUSINESS_MANAGER,
     Role.EXECUTIVE,
     Role.SCRUTINEER,
     Role.ADMINISTRATOR,
@@ -378,6 +379,8 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/plans/", RECORD_ROLES),
         ("/casework/supervision/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
         ("/casework/caseloads/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
+        # The partnership's action plans are partnership business: every signed-in role reads them.
+        ("/improvement/", set(Role.values)),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("mace.plans.urls")),
     path("", include("mace.casework.urls")),
     path("", include("mace.oversight.urls")),
+    path("", include("mace.improvement.urls")),
     path("api/v1/", api.urls),
 ]

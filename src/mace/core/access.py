@@ -42,6 +42,8 @@ class Capabilities:
     timetables: bool = False  # plans a child's activity timetable and records its weekly attendance
     supervise: bool = False  # records case supervision; sees the team's supervision and caseloads
     write_commentary: bool = False  # writes the commentary on a red scorecard measure (its owner, analysts)
+    manage_improvement: bool = False  # records progress and evidence on the partnership's action plans
+    sign_off_areas: bool = False  # records the improvement board's sign-off of a plan's priority area
 
 
 POLICY: dict[str, Capabilities] = {
@@ -74,6 +76,7 @@ POLICY: dict[str, Capabilities] = {
         complete_screenings=True,
         agree_judgements=True,
         write_commentary=True,
+        manage_improvement=True,
     ),
     Role.SOCIAL_WORKER: Capabilities(
         records=True,
@@ -102,6 +105,7 @@ POLICY: dict[str, Capabilities] = {
         timetables=True,
         supervise=True,
         write_commentary=True,
+        manage_improvement=True,
     ),
     Role.EARLY_HELP_PRACTITIONER: Capabilities(
         records=True,
@@ -153,11 +157,18 @@ POLICY: dict[str, Capabilities] = {
         records=True, submit_contacts=True, return_interviews=True, complete_screenings=True
     ),
     Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True, write_commentary=True),
+    # The partnership's business manager runs the improvement plans and minutes the improvement board.
+    Role.BUSINESS_MANAGER: Capabilities(aggregates=True, manage_improvement=True, sign_off_areas=True),
     Role.EXECUTIVE: Capabilities(aggregates=True),
     # The independent scrutineer reads every partnership's figures and changes nothing.
     Role.SCRUTINEER: Capabilities(aggregates=True, all_partnerships=True),
     Role.ADMINISTRATOR: Capabilities(
-        review_break_glass=True, manage_users=True, aggregates=True, manage_tools=True
+        review_break_glass=True,
+        manage_users=True,
+        aggregates=True,
+        manage_tools=True,
+        manage_improvement=True,
+        sign_off_areas=True,
     ),
 }
 

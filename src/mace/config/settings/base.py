@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "mace.plans",
     "mace.casework",
     "mace.oversight",
+    "mace.improvement",
     "mace.demo",
 ]
 

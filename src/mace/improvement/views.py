@@ -1,0 +1,308 @@
+"""Pages for the partnership's action plans: parse the request, ask the selectors, call the services,
+render. Every signed-in member of the partnership reads; the business manager, managers and
+administrators update; the business manager records the improvement board's sign-off. No page names a
+child: this is partnership business."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from mace.core import audit
+from mace.core.access import capabilities
+from mace.core.conflict import Conflict
+from mace.core.models import AccessLogEntry
+
+from . import presenters, rag, selectors, services
+from .models import Evidence
+
+
+def _signed_in(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise Http404("Not found")
+
+
+def _plan(request: HttpRequest, plan_id: int) -> Any:
+    _signed_in(request)
+    try:
+        return selectors.plan_for(request.user, plan_id)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+
+
+def _date_from(post: Any, prefix: str) -> tuple[date | None, bool]:
+    """(the date, whether anything was typed)."""
+    parts = [post.get(f"{prefix}_{p}", "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return None, False
+    try:
+        day, month, year = (int(p) for p in parts)
+        return date(year, month, day), True
+    except ValueError:
+        return None, True
+
+
+def _version(post: Any) -> int | None:
+    raw = post.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _errors(exc: ValidationError, anchors: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"text": m, "href": anchors.get(field, anchors.get("__all__", "#main-content"))}
+        for field, msgs in exc.message_dict.items()
+        for m in msgs
+    ]
+
+
+def plans(request: HttpRequest) -> HttpResponse:
+    _signed_in(request)
+    found = list(selectors.plans_for(request.user))
+    if len(found) == 1:
+        return redirect("improvement:plan", found[0].pk)
+    return render(request, "improvement/plans.html", {"title": "Action plans", "plans": found})
+
+
+def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan: its areas and actions, each with its computed RAG and the reason; filters by RAG, owner
+    and area; as at another date (`?on=2022-12-14`, the date of the plan's last published update)."""
+    found = _plan(request, plan_id)
+    on = presenters.parse_date(request.GET.get("on", "")) or timezone.localdate()
+    colour = request.GET.get("rag", "")
+    filters = selectors.Filters(
+        rag=colour if colour in rag.COLOURS else "",
+        owner=request.GET.get("owner", "")[:300],
+        area=request.GET.get("area", "")[:10],
+    )
+    view = selectors.plan_view(request.user, found, on=on, filters=filters)
+    if request.GET.get("format") == "xlsx":
+        audit.record(
+            audit.Actor.of(request.user),
+            audit.Event(
+                AccessLogEntry.Action.EXPORT, "action_plan", str(found.pk), detail={"format": "xlsx"}
+            ),
+        )
+        response = HttpResponse(
+            presenters.workbook(view),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="action-plan-{found.pk}-{on.isoformat()}.xlsx"'
+        )
+        return response
+    return render(
+        request,
+        "improvement/plan.html",
+        {
+            "title": found.title,
+            "view": view,
+            "head": presenters.PLAN_HEAD,
+            "blocks": [(b.area, presenters.plan_rows(b.rows)) for b in view.areas],
+            "counts": presenters.counts_text(view.counts),
+            "filters": filters,
+            "today": on == timezone.localdate(),
+            "query": request.GET.urlencode(),
+            "rag_choices": [(c, rag.LABELS[c]) for c in rag.COLOURS],
+        },
+    )
+
+
+def _action_context(request: HttpRequest, found: Any, action: Any) -> dict[str, Any]:
+    row = selectors.as_at(action, timezone.localdate())
+    return {
+        "title": f"{action.ref}: action",
+        "plan": found,
+        "action": action,
+        "row": row,
+        "tag": presenters.rag_tag(row.judgement.colour),
+        "due": presenters.due_text(action),
+        "updates": list(action.updates.all()),
+        "evidence": list(action.evidence.all()),
+        "measures": selectors.evidence_measures([action]),
+        "measure_choices": selectors.measure_choices(),
+        "can_update": capabilities(request.user).manage_improvement,
+        "rag_choices": [(c, rag.LABELS[c]) for c in rag.COLOURS],
+        "evidence_kinds": Evidence.Kind.choices,
+        "typed": {},
+    }
+
+
+def action(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
+    found = _plan(request, plan_id)
+    try:
+        item = selectors.action_for(request.user, found, ref)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    return render(request, "improvement/action.html", _action_context(request, found, item))
+
+
+UPDATE_ANCHORS = {
+    "on": "#on-day",
+    "text": "#update-text",
+    "rag": "#update-rag",
+    "evidence": "#evidence-kind",
+    "__all__": "#update-text",
+}
+
+
+def update(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _plan(request, plan_id)
+    try:
+        item = selectors.action_for(request.user, found, ref)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    post = request.POST
+    on, typed_date = _date_from(post, "on")
+    kind = post.get("evidence_kind", "")
+    evidence = []
+    if kind:
+        evidence.append(
+            services.EvidenceIn(
+                kind=kind,
+                description=post.get("evidence_description", ""),
+                link=post.get("evidence_link", ""),
+                measure_code=post.get("evidence_measure", ""),
+            )
+        )
+    try:
+        if typed_date and on is None:
+            raise ValidationError({"on": ["Enter a real date, for example 14 12 2022"]})
+        services.update_add(
+            action=item,
+            on=on,
+            text=post.get("text", ""),
+            owner_rag=post.get("rag", ""),
+            evidence=evidence,
+            version=_version(post),
+            by=request.user,
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except Conflict as exc:
+        return render(
+            request,
+            "core/conflict.html",
+            {
+                "title": "Someone else changed this record",
+                "record": exc.record,
+                "saved": {
+                    "RAG": exc.record.owner_rag,
+                    "Latest update": str(exc.record.updates.first() or ""),
+                },
+                "attempted": exc.attempted,
+                "back": f"/improvement/plans/{found.pk}/actions/{ref}/",
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        context = _action_context(request, found, item)
+        context["page_errors"] = _errors(exc, UPDATE_ANCHORS)
+        context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        context["typed"] = {k: post.get(k, "") for k in post if k != "csrfmiddlewaretoken"}
+        return render(request, "improvement/action.html", context, status=400)
+    messages.success(request, f"Progress on {ref} saved")
+    return redirect("improvement:action", found.pk, ref)
+
+
+def _area_context(request: HttpRequest, found: Any, area: Any) -> dict[str, Any]:
+    rows = selectors.area_rows(found, area)
+    return {
+        "title": f"{area.number} {area.title}",
+        "plan": found,
+        "area": area,
+        "action_rows": presenters.plan_rows(rows),
+        "head": presenters.PLAN_HEAD,
+        "all_green": all(r.judgement.colour == rag.GREEN for r in rows),
+        "can_sign_off": capabilities(request.user).sign_off_areas,
+        "typed": {},
+    }
+
+
+def area(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
+    found = _plan(request, plan_id)
+    try:
+        item = selectors.area_for(request.user, found, number)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    return render(request, "improvement/area.html", _area_context(request, found, item))
+
+
+SIGN_OFF_ANCHORS = {"on": "#on-day", "note": "#sign-off-note", "monitoring": "#sign-off-monitoring"}
+
+
+def sign_off(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _plan(request, plan_id)
+    try:
+        item = selectors.area_for(request.user, found, number)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    post = request.POST
+    on, typed_date = _date_from(post, "on")
+    try:
+        if typed_date and on is None:
+            raise ValidationError({"on": ["Enter a real date, for example 14 12 2022"]})
+        services.area_sign_off(
+            area=item,
+            on=on,
+            note=post.get("note", ""),
+            monitoring=post.get("monitoring", ""),
+            version=_version(post),
+            by=request.user,
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except Conflict as exc:
+        return render(
+            request,
+            "core/conflict.html",
+            {
+                "title": "Someone else changed this record",
+                "record": exc.record,
+                "saved": {
+                    "Signed off": str(exc.record.signed_off_on or "not yet"),
+                    "Monitoring": exc.record.monitoring,
+                },
+                "attempted": exc.attempted,
+                "back": f"/improvement/plans/{found.pk}/areas/{number}/",
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        context = _area_context(request, found, item)
+        context["page_errors"] = _errors(exc, {**SIGN_OFF_ANCHORS, "__all__": "#sign-off-note"})
+        context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        context["typed"] = {k: post.get(k, "") for k in post if k != "csrfmiddlewaretoken"}
+        return render(request, "improvement/area.html", context, status=400)
+    messages.success(request, f"{number} signed off as fully addressed")
+    return redirect("improvement:area", found.pk, number)
+
+
+def review(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The monthly review of the three groups (executive oversight board, improvement board,
+    improvement group): what changed in the month to a date."""
+    found = _plan(request, plan_id)
+    on = presenters.parse_date(request.GET.get("on", "")) or timezone.localdate()
+    result = selectors.monthly_review(request.user, found, on)
+    return render(
+        request,
+        "improvement/review.html",
+        {
+            "title": "What changed since last month",
+            "plan": found,
+            "review": result,
+            "now": presenters.counts_text(result.counts_now),
+            "before": presenters.counts_text(result.counts_before),
+            "tag_html": presenters.tag_html,
+            "href": presenters.action_href,
+        },
+    )
