@@ -86,7 +86,12 @@ def as_at(action: Action, on: date) -> ActionRow:
     updates = [u for u in action.updates.all() if u.on <= on]
     latest = updates[0] if updates else None
     evidence = sum(1 for e in action.evidence.all() if timezone.localdate(e.added_at) <= on)
-    owner_rag = latest.rag if latest else action.owner_rag
+    if latest is not None:
+        owner_rag = latest.rag
+    elif action.updates.all():  # every update came later: before the first, the action was in progress
+        owner_rag = rag.AMBER
+    else:  # never updated: the judgement it was loaded with
+        owner_rag = action.owner_rag
     judgement = rag.judge(
         owner_rag=owner_rag,
         due=action.due,
