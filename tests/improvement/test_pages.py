@@ -53,7 +53,7 @@ def test_every_partnership_role_reads_the_plan_without_childrens_names(
     html = page.content.decode()
     assert "3.1a" in html and "Delayed: it was due by 13 July 2022" in html
     assert "Quillfeather" not in html
-    for path in (f"actions/2.2b/", "areas/2.3/", "review/"):
+    for path in ("actions/2.2b/", "areas/2.3/", "review/"):
         other = client.get(f"/improvement/plans/{plan.pk}/{path}")
         assert other.status_code == 200 and "Quillfeather" not in other.content.decode()
 
@@ -89,7 +89,7 @@ def test_filters_by_rag_owner_and_area(plan: ActionPlan, partnership: Any) -> No
 
 
 def test_the_business_manager_adds_an_update_with_evidence(plan: ActionPlan, partnership: Any) -> None:
-    client, user = _client(Role.BUSINESS_MANAGER, partnership)
+    client, _user = _client(Role.BUSINESS_MANAGER, partnership)
     page = client.post(f"/improvement/plans/{plan.pk}/actions/1.1b/updates/", _update_form(1))
     assert page.status_code == 302
     shown = client.get(page.url).content.decode()

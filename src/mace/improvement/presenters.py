@@ -45,7 +45,7 @@ def action_href(row: ActionRow) -> str:
 
 
 def plan_rows(rows: list[ActionRow]) -> list[list[dict[str, Any]]]:
-    out = []
+    out: list[list[dict[str, Any]]] = []
     for r in rows:
         why = escape(r.judgement.reason)
         if r.judgement.flags:
