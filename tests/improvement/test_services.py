@@ -202,3 +202,30 @@ def test_the_monthly_review_shows_what_moved(plan: ActionPlan, manager: Any) -> 
     assert moved["3.2c"] == ("amber", "red")
     updated = {c.row.action.ref for c in review.changes if c.updates}
     assert "5.1c" in updated and "1.1a" in updated  # the plan's update of 14 December is in the month
+
+
+def test_green_without_evidence_is_refused_unless_the_owner_says_why(plan: ActionPlan, manager: Any) -> None:
+    action = _action(plan, "1.2c")
+    with pytest.raises(ValidationError) as exc:
+        services.update_add(
+            action=action, on=TODAY, text="Programme agreed.", owner_rag="green", version=1, by=manager
+        )
+    assert (
+        "add the evidence that it made a difference, or say why there is none"
+        in exc.value.message_dict["evidence"][0]
+    )
+    services.update_add(
+        action=action,
+        on=TODAY,
+        text="Programme agreed.",
+        owner_rag="green",
+        no_evidence_reason="The first visits are in March; their evaluation will be the evidence.",
+        version=1,
+        by=manager,
+    )
+    row = selectors.as_at(selectors.action_for(manager, plan, "1.2c"), TODAY)
+    assert row.judgement.colour == "green"
+    assert row.judgement.flags == (
+        "Green with no evidence (the owner's reason: The first visits are in March; their evaluation will be "
+        "the evidence.)",
+    )

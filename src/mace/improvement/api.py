@@ -66,6 +66,9 @@ class UpdateIn(Schema):
     text: str = Field(..., min_length=1, max_length=10000, pattern=NON_BLANK)
     rag: str = Field(..., pattern=r"^(red|amber|green)$", description="The owner's judgement")
     evidence: list[EvidenceIn] = Field(default_factory=list)
+    no_evidence_reason: str = Field(
+        "", max_length=2000, description="Green with no evidence on the action: why there is none"
+    )
     version: int = Field(..., ge=1, description="The action's version you read")
 
 
@@ -138,6 +141,7 @@ def post_update(request: HttpRequest, ref: str, payload: UpdateIn, plan: int | N
             )
             for e in payload.evidence
         ],
+        no_evidence_reason=payload.no_evidence_reason,
         version=payload.version,
         by=request.user,
     )

@@ -101,6 +101,8 @@ class ProgressUpdate(models.Model):
     on = models.DateField()  # the date the update is as of
     text = models.TextField()
     rag = models.CharField(max_length=5, choices=Rag.choices)
+    # A green with no evidence is accepted only with the owner's reason (evidence is what shows impact).
+    no_evidence_reason = models.TextField(blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -41,6 +41,7 @@ def judge(
     today: date,
     last_update: date | None,
     evidence: int,
+    no_evidence_reason: str = "",
 ) -> Judgement:
     """Green only when the owner says the action is complete; red when the owner says so, or when it is
     past its due date and not complete; amber otherwise (in progress and on track)."""
@@ -64,7 +65,11 @@ def judge(
         )
     flags: list[str] = []
     if colour == GREEN and evidence == 0:
-        flags.append("Green with no evidence: completed is not the same as made a difference")
+        flags.append(
+            f"Green with no evidence (the owner's reason: {no_evidence_reason})"
+            if no_evidence_reason
+            else "Green with no evidence: completed is not the same as made a difference"
+        )
     if colour == RED and (last_update is None or last_update <= add_calendar_months(today, -1)):
         since = f"since {_day(last_update)}" if last_update else "at all"
         flags.append(f"Red with no update for a month: none {since}")

@@ -93,6 +93,7 @@ def as_at(action: Action, on: date) -> ActionRow:
     else:  # never updated: the judgement it was loaded with
         owner_rag = action.owner_rag
     judgement = rag.judge(
+        no_evidence_reason=latest.no_evidence_reason if latest else "",
         owner_rag=owner_rag,
         due=action.due,
         today=on,

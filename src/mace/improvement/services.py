@@ -180,6 +180,7 @@ def update_add(
     text: str,
     owner_rag: str,
     evidence: list[EvidenceIn] | None = None,
+    no_evidence_reason: str = "",
     version: int | None,
     by: Any,
 ) -> ProgressUpdate:
@@ -205,11 +206,22 @@ def update_add(
         errors["rag"] = ["Choose red, amber or green"]
     if problems := _evidence_problems(evidence):
         errors["evidence"] = problems
+    elif (
+        owner_rag == rag.GREEN
+        and not evidence
+        and not no_evidence_reason.strip()
+        and not action.evidence.exists()
+    ):
+        errors["evidence"] = [
+            "Green means completed: add the evidence that it made a difference, or say why there is none"
+        ]
     if errors:
         raise ValidationError(errors)
     assert on is not None
     now = timezone.now()
     attempted = {"on": on.isoformat(), "text": text.strip(), "rag": owner_rag}
+    if no_evidence_reason.strip():
+        attempted["no_evidence_reason"] = no_evidence_reason.strip()
     with transaction.atomic():
         locked = Action.objects.select_for_update().select_related("area").get(pk=action.pk)
         require_version(locked, version, attempted)
@@ -218,6 +230,7 @@ def update_add(
             on=on,
             text=text.strip(),
             rag=owner_rag,
+            no_evidence_reason=no_evidence_reason.strip() if owner_rag == rag.GREEN else "",
             by=by,
             by_label=actor.label,
             recorded_at=now,

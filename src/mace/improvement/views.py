@@ -181,6 +181,7 @@ def update(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
             text=post.get("text", ""),
             owner_rag=post.get("rag", ""),
             evidence=evidence,
+            no_evidence_reason=post.get("no_evidence_reason", ""),
             version=_version(post),
             by=request.user,
         )
