@@ -169,7 +169,9 @@ def test_the_plan_exports_as_xlsx_and_the_export_is_logged(plan: ActionPlan, par
     from openpyxl import load_workbook
 
     client, user = _client(Role.EXECUTIVE, partnership)
-    page = client.get(f"/improvement/plans/{plan.pk}/?format=xlsx&on=2022-12-14")
+    listed = client.get(f"/improvement/plans/{plan.pk}/?on=2022-12-14").content.decode()
+    assert f'href="/improvement/plans/{plan.pk}/action-plan.xlsx?on=2022-12-14"' in listed
+    page = client.get(f"/improvement/plans/{plan.pk}/action-plan.xlsx?on=2022-12-14")
     assert page["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(page.content)).active
     rows = list(sheet.iter_rows(min_row=5, values_only=True))

@@ -6,6 +6,7 @@ app_name = "improvement"
 urlpatterns = [
     path("improvement/", views.plans, name="plans"),
     path("improvement/plans/<int:plan_id>/", views.plan, name="plan"),
+    path("improvement/plans/<int:plan_id>/action-plan.xlsx", views.export, name="export"),
     path("improvement/plans/<int:plan_id>/review/", views.review, name="review"),
     path("improvement/plans/<int:plan_id>/actions/<str:ref>/", views.action, name="action"),
     path("improvement/plans/<int:plan_id>/actions/<str:ref>/updates/", views.update, name="update"),

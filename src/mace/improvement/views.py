@@ -18,6 +18,7 @@ from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry
+from mace.core.ui import url
 
 from . import presenters, rag, selectors, services
 from .models import Evidence
@@ -69,9 +70,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     return render(request, "improvement/plans.html", {"title": "Action plans", "plans": found})
 
 
-def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan: its areas and actions, each with its computed RAG and the reason; filters by RAG, owner
-    and area; as at another date (`?on=2022-12-14`, the date of the plan's last published update)."""
+def _plan_view(request: HttpRequest, plan_id: int) -> tuple[selectors.PlanView, selectors.Filters]:
     found = _plan(request, plan_id)
     on = presenters.parse_date(request.GET.get("on", "")) or timezone.localdate()
     colour = request.GET.get("rag", "")
@@ -80,37 +79,48 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         owner=request.GET.get("owner", "")[:300],
         area=request.GET.get("area", "")[:10],
     )
-    view = selectors.plan_view(request.user, found, on=on, filters=filters)
-    if request.GET.get("format") == "xlsx":
-        audit.record(
-            audit.Actor.of(request.user),
-            audit.Event(
-                AccessLogEntry.Action.EXPORT, "action_plan", str(found.pk), detail={"format": "xlsx"}
-            ),
-        )
-        response = HttpResponse(
-            presenters.workbook(view),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="action-plan-{found.pk}-{on.isoformat()}.xlsx"'
-        )
-        return response
+    return selectors.plan_view(request.user, found, on=on, filters=filters), filters
+
+
+def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan: its areas and actions, each with its computed RAG and the reason; filters by RAG, owner
+    and area; as at another date (`?on=2022-12-14`, the date of the plan's last published update)."""
+    view, filters = _plan_view(request, plan_id)
+    query = request.GET.urlencode()
     return render(
         request,
         "improvement/plan.html",
         {
-            "title": found.title,
+            "title": view.plan.title,
             "view": view,
             "head": presenters.PLAN_HEAD,
             "blocks": [(b.area, presenters.plan_rows(b.rows)) for b in view.areas],
             "counts": presenters.counts_text(view.counts),
             "filters": filters,
-            "today": on == timezone.localdate(),
-            "query": request.GET.urlencode(),
+            "today": view.on == timezone.localdate(),
+            "export": url("improvement:export", view.plan.pk) + (f"?{query}" if query else ""),
             "rag_choices": [(c, rag.LABELS[c]) for c in rag.COLOURS],
         },
     )
+
+
+def export(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan as shown (the same filters and date) as a workbook for the board pack; logged."""
+    view, _ = _plan_view(request, plan_id)
+    audit.record(
+        audit.Actor.of(request.user),
+        audit.Event(
+            AccessLogEntry.Action.EXPORT, "action_plan", str(view.plan.pk), detail={"format": "xlsx"}
+        ),
+    )
+    response = HttpResponse(
+        presenters.workbook(view),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="action-plan-{view.plan.pk}-{view.on.isoformat()}.xlsx"'
+    )
+    return response
 
 
 def _action_context(request: HttpRequest, found: Any, action: Any) -> dict[str, Any]:
