@@ -7,6 +7,7 @@ board's sign-off; the executive cannot; the anonymous are sent to sign in; the p
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import pytest
@@ -186,3 +187,22 @@ def test_the_monthly_review_page(plan: ActionPlan, partnership: Any) -> None:
     page = client.get(f"/improvement/plans/{plan.pk}/review/").content.decode()
     assert "The month from 3 December 2022 to 3 January 2023" in page
     assert "Actions that moved or were updated (77)" in page
+
+
+def test_the_board_pack_carries_the_action_plan(plan: ActionPlan, partnership: Any) -> None:
+    from mace.oversight import pack as packs
+    from mace.oversight.periods import Period
+
+    executive = UserFactory(
+        roles=[Role.EXECUTIVE], team__partnership=partnership, team__agency__partnerships=[partnership]
+    )
+    built = packs.build_pack(executive, Period.parse("month:2022-12", today=date(2023, 1, 3)), kind="board")
+    section = next(s for s in built.sections if s.code == "action-plan")
+    assert section.context is not None
+    # As at 31 December 2022 (3.2c, 4.3b and 4.4b are due that day, so still on track). A month before,
+    # MACE had no update yet: the 23 actions already past due were red, and the plan's update of
+    # 14 December moved them (and 12 more) to green.
+    assert section.headlines == [f"{plan.title}: 1 red, 41 amber, 35 green of 77 actions."]
+    assert section.context["plans"][0]["before"] == "23 red, 54 amber, 0 green"
+    assert any("2.3" in d and "fully addressed" in d for d in section.decisions)
+    assert "Actions whose RAG moved in the month" in section.html
