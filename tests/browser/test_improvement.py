@@ -58,7 +58,7 @@ def test_the_business_manager_updates_an_action_with_evidence_and_the_board_sign
         page.get_by_label("Month").fill("1")
         page.get_by_label("Year").fill("2023")
         page.get_by_label("What has been done").fill("Guidance on the child's voice published.")
-        page.get_by_label("Green").check()
+        page.get_by_role("radio", name="Green").check()
         page.get_by_label("Kind of evidence").select_option("measure")
         page.get_by_label("What the evidence shows").fill("More children's words recorded each month")
         page.get_by_label("Scorecard measure that shows the impact").select_option("voice_3_months")
@@ -81,6 +81,9 @@ def test_the_business_manager_updates_an_action_with_evidence_and_the_board_sign
         page.get_by_role("link", name="Back to the plan").click()
         page.get_by_role("link", name="What changed since last month").click()
         expect(page.get_by_role("heading", name="What changed since last month")).to_be_visible()
+        assert_accessible(page)
+        page.goto(f"{live_server.url}/oversight/board-pack/")
+        expect(page.locator("#section-action-plan-title")).to_have_text("The action plan")
         assert_accessible(page)
     action = Action.objects.get(area__plan=plan, ref="1.1b")
     assert action.owner_rag == "green" and action.evidence.get().measure_code == "voice_3_months"

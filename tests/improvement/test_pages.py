@@ -206,3 +206,5 @@ def test_the_board_pack_carries_the_action_plan(plan: ActionPlan, partnership: A
     assert section.context["plans"][0]["before"] == "23 red, 54 amber, 0 green"
     assert any("2.3" in d and "fully addressed" in d for d in section.decisions)
     assert "Actions whose RAG moved in the month" in section.html
+    pdf = packs.render_pdf(built)
+    assert pdf.content.startswith(b"%PDF") and pdf.pages > 1
