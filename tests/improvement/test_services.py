@@ -229,3 +229,62 @@ def test_green_without_evidence_is_refused_unless_the_owner_says_why(plan: Actio
         "Green with no evidence (the owner's reason: The first visits are in March; their evaluation will be "
         "the evidence.)",
     )
+
+
+def test_after_sign_off_a_linked_measure_that_falls_is_flagged(plan: ActionPlan, manager: Any) -> None:
+    """2.3 is signed off on 20 December 2022 with the front door's 24-hour reviews as evidence: 90 of 100 in
+    November (the month the board saw), 60 of 100 in December (the latest complete month on 3 January)."""
+    from django.utils import timezone
+
+    from mace.oversight import scorecard
+    from mace.oversight.models import MeasureFigure
+
+    measure_set = scorecard.active_set()
+    for period, numerator in (("month:2022-11", 90), ("month:2022-12", 60)):
+        MeasureFigure.objects.create(
+            measure_set=measure_set,
+            measure="fd_reviewed_24h",
+            partnership=plan.partnership,
+            period=period,
+            numerator=numerator,
+            denominator=100,
+            computed_at=timezone.now(),
+        )
+    action = _action(plan, "2.3b")
+    services.update_add(
+        action=action,
+        on=date(2022, 12, 15),
+        text="Every discharge reviewed.",
+        owner_rag="green",
+        evidence=[
+            services.EvidenceIn(
+                kind="measure", description="Reviews in 24 hours", measure_code="fd_reviewed_24h"
+            )
+        ],
+        version=1,
+        by=manager,
+    )
+    area = _green_area(plan)
+    assert selectors.watched_measures(manager, area) == []  # not signed off yet
+    services.area_sign_off(
+        area=area, on=date(2022, 12, 20), note="Audits.", monitoring="Quarterly.", version=1, by=manager
+    )
+    area.refresh_from_db()
+    [watch] = selectors.watched_measures(manager, area)
+    assert (watch.baseline, watch.then, watch.latest, watch.now) == (
+        "November 2022",
+        "90 of 100 (90%)",
+        "December 2022",
+        "60 of 100 (60%)",
+    )
+    assert watch.fell
+    assert [(a.number, w.code) for a, w in selectors.falls(manager, plan)] == [("2.3", "fd_reviewed_24h")]
+    from django.test import Client
+
+    from ..conftest import sign_in
+
+    client = sign_in(Client(), manager)
+    area_page = client.get(f"/improvement/plans/{plan.pk}/areas/2.3/").content.decode()
+    assert "Contacts reviewed within 24 hours has fallen since the area was signed off" in area_page
+    review = client.get(f"/improvement/plans/{plan.pk}/review/").content.decode()
+    assert "Signed-off areas whose measures have fallen (1)" in review

@@ -60,6 +60,13 @@ def build(user: Any, period: Any, partnership_ids: list[int]) -> dict[str, Any]:
                 + ": may the improvement board agree they are fully addressed, and how will they be"
                 " monitored?"
             )
+        fallen = selectors.falls(user, plan)
+        for fell_area, watch in fallen:
+            signed = rag._day(fell_area.signed_off_on) if fell_area.signed_off_on else ""
+            decisions.append(
+                f"{fell_area.number} was signed off on {signed} but {watch.title} has fallen "
+                f"({watch.baseline}: {watch.then}; {watch.latest}: {watch.now}): is it still addressed?"
+            )
         blocks.append(
             {
                 "plan": plan,
@@ -80,6 +87,7 @@ def build(user: Any, period: Any, partnership_ids: list[int]) -> dict[str, Any]:
                 "quiet_red": [r.action.ref for r in review.quiet_red],
                 "no_evidence": len(no_evidence),
                 "ready": [f"{a.number} {a.title}" for a in ready],
+                "fallen": [f"{a.number}: {w.title}" for a, w in fallen],
             }
         )
     return {"plans": blocks, "headlines": headlines, "decisions": decisions}

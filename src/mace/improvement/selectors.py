@@ -258,3 +258,76 @@ def action_by_ref(user: Any, ref: str, plan_id: int | None = None) -> Action:
     if len(found) > 1:
         raise ValidationError({"plan": [f"More than one plan has an action {ref}: name the plan"]})
     return found[0]
+
+
+# After sign-off: the linked measures keep being watched ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Watch:
+    code: str
+    title: str
+    baseline: str  # the period the board saw when it signed off
+    then: str
+    latest: str
+    now: str
+    direction: str  # Improving, Worse, No change, No comparison (the scorecard's own words)
+
+    @property
+    def fell(self) -> bool:
+        return self.direction == "Worse"
+
+
+def watched_measures(user: Any, area: PriorityArea) -> list[Watch]:
+    """For a signed-off area, each scorecard measure linked as evidence to its actions: its figure for the
+    last complete month before the sign-off against the latest complete month. A fall is flagged. Only for
+    readers of partnership figures (the scorecard's own rule)."""
+    from mace.oversight import scorecard
+    from mace.oversight.periods import latest_complete
+
+    if not area.signed_off_on or not capabilities(user).aggregates:
+        return []
+    codes = sorted(
+        {
+            e.measure_code
+            for e in Evidence.objects.filter(action__area=area, kind=Evidence.Kind.MEASURE)
+            if e.measure_code
+        }
+    )
+    if not codes:
+        return []
+    baseline, latest = latest_complete("month", today=area.signed_off_on), latest_complete("month")
+    try:
+        before = scorecard.build(user, baseline, area.plan.partnership_id, codes=codes)
+        after = scorecard.build(user, latest, area.plan.partnership_id, codes=codes)
+    except LookupError:
+        return []
+    out = []
+    for code in codes:
+        try:
+            b, a = before.row(code), after.row(code)
+        except (KeyError, LookupError, StopIteration):
+            continue
+        same = baseline == latest
+        out.append(
+            Watch(
+                code=code,
+                title=a.measure.title,
+                baseline=baseline.label,
+                then=b.current.text,
+                latest=latest.label,
+                now=a.current.text,
+                direction="No comparison" if same else a.measure.direction(a.current.value, b.current.value),
+            )
+        )
+    return out
+
+
+def falls(user: Any, plan: ActionPlan) -> list[tuple[PriorityArea, Watch]]:
+    """Every signed-off area's linked measure that has fallen since the board signed it off."""
+    return [
+        (area, w)
+        for area in plan.areas.filter(signed_off_on__isnull=False)
+        for w in watched_measures(user, area)
+        if w.fell
+    ]

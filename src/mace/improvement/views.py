@@ -233,6 +233,7 @@ def _area_context(request: HttpRequest, found: Any, area: Any) -> dict[str, Any]
         "head": presenters.PLAN_HEAD,
         "all_green": all(r.judgement.colour == rag.GREEN for r in rows),
         "can_sign_off": capabilities(request.user).sign_off_areas,
+        "watched": selectors.watched_measures(request.user, area),
         "typed": {},
     }
 
@@ -311,6 +312,7 @@ def review(request: HttpRequest, plan_id: int) -> HttpResponse:
             "title": "What changed since last month",
             "plan": found,
             "review": result,
+            "falls": selectors.falls(request.user, found),
             "now": presenters.counts_text(result.counts_now),
             "before": presenters.counts_text(result.counts_before),
             "tag_html": presenters.tag_html,
