@@ -16,7 +16,7 @@ from .selectors import ActionRow, PlanView
 RAG_CLASSES = {rag.RED: "govuk-tag--red", rag.AMBER: "govuk-tag--yellow", rag.GREEN: "govuk-tag--green"}
 PLAN_HEAD = [
     {"text": "Ref"},
-    {"text": "Action"},
+    {"text": "Action", "classes": "govuk-!-width-one-third"},
     {"text": "Owner"},
     {"text": "Due by"},
     {"text": "RAG"},
@@ -44,21 +44,30 @@ def action_href(row: ActionRow) -> str:
     return url("improvement:action", row.action.area.plan_id, row.action.ref)
 
 
+def short_flag(flag: str) -> str:
+    """The flag as the plan's table shows it; the action's page gives it in full."""
+    if flag.startswith("Green with no evidence"):
+        return "Flag: no evidence"
+    if flag.startswith("Red with no update"):
+        return "Flag: no update for a month"
+    return flag
+
+
 def plan_rows(rows: list[ActionRow]) -> list[list[dict[str, Any]]]:
     out: list[list[dict[str, Any]]] = []
     for r in rows:
         why = escape(r.judgement.reason)
         if r.judgement.flags:
-            why += "".join(
-                f'<br><strong class="govuk-!-font-weight-bold">{escape(f)}</strong>'
-                for f in r.judgement.flags
-            )
+            why += "".join(f"<br><strong>{escape(short_flag(f))}</strong>" for f in r.judgement.flags)
         out.append(
             [
-                {"html": link(action_href(r), r.action.ref, f"action {r.action.ref}")},
+                {
+                    "html": link(action_href(r), r.action.ref, f"action {r.action.ref}"),
+                    "classes": "mace-nowrap",
+                },
                 {"text": r.action.text},
                 {"text": r.action.owner},
-                {"text": due_text(r)},
+                {"text": due_text(r), "classes": "mace-nowrap" if r.action.due else ""},
                 {"html": tag_html(r.judgement.colour)},
                 {"html": why},
             ]
