@@ -229,3 +229,14 @@ def test_the_command_refuses_a_bad_file_and_names_the_row(now: Any, partnership:
         and "Nothing was imported" in result.output
     )
     assert Action.objects.count() == 0
+
+
+def test_the_demo_partnership_runs_the_shipped_plan(now: Any) -> None:
+    from mace.demo.generate import generate
+
+    summary = generate(children=20, seed=3)
+    assert summary["Action plan actions"] == 77
+    plan = ActionPlan.objects.get(partnership__code="eastshire")
+    assert Action.objects.filter(area__plan=plan).count() == 77
+    again = generate(children=20, seed=3)
+    assert again["Action plan actions"] == 77 and Action.objects.count() == 77
