@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from mace.core.api import NON_BLANK, ErrorOut, VersionConflictOut
+from mace.core.api import NON_BLANK, ErrorOut, VersionConflictOut, conflict_shows
 
 from . import rag as rules
 from . import selectors, services
@@ -20,14 +20,14 @@ from .models import Action, ProgressUpdate
 router = Router(tags=["improvement"])
 
 
-class EvidenceOut(Schema):
+class ImprovementEvidenceOut(Schema):
     kind: str = Field(..., description="document, audit or measure")
     description: str
     link: str
     measure_code: str
 
 
-class UpdateOut(Schema):
+class ProgressUpdateOut(Schema):
     on: date
     text: str
     rag: str
@@ -35,7 +35,7 @@ class UpdateOut(Schema):
     recorded_at: datetime
 
 
-class ActionOut(Schema):
+class ImprovementActionOut(Schema):
     plan: int
     ref: str
     area: str
@@ -48,24 +48,24 @@ class ActionOut(Schema):
     reason: str
     flags: list[str]
     version: int
-    last_update: UpdateOut | None
-    evidence: list[EvidenceOut]
+    last_update: ProgressUpdateOut | None
+    evidence: list[ImprovementEvidenceOut]
 
 
-class EvidenceIn(Schema):
+class ImprovementEvidenceIn(Schema):
     kind: str = Field(..., pattern=r"^(document|audit|measure)$")
     description: str = Field(..., min_length=1, max_length=2000, pattern=NON_BLANK)
     link: str = Field("", max_length=500)
     measure_code: str = Field("", max_length=60)
 
 
-class UpdateIn(Schema):
+class ProgressUpdateIn(Schema):
     on: date = Field(
         ..., description="The date the update is as of: not before the action, not in the future"
     )
     text: str = Field(..., min_length=1, max_length=10000, pattern=NON_BLANK)
     rag: str = Field(..., pattern=r"^(red|amber|green)$", description="The owner's judgement")
-    evidence: list[EvidenceIn] = Field(default_factory=list)
+    evidence: list[ImprovementEvidenceIn] = Field(default_factory=list)
     no_evidence_reason: str = Field(
         "", max_length=2000, description="Green with no evidence on the action: why there is none"
     )
@@ -101,9 +101,20 @@ def _action(row: selectors.ActionRow) -> dict[str, Any]:
     }
 
 
+conflict_shows(
+    Action,
+    lambda a: {
+        "ref": a.ref,
+        "owner_rag": a.owner_rag,
+        "version": a.version,
+        "completed_on": a.completed_on.isoformat() if a.completed_on else None,
+    },
+)
+
+
 @router.get(
     "/actions",
-    response={200: list[ActionOut], 422: ErrorOut},
+    response={200: list[ImprovementActionOut], 422: ErrorOut},
     summary="The actions of the plans you may read, with their computed RAG (filter by RAG, owner, area)",
 )
 def list_actions(
@@ -120,10 +131,18 @@ def list_actions(
 
 @router.post(
     "/actions/{ref}/updates",
-    response={201: ActionOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
+    response={
+        201: ImprovementActionOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: VersionConflictOut,
+        422: ErrorOut,
+    },
     summary="Add a progress update (with evidence) to an action",
 )
-def post_update(request: HttpRequest, ref: str, payload: UpdateIn, plan: int | None = None) -> Status[Any]:
+def post_update(
+    request: HttpRequest, ref: str, payload: ProgressUpdateIn, plan: int | None = None
+) -> Status[Any]:
     try:
         action = selectors.action_by_ref(request.user, ref, plan)
     except selectors.NotFound:
