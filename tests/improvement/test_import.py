@@ -240,3 +240,17 @@ def test_the_demo_partnership_runs_the_shipped_plan(now: Any) -> None:
     assert Action.objects.filter(area__plan=plan).count() == 77
     again = generate(children=20, seed=3)
     assert again["Action plan actions"] == 77 and Action.objects.count() == 77
+
+
+def test_a_refused_row_is_named_by_its_first_line_in_the_file() -> None:
+    text = plan_file.SHIPPED.read_text()
+    broken = text.replace(
+        ",Detective Chief Inspector Littlewood,2022-12-01,,G,Cheshire Constabulary",
+        ",,2022-12-01,,G,Cheshire Constabulary",
+    )
+    [(line, ref, _why)] = plan_file.parse(broken).rejected
+    assert (
+        ref == "1.1c"
+        and broken.splitlines()[line - 1].startswith("1,")
+        and ",1.1c," in broken.splitlines()[line - 1]
+    )

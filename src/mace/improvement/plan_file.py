@@ -132,8 +132,10 @@ def parse(text: str) -> PlanFile:
     plan = PlanFile(meta["title"], meta["kind"], meta.get("source", ""), starts, as_of)
     seen: dict[str, int] = {}
     areas: dict[str, str] = {}
+    previous = 1  # the header's line (a row may span lines: its text has line breaks)
     for record in reader:
-        line = skipped + reader.line_num  # the row's last physical line, counting the plan's lines
+        line = skipped + previous + 1  # the row's first line in the file, counting the plan's lines
+        previous = reader.line_num
         cells = {k: (record.get(k) or "").strip() for k in COLUMNS}
         ref = cells["ref"]
         why = _problems(cells, plan, seen, areas)
