@@ -115,7 +115,9 @@ def test_a_stale_update_shows_the_conflict_page(plan: ActionPlan, partnership: A
     client, _ = _client(Role.BUSINESS_MANAGER, partnership)
     client.post(f"/improvement/plans/{plan.pk}/actions/1.1b/updates/", _update_form(1))
     page = client.post(f"/improvement/plans/{plan.pk}/actions/1.1b/updates/", _update_form(1, text="Again"))
-    assert page.status_code == 409 and "Someone else changed this record" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 409 and "Someone else changed this record" in html
+    assert "2 January 2023, Green: Guidance published." in html and "2023-01-02" not in html
 
 
 def test_the_executive_reads_but_cannot_update(plan: ActionPlan, partnership: Any) -> None:

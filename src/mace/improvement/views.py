@@ -18,7 +18,7 @@ from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry
-from mace.core.ui import url
+from mace.core.ui import uk_date, url
 
 from . import presenters, rag, selectors, services
 from .models import Evidence
@@ -198,6 +198,7 @@ def update(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
     except PermissionError:
         raise Http404("Not found") from None
     except Conflict as exc:
+        latest = exc.record.updates.order_by("-on", "-recorded_at", "-pk").first()
         return render(
             request,
             "core/conflict.html",
@@ -205,10 +206,18 @@ def update(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
                 "title": "Someone else changed this record",
                 "record": exc.record,
                 "saved": {
-                    "RAG": exc.record.owner_rag,
-                    "Latest update": str(exc.record.updates.first() or ""),
+                    "Owner's RAG": exc.record.get_owner_rag_display(),
+                    "Latest update": (
+                        f"{uk_date(latest.on)}, {latest.get_rag_display()}: {latest.text}"
+                        if latest
+                        else "None"
+                    ),
                 },
-                "attempted": exc.attempted,
+                "attempted": {
+                    "Date": uk_date(on),
+                    "Progress": exc.attempted.get("text", ""),
+                    "RAG": rag.LABELS.get(exc.attempted.get("rag", ""), ""),
+                },
                 "back": f"/improvement/plans/{found.pk}/actions/{ref}/",
             },
             status=409,
@@ -281,10 +290,16 @@ def sign_off(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
                 "title": "Someone else changed this record",
                 "record": exc.record,
                 "saved": {
-                    "Signed off": str(exc.record.signed_off_on or "not yet"),
-                    "Monitoring": exc.record.monitoring,
+                    "Signed off": uk_date(exc.record.signed_off_on)
+                    if exc.record.signed_off_on
+                    else "Not yet",
+                    "How it will be monitored": exc.record.monitoring,
                 },
-                "attempted": exc.attempted,
+                "attempted": {
+                    "Date of the board": uk_date(on),
+                    "Evidence the board accepted": exc.attempted.get("note", ""),
+                    "How it will be monitored": exc.attempted.get("monitoring", ""),
+                },
                 "back": f"/improvement/plans/{found.pk}/areas/{number}/",
             },
             status=409,
