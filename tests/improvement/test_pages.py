@@ -210,3 +210,13 @@ def test_the_board_pack_carries_the_action_plan(plan: ActionPlan, partnership: A
     assert "Actions whose RAG moved in the month" in section.html
     pdf = packs.render_pdf(built)
     assert pdf.content.startswith(b"%PDF") and pdf.pages > 1
+
+
+def test_the_monthly_review_downloads_as_a_pdf_for_the_board_pack(plan: ActionPlan, partnership: Any) -> None:
+    client, user = _client(Role.EXECUTIVE, partnership)
+    page = client.get(f"/improvement/plans/{plan.pk}/review/?on=2022-12-14").content.decode()
+    assert f"/improvement/plans/{plan.pk}/monthly-review.pdf?on=2022-12-14" in page
+    pdf = client.get(f"/improvement/plans/{plan.pk}/monthly-review.pdf?on=2022-12-14")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(actor=user, action="export", detail__format="pdf").exists()
+

@@ -314,23 +314,48 @@ def sign_off(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
     return redirect("improvement:area", found.pk, number)
 
 
-def review(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The monthly review of the three groups (executive oversight board, improvement board,
-    improvement group): what changed in the month to a date."""
+def _review_context(request: HttpRequest, plan_id: int, *, pdf: bool) -> dict[str, Any]:
     found = _plan(request, plan_id)
     on = presenters.parse_date(request.GET.get("on", "")) or timezone.localdate()
     result = selectors.monthly_review(request.user, found, on)
-    return render(
-        request,
-        "improvement/review.html",
-        {
-            "title": "What changed since last month",
-            "plan": found,
-            "review": result,
-            "falls": selectors.falls(request.user, found),
-            "now": presenters.counts_text(result.counts_now),
-            "before": presenters.counts_text(result.counts_before),
-            "tag_html": presenters.tag_html,
-            "href": presenters.action_href,
-        },
+    return {
+        "title": "What changed since last month",
+        "plan": found,
+        "review": result,
+        "falls": selectors.falls(request.user, found),
+        "now": presenters.counts_text(result.counts_now),
+        "before": presenters.counts_text(result.counts_before),
+        "tag_html": presenters.tag_html,
+        "href": presenters.action_href,
+        "pdf": pdf,
+        "layout": "oversight/pack_document.html" if pdf else "base.html",
+    }
+
+
+def review(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The monthly review of the three groups (executive oversight board, improvement board,
+    improvement group): what changed in the month to a date."""
+    return render(request, "improvement/review.html", _review_context(request, plan_id, pdf=False))
+
+
+def review_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The same review as a PDF for the board pack (WeasyPrint, fetching nothing from the network)."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from mace.oversight import pack as packs
+
+    context = _review_context(request, plan_id, pdf=True)
+    context["print_css"] = packs.print_css()
+    html = render_to_string("improvement/review.html", context, request=request)
+    content = HTML(string=html, base_url=packs.BASE_URL, url_fetcher=packs.local_fetcher()).write_pdf()
+    audit.record(
+        audit.Actor.of(request.user),
+        audit.Event(
+            AccessLogEntry.Action.EXPORT, "action_plan", str(context["plan"].pk), detail={"format": "pdf"}
+        ),
     )
+    response = HttpResponse(content, content_type="application/pdf")
+    on = context["review"].on.isoformat()
+    response["Content-Disposition"] = f'attachment; filename="monthly-review-{context["plan"].pk}-{on}.pdf"'
+    return response
