@@ -219,4 +219,3 @@ def test_the_monthly_review_downloads_as_a_pdf_for_the_board_pack(plan: ActionPl
     pdf = client.get(f"/improvement/plans/{plan.pk}/monthly-review.pdf?on=2022-12-14")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert AccessLogEntry.objects.filter(actor=user, action="export", detail__format="pdf").exists()
-
