@@ -151,6 +151,7 @@ def _register() -> None:
     from mace.exports.api import router as exports_router
     from mace.frontdoor.api import router as contacts_router
     from mace.health.api import router as health_router
+    from mace.improvement.api import router as improvement_router
     from mace.meetings.api import router as meetings_router
     from mace.missing.api import interviews_router, trigger_plans_router
     from mace.missing.api import router as missing_router
@@ -171,6 +172,7 @@ def _register() -> None:
     api.add_router("/casework", casework_router)
     api.add_router("/oversight", oversight_router)
     api.add_router("/exports", exports_router)
+    api.add_router("/improvement", improvement_router)
 
 
 _register()

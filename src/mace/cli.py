@@ -387,6 +387,63 @@ def import_contacts(
         raise typer.Exit(code=1)
 
 
+@import_app.command("action-plan")
+def import_action_plan(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The plan as CSV (see docs)")],
+    partnership: Annotated[str, typer.Option(help="Partnership code (default: the first)")] = "",
+) -> None:
+    """Import a partnership's action plan: every action with its owner, due date, RAG and progress.
+    Idempotent (the same file twice changes nothing); a file with a rejected row writes nothing."""
+    _setup()
+    from mace.accounts.models import Partnership
+    from mace.core.audit import Actor
+    from mace.improvement import plan_file, services
+
+    target = (
+        Partnership.objects.filter(code=partnership).first()
+        if partnership
+        else Partnership.objects.order_by("pk").first()
+    )
+    if target is None:
+        console.print(f"[red]No partnership {partnership!r}. Run mace seed or mace demo first.[/]")
+        raise typer.Exit(code=2)
+    try:
+        parsed = plan_file.read(path)
+    except plan_file.PlanFileError as exc:
+        for problem in exc.problems:
+            console.print(f"[red]{problem}[/]")
+        console.print("[bold red]Nothing was imported.[/]")
+        raise typer.Exit(code=1) from None
+    started = time.monotonic()
+    with progress_bar() as bar:
+        task = bar.add_task(f"Importing {path.name}", total=len(parsed.rows))
+        result = services.plan_import(
+            parsed=parsed,
+            partnership=target,
+            actor=Actor.system(f"import:{path.name}"),
+            progress=lambda n: bar.advance(task, n),
+        )
+    _print_summary(
+        {
+            "Rows read": result.rows,
+            "Priority areas created": result.areas_created,
+            "Actions created": result.actions_created,
+            "Progress updates created": result.updates_created,
+            "Already in MACE (unchanged)": result.unchanged,
+            "Rejected": len(result.rejected),
+        },
+        time.monotonic() - started,
+        title="Import finished",
+    )
+    if result.rejected:
+        for line, ref, why in result.rejected:
+            console.print(f"[red]line {line} ({ref or 'no ref'}): {why}[/]")
+        console.print(
+            "[bold red]Nothing was imported: correct the rows above and run the same command again.[/]"
+        )
+        raise typer.Exit(code=1)
+
+
 @oversight_app.command("board-pack")
 def oversight_board_pack(
     period: Annotated[str, typer.Option(help="quarter:YYYY-MM, month:YYYY-MM or year:YYYY-MM")] = "",

@@ -72,6 +72,7 @@ AGGREGATE_ROLES = {
     Role.TEAM_MANAGER,
     Role.HEALTH_SAFEGUARDING_LEAD,
     Role.PARTNERSHIP_ANALYST,
+    Role.BUSINESS_MANAGER,
     Role.EXECUTIVE,
     Role.SCRUTINEER,
     Role.ADMINISTRATOR,
@@ -397,6 +398,8 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ),
         ("/exports/", {Role.PARTNERSHIP_ANALYST}),
         ("/exports/mappings/", {Role.PARTNERSHIP_ANALYST}),
+        # The partnership's action plans are partnership business: every signed-in role reads them.
+        ("/improvement/", set(Role.values)),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))

@@ -68,6 +68,7 @@ class Role(models.TextChoices):
     EDUCATION_OFFICER = "education_officer", "Education officer"
     RHI_WORKER = "rhi_worker", "Return home interview worker"
     PARTNERSHIP_ANALYST = "partnership_analyst", "Partnership analyst"
+    BUSINESS_MANAGER = "business_manager", "Partnership business manager"
     EXECUTIVE = "executive", "Executive"
     SCRUTINEER = "scrutineer", "Independent scrutineer"
     ADMINISTRATOR = "administrator", "Administrator"

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("mace.casework.urls")),
     path("", include("mace.oversight.urls")),
     path("", include("mace.exports.urls")),
+    path("", include("mace.improvement.urls")),
     path("api/v1/", api.urls),
 ]

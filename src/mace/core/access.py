@@ -45,6 +45,8 @@ class Capabilities:
     statutory_exports: bool = (
         False  # makes the statutory returns (CIN, SSDA903, Annex A, SSD): no names in them
     )
+    manage_improvement: bool = False  # records progress and evidence on the partnership's action plans
+    sign_off_areas: bool = False  # records the improvement board's sign-off of a plan's priority area
 
 
 POLICY: dict[str, Capabilities] = {
@@ -77,6 +79,7 @@ POLICY: dict[str, Capabilities] = {
         complete_screenings=True,
         agree_judgements=True,
         write_commentary=True,
+        manage_improvement=True,
     ),
     Role.SOCIAL_WORKER: Capabilities(
         records=True,
@@ -105,6 +108,7 @@ POLICY: dict[str, Capabilities] = {
         timetables=True,
         supervise=True,
         write_commentary=True,
+        manage_improvement=True,
     ),
     Role.EARLY_HELP_PRACTITIONER: Capabilities(
         records=True,
@@ -156,11 +160,18 @@ POLICY: dict[str, Capabilities] = {
         records=True, submit_contacts=True, return_interviews=True, complete_screenings=True
     ),
     Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True, write_commentary=True, statutory_exports=True),
+    # The partnership's business manager runs the improvement plans and minutes the improvement board.
+    Role.BUSINESS_MANAGER: Capabilities(aggregates=True, manage_improvement=True, sign_off_areas=True),
     Role.EXECUTIVE: Capabilities(aggregates=True),
     # The independent scrutineer reads every partnership's figures and changes nothing.
     Role.SCRUTINEER: Capabilities(aggregates=True, all_partnerships=True),
     Role.ADMINISTRATOR: Capabilities(
-        review_break_glass=True, manage_users=True, aggregates=True, manage_tools=True
+        review_break_glass=True,
+        manage_users=True,
+        aggregates=True,
+        manage_tools=True,
+        manage_improvement=True,
+        sign_off_areas=True,
     ),
 }
 

@@ -33,6 +33,7 @@ __all__ = [
     "Standards",
     "WorkingHours",
     "add_calendar_days",
+    "add_calendar_months",
     "add_clock_hours",
     "add_working_days",
     "decision_due",
@@ -179,6 +180,17 @@ def add_working_days(d: date, n: int) -> date:
         if is_working_day(d):
             remaining -= 1
     return d
+
+
+def add_calendar_months(d: date, n: int) -> date:
+    """The same day ``n`` calendar months later (earlier if negative), clamped to the month's last day:
+    a month before 31 March is 28 (or 29) February. "A month without an update" is judged with this."""
+    _require_date(d)
+    index = d.year * 12 + d.month - 1 + n
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - _ONE_DAY).day
+    return date(year, month, min(d.day, last))
 
 
 # --- instants ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from mace.casework import demo as casework_demo  # noqa: F401 - importing regist
 from mace.core.audit import Actor
 from mace.frontdoor import demo as frontdoor_demo  # noqa: F401 - importing registers the step
 from mace.health import demo as health_demo  # noqa: F401 - importing registers the step
+from mace.improvement import demo as improvement_demo  # noqa: F401 - importing registers the step
 from mace.meetings import demo as meetings_demo  # noqa: F401 - importing registers the step
 from mace.missing import demo as missing_demo  # noqa: F401 - importing registers the step
 from mace.plans import demo as plans_demo  # noqa: F401 - importing registers the step

@@ -190,6 +190,8 @@ DEMO_ACCOUNTS = [
     (Role.EDUCATION_OFFICER, "education", "eastshire-inclusion", "Marek Nowak", "Education welfare officer"),
     (Role.RHI_WORKER, "rhi", "compass-rhi-east", "Jade Thompson", "Return home interview worker"),
     (Role.PARTNERSHIP_ANALYST, "analyst", "eastshire-business", "Sam Patel", "Partnership analyst"),
+    # Runs the partnership's improvement plans and minutes the improvement board (issue 12).
+    (Role.BUSINESS_MANAGER, "business", "eastshire-business", "Helen Marsh", "Partnership business manager"),
     (Role.EXECUTIVE, "executive", "eastshire-business", "Margaret Hughes", "Director of children's services"),
     # Reads every partnership's figures, changes nothing (issue 11, disclosure control).
     (Role.SCRUTINEER, "scrutineer", "eastshire-business", "Ruth Adeyemi", "Independent scrutineer"),

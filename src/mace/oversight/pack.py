@@ -45,7 +45,11 @@ KINDS = {
 }
 # Modules whose import registers their sections. A module adds itself here (the scorecard, exception
 # reports, profile and impact register theirs the same way).
-SECTION_MODULES = ["mace.oversight.pack_sections", "mace.oversight.pack_scorecard"]
+SECTION_MODULES = [
+    "mace.oversight.pack_sections",
+    "mace.oversight.pack_scorecard",
+    "mace.improvement.pack_section",
+]
 # The base URL the pack's HTML is rendered against: never fetched, only recognised by `url_fetcher`.
 BASE_URL = "https://pack.mace.invalid/"
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mace.casework",
     "mace.oversight",
     "mace.exports",
+    "mace.improvement",
     "mace.demo",
 ]
 
