@@ -78,6 +78,20 @@ def test_the_morning_list_page_shows_the_child_and_their_worker(area: Any) -> No
     assert area.social_worker.get_full_name() in html
 
 
+def test_a_morning_list_longer_than_it_can_hold_says_so(area: Any, monkeypatch: Any) -> None:
+    from mace.missing import selectors
+
+    from ..factories import PersonFactory
+
+    monkeypatch.setattr(selectors, "MORNING_LIST_LIMIT", 1)
+    report(area, "MFH-1")
+    report(area, "MFH-2", person=PersonFactory(partnership=area.partnership))
+    view = selectors.morning_list(area.officer)
+    assert (len(view.rows), view.truncated) == (1, True)
+    html = _client(area.officer).get("/missing/").content.decode()
+    assert "More children are missing than this list can hold" in html
+
+
 def test_the_strategy_requirement_shows_red_until_held(area: Any) -> None:
     episode = report(area, seen=NOW - timedelta(days=3))
     services.require_strategy_meetings(NOW)

@@ -153,6 +153,10 @@ class MorningListView:
     scope: str  # "partnership" or "yours"
     last_shared: MorningList | None
     now: datetime
+    truncated: bool = False  # more children are missing than the list holds (MORNING_LIST_LIMIT)
+
+
+MORNING_LIST_LIMIT = 2000  # a day's list; a partnership has a few hundred missing at most
 
 
 def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
@@ -168,8 +172,10 @@ def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
     episodes = list(
         qs.filter(status=MissingEpisode.Status.MISSING)
         .select_related("person", "strategy")
-        .order_by("last_seen_at")[:2000]
+        .order_by("last_seen_at")[: MORNING_LIST_LIMIT + 1]
     )
+    truncated = len(episodes) > MORNING_LIST_LIMIT
+    episodes = episodes[:MORNING_LIST_LIMIT]
     person_ids = [e.person_id for e in episodes if e.person_id]
     flags: dict[int, list[str]] = defaultdict(list)
     for person_id, kind in Flag.objects.filter(person_id__in=person_ids, removed_at__isnull=True).values_list(
@@ -223,7 +229,7 @@ def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
             .order_by("-shared_at")
             .first()
         )
-    return MorningListView(rows=rows, scope=scope, last_shared=last, now=now)
+    return MorningListView(rows=rows, scope=scope, last_shared=last, now=now, truncated=truncated)
 
 
 def to_identify_rows(user: Any) -> QuerySet[MissingEpisode]:
