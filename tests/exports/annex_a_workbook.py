@@ -17,6 +17,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from mace.exports import annex_a
+
 CHILD = "MACE0000001"
 EPO = "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)"
 SECOND_PERIOD = (
@@ -132,55 +134,7 @@ LISTS: dict[str, dict[str, Any]] = {
 # The lists MACE does not fill are written with their header row only: liiatools' cleaner writes its cleaned
 # workbook only when all eleven lists are present.
 EMPTY_LISTS: dict[str, list[str]] = {
-    "List 9": [
-        *PERSON,
-        *DISABILITY,
-        *ALLOCATED,
-        "Eligibility Category",
-        "LA in Touch",
-        "Type of Accommodation",
-        "Suitability of Accommodation",
-        "Activity Status",
-    ],
-    "List 10": [
-        "Child Unique ID",
-        "Family identifier",
-        "Gender",
-        "Ethnicity",
-        "Date of Birth",
-        "Age of Child (Years)",
-        *DISABILITY,
-        "Date the Child Entered Care",
-        "Date of Decision that Child Should be Placed for Adoption",
-        "Date of Placement Order",
-        "Date of Matching Child and Prospective Adopters",
-        "Date Placed for Adoption",
-        "Date of Adoption Order",
-        "Date of Decision that Child Should No Longer be Placed for Adoption",
-        "Reason Why Child No Longer Placed for Adoption",
-        "Date the child was placed for fostering in FFA or concurrent planning placement",
-    ],
-    "List 11": [
-        "Individual adopter identifier",
-        "Family identifier",
-        "Gender",
-        "Ethnicity",
-        "Disability",
-        "Is the (prospective) adopter fostering for adoption?",
-        "Date enquiry received",
-        "Date Stage 1 started",
-        "Date Stage 1 ended",
-        "Date Stage 2 started",
-        "Date Stage 2 ended",
-        "Date application submitted",
-        "Date application approved",
-        "Date adopter matched with child(ren)",
-        "Date child/children placed with adopter(s)",
-        "No. of children placed",
-        "Date of Adoption Order",
-        "Date of leaving adoption process",
-        "Reason for leaving adoption process",
-    ],
+    name: annex_a.LISTS[name] for name in annex_a.NOT_HELD if name != "List 2"
 }
 
 
