@@ -247,7 +247,7 @@ def test_caseloads_download_the_pages_figures_with_fewer_than_5_for_an_analyst(a
     from mace.core.models import AccessLogEntry
 
     with time_machine.travel("2026-11-20T12:00:00+00:00", tick=False):
-        services.snapshot_caseloads(timezone.localdate().replace(day=1))
+        services.snapshot_caseloads(date(2026, 11, 1))  # the month of the pinned instant
         html = sign_in(Client(), area.analyst).get("/casework/caseloads/").content.decode()
         assert 'href="/casework/caseloads/?format=xlsx"' in html
         c = selectors.caseloads(area.analyst)
@@ -276,7 +276,7 @@ def test_caseloads_download_the_pages_figures_with_fewer_than_5_for_an_analyst(a
 
 def test_a_managers_caseloads_download_has_their_workers_and_exact_counts(area: Any) -> None:
     with time_machine.travel("2026-11-20T12:00:00+00:00", tick=False):
-        services.snapshot_caseloads(timezone.localdate().replace(day=1))
+        services.snapshot_caseloads(date(2026, 11, 1))  # the month of the pinned instant
         rows = _csv_rows(sign_in(Client(), area.manager).get("/casework/caseloads/?format=csv"))
     worker = next(r for r in rows if r[1] == str(area.worker))
     assert worker[0] == "By worker in Exploitation Team" and worker[2] == "1" and worker[-1] == "1"

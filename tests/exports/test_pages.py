@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from mace.accounts.models import Role
 from mace.accounts.services import token_create
@@ -17,7 +16,7 @@ from mace.exports.models import ExportRun
 
 from ..conftest import sign_in
 from ..factories import UserFactory
-from .conftest import World, at
+from .conftest import NOW, World, at
 
 
 def _client(user: object) -> Client:
@@ -39,7 +38,7 @@ def test_an_analyst_asks_for_a_return_follows_it_and_downloads_it(world: World) 
     assert asked.status_code == 302 and asked["Location"] == f"/exports/runs/{run.pk}/"
     waiting = client.get(asked["Location"]).content.decode()
     assert "Waiting to start" in waiting and 'data-poll="3"' in waiting
-    services.make_queued(timezone.now())
+    services.make_queued(NOW)
     done = client.get(asked["Location"]).content.decode()
     assert "Download ssd-" in done
     assert "date of birth" in done  # the data-quality problem, by field
@@ -100,7 +99,7 @@ def test_the_api_asks_for_a_return_and_reports_its_findings(world: World) -> Non
     assert asked.status_code == 202, asked.content
     body = asked.json()
     assert (body["status"], body["year"]) == ("queued", 2027)
-    services.make_queued(timezone.now())
+    services.make_queued(NOW)
     got = client.get(f"/api/v1/exports/runs/{body['id']}").json()
     assert (got["status"], got["counts"]) == ("done", {"children": 1})
     file = client.get(f"/api/v1/exports/runs/{body['id']}/file")

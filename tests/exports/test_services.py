@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from mace.accounts.models import Role
 from mace.core.models import AccessLogEntry
@@ -17,7 +16,7 @@ from mace.exports import services
 from mace.exports.models import ExportRun, Problem
 
 from ..factories import UserFactory
-from .conftest import World, at
+from .conftest import NOW, World, at
 
 
 def test_a_year_that_has_not_started_is_refused_and_nothing_is_written(world: World) -> None:
@@ -104,9 +103,9 @@ def test_the_worker_makes_queued_returns_and_starts_again_one_its_worker_lost(wo
         kind="annex_a", partnership_id=world.partnership.pk, year=None, by=world.analyst
     )
     ExportRun.objects.filter(pk=lost.pk).update(
-        status=ExportRun.Status.RUNNING, started_at=timezone.now() - timedelta(hours=2)
+        status=ExportRun.Status.RUNNING, started_at=NOW - timedelta(hours=2)
     )
-    assert services.make_queued(timezone.now()) == 2
+    assert services.make_queued(NOW) == 2
     assert set(ExportRun.objects.values_list("status", flat=True)) == {ExportRun.Status.DONE}
 
 
