@@ -250,6 +250,9 @@ def rows(children: list[ChildReturn], *, on: date) -> dict[str, list[list[Any]]]
                     [*common, _dt(c.on), mappings.ANNEX_A_SOURCE.get(c.source, "u) 10: Unknown")]
                 )
         referrals_12 = sum(1 for e in child.episodes if year_ago <= e.referral_date <= on)
+        enquiries = [q for ep in child.episodes for q in ep.enquiries]
+        s47_12 = sum(1 for q in enquiries if year_ago <= q.start <= on)
+        icpc_12 = sum(1 for q in enquiries if q.icpc_date and year_ago <= q.icpc_date <= on)
         for e in child.episodes:
             if since <= e.referral_date <= on:
                 out["List 3"].append(
@@ -275,13 +278,6 @@ def rows(children: list[ChildReturn], *, on: date) -> dict[str, list[list[Any]]]
                             *_allocated(e),
                         ]
                     )
-            s47_12 = sum(1 for ep in child.episodes for q in ep.enquiries if year_ago <= q.start <= on)
-            icpc_12 = sum(
-                1
-                for ep in child.episodes
-                for q in ep.enquiries
-                if q.icpc_date and year_ago <= q.icpc_date <= on
-            )
             for q in e.enquiries:
                 if since <= q.start <= on:
                     out["List 5"].append(
