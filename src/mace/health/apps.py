@@ -7,4 +7,8 @@ class HealthConfig(AppConfig):
     verbose_name = "Health: emergency departments"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers where this module records the child's voice
+        from mace.core import home
+
+        from . import selectors, voice  # noqa: F401 - registers where this module records the child's voice
+
+        home.provide("waiting", lambda user, caps: selectors.work_waiting(user))
