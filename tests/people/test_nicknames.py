@@ -1,4 +1,4 @@
-"""The matcher's nickname table is its own (a maintained package plus a reviewed supplement), not the demo's."""
+"""The matcher's nickname table is its own (a maintained package, a reviewed supplement), not the demo's."""
 # shifted-clocks: pinned
 
 from __future__ import annotations

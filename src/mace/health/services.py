@@ -152,10 +152,9 @@ def _cpis_flag(person: Person, attendance: Attendance, actor: audit.Actor) -> Fl
     """What CP-IS showed becomes a flag on the child's record, so every agency sees it, unless the
     same flag is already live. Set on the system's authority from the ED's check, not the clinician's."""
     kind = CPIS_FLAGS.get(attendance.cpis_result)  # type: ignore[call-overload]
-    if kind is None or Flag.objects.filter(person=person, kind=kind, removed_at__isnull=True).exists():
+    if kind is None:
         return None
-    now = timezone.now()
-    flag = Flag.objects.create(
+    return people_services.flag_set_from_check(
         person=person,
         kind=kind,
         reason=(
@@ -163,25 +162,12 @@ def _cpis_flag(person: Person, attendance: Attendance, actor: audit.Actor) -> Fl
             f"{timezone.localtime(attendance.arrived_at):%-d %B %Y}: "
             f"{attendance.get_cpis_result_display().lower()}"
         ),
-        set_by=attendance.recorded_by,
-        set_by_label=f"{actor.label} (CP-IS check in the emergency department)",
+        check="CP-IS check in the emergency department",
         agency=attendance.trust,
-        set_at=now,
-        review_due=timezone.localdate(now) + timedelta(days=90),
+        recorded_by=attendance.recorded_by,
+        by=actor,
+        detail={"cpis": kind},
     )
-    people_services.chronology_add(
-        person=person,
-        kind=ChronologyEvent.Kind.FLAG,
-        title=f"Flag set: {flag.get_kind_display()}",
-        body=flag.reason,
-        actor=actor,
-        agency=attendance.trust,
-    )
-    audit.record(
-        actor,
-        audit.Event(AccessLogEntry.Action.CREATE, "flag", str(flag.pk), person.pk, detail={"cpis": kind}),
-    )
-    return flag
 
 
 def attendance_record(*, data: AttendanceIn, by: Any, route: str = "web") -> tuple[Attendance, bool]:

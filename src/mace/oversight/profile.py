@@ -27,7 +27,7 @@ from mace.casework.models import Placement, TimetableSession
 from mace.missing.models import MissingEpisode, ReturnInterview
 
 # The patterns page's own grouping of places and of children missing together: one logic, two pages.
-from mace.missing.reports import _ranked, _together
+from mace.missing.reports import ranked_places, seen_together
 from mace.missing.services import place_key
 from mace.people.models import Flag, Involvement, Person, Sex
 from mace.people.selectors import openable
@@ -310,7 +310,7 @@ def facts(partnership_ids: list[int], period: Period) -> Facts:
         for pk, person, seen, returned, key, place, _last in rows
         if person and key
     ]
-    groups = [members for _label, members, _times, _last in _together(together)]
+    groups = [members for _label, members, _times, _last in seen_together(together)]
     return Facts(at_risk, people, cared_for, placements, gaps, found, last_seen, len(rows), groups)
 
 
@@ -406,7 +406,7 @@ def build(user: Any, period: Period, partnership_id: int | None = None) -> Profi
             return []
         return [
             Place(r.label, disclosure.count_text(r.episodes, user), disclosure.count_text(r.children, user))
-            for r in _ranked(pairs, TOP_PLACES)
+            for r in ranked_places(pairs, TOP_PLACES)
             if r.episodes > 1
         ]
 
