@@ -51,6 +51,13 @@ PLACES = [
     ("Home address (returned by themselves)", ["Home"]),
 ]
 GROUP_PLACES = [PLACES[2], PLACES[0], PLACES[1]]
+# Places beyond the four partnerships: a child found there was found outside the area (county lines).
+OUTSIDE_PLACES = [
+    ("Piccadilly station, Manchester", ["Manchester Piccadilly", "Piccadilly train station"]),
+    ("Lime Street station, Liverpool", ["Liverpool Lime St"]),
+    ("Flat in Digbeth, Birmingham", ["Birmingham flat", "Digbeth, Birmingham"]),
+]
+OUTSIDE = {name for main, others in OUTSIDE_PLACES for name in [main, *others]}
 FOUND_WITH = [
     "Friends of the same age",
     "Older males",
@@ -96,6 +103,8 @@ def _duration(rng: random.Random, long: bool = False) -> timedelta:
 
 
 def _place(rng: random.Random, choice: tuple[str, list[str]] | None = None) -> str:
+    if choice is None and rng.random() < 0.06:
+        choice = rng.choice(OUTSIDE_PLACES)
     main, others = choice or rng.choice(PLACES)
     return main if rng.random() < 0.7 else rng.choice(others)
 
@@ -208,6 +217,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                     if open_now
                     else rng.choice(["police", "family", "self", "self", "professional"]),
                     found_with="" if open_now else with_,
+                    # Not recorded on about one return in ten (the question is new to some officers).
+                    found_outside_area=None if open_now or rng.random() < 0.1 else found in OUTSIDE,
                     child_account="" if open_now or rng.random() < 0.3 else rng.choice(ACCOUNTS),
                     harm_disclosed=harm,
                     harm_details="Disclosed being made to carry drugs to another town." if harm else "",
