@@ -84,7 +84,7 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         )
     )
     frequent = rng.sample(children, k=max(1, len(children) // 60))
-    total = max(50, len(ctx.child_ids) // 3)
+    total = max(50, len(ctx.child_ids) * HISTORY_DAYS // (3 * 365))  # a third of the children a year
     actor = audit.Actor.system("demo-generator")
     attendances: list[Attendance] = []
     # Each attendance, then the four phases that follow: saving, screening, reviews, audits.
@@ -95,11 +95,11 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         recent = index >= total
         ed_code = "mshft-ed" if recent else rng.choices(TRUSTS, weights=[w for *_, w in TRUSTS])[0][0]
         team = teams[ed_code]
-        progress = 1.0 if recent else rng.random()  # where in the year: practice improves with the plan
+        progress = 1.0 if recent else rng.random()  # where in the history: practice improves with the plan
         if recent:
             arrived = (ctx.now - timedelta(minutes=rng.randrange(4 * 60, 30 * 60))).astimezone(UTC)
         else:
-            arrived = _arrival(rng, ctx.today - timedelta(days=int(365 * (1 - progress))))
+            arrived = _arrival(rng, ctx.today - timedelta(days=int(HISTORY_DAYS * (1 - progress))))
         if arrived > ctx.now - timedelta(hours=1):
             continue
         child = rng.choice(frequent) if rng.random() < 0.15 else rng.choice(children)

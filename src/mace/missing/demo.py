@@ -20,7 +20,7 @@ from django.utils import timezone
 from mace.core import clocks
 from mace.demo import bulk
 from mace.demo.organisation import MAIN
-from mace.demo.registry import DemoContext, step
+from mace.demo.registry import HISTORY_DAYS, DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement, Person
 
 from .models import (
@@ -33,7 +33,8 @@ from .models import (
 )
 from .services import PULL_FACTORS, PUSH_FACTORS, place_key
 
-DAYS = 365
+DAYS = HISTORY_DAYS
+YEARS = DAYS / 365
 SHARE_OF_CHILDREN = 0.10  # children in the demo cohort who go missing in a year
 # (place as usually typed, other spellings)
 PLACES = [
@@ -120,7 +121,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         .values_list("pk", "given_names", "family_name")
     )
     if not children:
-        ctx.task("Generating a year of missing episodes", 0)
+        ctx.task("Generating two years of missing episodes", 0)
         return {}
     police_team = teams["police-vh"]
     rhi_team = teams.get("compass-rhi-east")
@@ -145,7 +146,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
     plans: dict[int, list[tuple[datetime, timedelta, str, str, bool]]] = {p: [] for p in goers}
     for index, group in enumerate(groups):
         place = GROUP_PLACES[index % len(GROUP_PLACES)]
-        for _ in range(rng.randint(5, 9)):
+        for _ in range(round(rng.randint(5, 9) * YEARS)):
             seen = start + timedelta(days=rng.uniform(0, DAYS - 3))
             seen = seen.replace(hour=_hour(rng), minute=rng.randrange(60), second=0, microsecond=0)
             length = _duration(rng, long=rng.random() < 0.3)
@@ -161,7 +162,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             if p in repeaters and p not in grouped
             else (0 if p in grouped else 1 + (rng.random() < 0.25))
         )
-        for _ in range(count):
+        for _ in range(round(count * YEARS)):  # as many a year as before, over the whole history
             seen = start + timedelta(days=rng.uniform(0, DAYS - 1))
             seen = seen.replace(hour=_hour(rng), minute=rng.randrange(60), second=0, microsecond=0)
             plans[p].append(
@@ -227,7 +228,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                 )
             )
     bulk.create(MissingEpisode, episodes)
-    advance = ctx.task("Generating a year of missing episodes", len(episodes))
+    advance = ctx.task("Generating two years of missing episodes", len(episodes))
 
     notices: list[MissingNotice] = []
     interviews: list[ReturnInterview] = []
@@ -384,7 +385,7 @@ def _interview(
 ) -> ReturnInterview:
     assert e.returned_at is not None
     due = clocks.rhi_offer_due(e.returned_at)
-    progress = (e.returned_at - start) / (now - start)  # 0 a year ago, 1 today
+    progress = (e.returned_at - start) / (now - start)  # 0 two years ago, 1 today
     on_time = 0.7 + 0.22 * progress
     offered = e.returned_at + timedelta(
         hours=rng.uniform(3, 70) if rng.random() < on_time else rng.uniform(73, 150)
