@@ -71,6 +71,9 @@ class EpisodeOut(Schema):
     risk: int
     last_seen_at: datetime
     returned_at: datetime | None
+    found_outside_area: bool | None = Field(
+        None, description="Found outside the partnership's area; null: not known"
+    )
     strategy_meeting_due_at: datetime
     return_interview_due_at: datetime | None
 
