@@ -442,7 +442,7 @@ FAST_TRACK_REASONS = [
 
 @step(56, "assessment waits")
 def build_assessment_waits(ctx: DemoContext) -> dict[str, int]:
-    """About one child at risk in five referred for an autism or ADHD assessment over the two years, most
+    """About three children at risk in ten referred for an autism or ADHD assessment over the two years, most
     still waiting (waits of a year or more, as inspectors found), and fast-tracking rising as the action
     plan's expedition checklist takes hold; a few children not at risk waiting too."""
     rng = ctx.rng
@@ -459,7 +459,7 @@ def build_assessment_waits(ctx: DemoContext) -> dict[str, int]:
         )
     )
     others = rng.sample(ctx.child_ids, k=min(len(ctx.child_ids), len(ctx.child_ids) // 100))
-    chosen = [(p, True) for p in at_risk if rng.random() < 0.2] + [(p, False) for p in others]
+    chosen = [(p, True) for p in at_risk if rng.random() < 0.3] + [(p, False) for p in others]
     advance = ctx.task("Waits for autism and ADHD assessments", len(chosen))
     partnership_of = dict(
         Person.objects.filter(pk__in=[p for p, _ in chosen]).values_list("pk", "partnership_id")
