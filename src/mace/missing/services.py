@@ -427,6 +427,7 @@ class ReturnIn:
     child_account: str = ""
     harm_disclosed: bool = False
     harm_details: str = ""
+    found_outside_area: bool | None = None  # None: not known
 
 
 def validate_return(
@@ -493,6 +494,7 @@ def episode_return(
         episode.found_place_key = place_key(data.found_place)
         episode.found_by = data.found_by
         episode.found_with = data.found_with.strip()[:200]
+        episode.found_outside_area = data.found_outside_area
         episode.child_account = data.child_account.strip()
         episode.harm_disclosed = data.harm_disclosed
         episode.harm_details = data.harm_details.strip()
