@@ -332,6 +332,15 @@ def error_list(form: Any) -> list[dict[str, str]]:
     return items
 
 
+def not_found(request: Any, thing: str = "") -> Any:
+    """The one "not available" page (404) for a record the reader may not open or that does not exist:
+    the same answer for both, so a 404 tells nothing."""
+    from django.shortcuts import render
+
+    title = f"{thing[:1].upper()}{thing[1:]} not available" if thing else "Not available"
+    return render(request, "core/not_found.html", {"title": title, "thing": thing}, status=404)
+
+
 def require(request: Any, capability: str) -> None:
     """A page for roles with this capability only; others are told it does not exist (a 404)."""
     from django.http import Http404

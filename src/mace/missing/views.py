@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import clocks, disclosure, tabular
+from mace.core import clocks, disclosure, tabular, ui
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
@@ -48,7 +48,7 @@ RENAME = {
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "missing/not_found.html", {"title": "Not available"}, status=404)
+    return ui.not_found(request)
 
 
 def _conflict(request: HttpRequest, record: Any, attempted: dict[str, Any]) -> HttpResponse:
