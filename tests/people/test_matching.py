@@ -252,7 +252,8 @@ def test_family_name_matching_a_recorded_previous_name_is_an_alias_match() -> No
 def test_given_names_are_compared_against_other_names_too() -> None:
     candidate = replace(CHILD, given_names="Tariq", other_names=(("Thomas", "Smith"),))
 
-    assert _level(compare(CHILD, candidate), "given_names") == "alias"  # a match through a recorded other name is its own level
+    # A match through a recorded other name is its own level.
+    assert _level(compare(CHILD, candidate), "given_names") == "alias"
 
 
 @pytest.mark.parametrize(("written", "recorded"), [("Mylo", "Milo"), ("Skott", "Scott"), ("Payge", "Paige")])
