@@ -117,7 +117,7 @@ def run_mace(name: str, left, right, pairs, truth, dedupe: bool) -> dict[str, ob
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mace.config.settings.test")
     django.setup()  # for people.linkage's production thresholds; no database is used
     from mace.people import linkage, training
-    from mace.people.matching import compare, decide
+    from mace.people.matching import decide, score_pairs
 
     records_left = {rid: _record(row) for rid, row in zip(left.index, left.itertuples(), strict=True)}
     records_right = (
@@ -138,7 +138,7 @@ def run_mace(name: str, left, right, pairs, truth, dedupe: bool) -> dict[str, ob
     ).model
     trained = time.perf_counter() - started
     started = time.perf_counter()
-    probability = [compare(records_left[a], records_right[b], model=model).probability for a, b in pairs]
+    probability = score_pairs([(records_left[a], records_right[b]) for a, b in pairs], model=model)
     scoring = time.perf_counter() - started
     scores = Scores(pairs, probability, truth)
 
@@ -269,7 +269,8 @@ def main() -> int:
         truth = _truth(links)
         covered = sum(frozenset(p) in truth for p in pairs) / len(truth)
         print(
-            f"{name}: {len(pairs):,} candidate pairs, {len(truth):,} true links, {covered:.1%} of them in the pairs"
+            f"{name}: {len(pairs):,} candidate pairs, {len(truth):,} true links, "
+            f"{covered:.1%} of them in the pairs"
         )
         for method, result in (
             ("MACE", run_mace(name, left, right, pairs, truth, dedupe)),

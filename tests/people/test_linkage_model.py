@@ -26,6 +26,7 @@ from mace.people.matching import (
     load_model,
     model_from_dict,
     model_to_dict,
+    score_pairs,
 )
 
 CHILD = Record(
@@ -399,3 +400,24 @@ def test_the_intake_subject_carries_sex_and_other_names_to_the_matcher() -> None
 
     assert record.sex == "F"
     assert record.other_names == (("Amy", "Chen"),)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                CHILD,
+                replace(CHILD, given_names="Olly"),
+                replace(CHILD, given_names="Amelia"),
+                replace(CHILD, date_of_birth=date(2013, 9, 4), la_child_id="LA123456"),
+            ]
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_batch_scores_equal_the_comparisons_they_stand_for(records: list[Record]) -> None:
+    pairs = list(zip(records, reversed(records), strict=True))
+
+    assert score_pairs(pairs) == pytest.approx([compare(a, b).probability for a, b in pairs], abs=1e-12)

@@ -87,6 +87,7 @@ __all__ = [
     "model_to_dict",
     "normalise",
     "probability_from_weight",
+    "score_pairs",
 ]
 
 # Outcomes of one field's comparison.
@@ -115,6 +116,9 @@ FIELDS: Final = (
 
 # Identifiers that name one child: present on both sides and different means a conflict.
 STRONG_IDENTIFIERS: Final = ("nhs_number", "upn", "police_id", "la_child_id")
+# Those given to one child only (a police reference is sometimes the incident's): the ones that can
+# anchor an automatic link or tell brothers and sisters apart.
+PERSONAL_IDENTIFIERS: Final = ("nhs_number", "upn", "la_child_id")
 
 # 1 in 20,000: in a county's worth of children, a record picked at random and an incoming contact
 # are the same child about this often (before looking at anything about either of them). The stated
@@ -319,7 +323,8 @@ STATED_SAME_HOUSEHOLD_U: Final[Mapping[tuple[str, str], float]] = MappingProxyTy
 # that slip would look like it. So a swapped or mistyped date never weighs more than an exact one.
 
 _FAMILY_AGREES = frozenset({"exact", "part", "similar", "alias", "swapped", "kaur_singh"})
-_SAME_CHILDS_NAME = frozenset({"exact", "nickname", "alias"})  # given-name levels that rule out a sibling
+# Given-name levels that rule out a brother or sister (nobody's sibling has their name the other way round).
+_SAME_CHILDS_NAME = frozenset({"exact", "nickname", "alias", "swapped"})
 _TF_FIELDS: Final = ("family_name", "given_names")
 
 
@@ -671,6 +676,7 @@ _SOUND_RULES: Final = (
 _DOUBLE_LETTERS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=65_536)
 def _sound_key(key: str) -> str:
     """Fold sound-alike spellings (Skott/Scott, Payge/Paige, Harpa/Harper) to one form."""
     for written, heard in _SOUND_RULES:
@@ -808,7 +814,7 @@ def _date_slip(a: date, b: date) -> tuple[str, str] | None:
             return "one_off", "one year apart"
         if not same[1] and abs(a.month - b.month) == 1:
             return "one_off", "one month apart"
-    left, right = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    left, right = f"{a.day:02d}{a.month:02d}{a.year:04d}", f"{b.day:02d}{b.month:02d}{b.year:04d}"
     differ = [i for i in range(8) if left[i] != right[i]]
     if len(differ) == 1:
         return "one_digit", "one digit differs"
@@ -1157,6 +1163,28 @@ def compare(subject: Record, candidate: Record, *, model: LinkageModel | None = 
     )
 
 
+def score_pairs(pairs: Sequence[tuple[Record, Record]], *, model: LinkageModel | None = None) -> list[float]:
+    """The probability of each pair, as ``compare`` gives it, for batch work (training checks,
+    benchmarks, de-duplication): no evidence is kept, and pairs with the same levels are weighed once."""
+    model = model or default_model()
+    weights: dict[tuple[tuple[str, ...], tuple[str, str]], float] = {}
+    out: list[float] = []
+    for a, b in pairs:
+        found = comparison_levels(a, b, model)
+        key = (found.levels, found.name_keys)
+        weight = weights.get(key)
+        if weight is None:
+            us = level_u(model, found.levels, found.name_keys)
+            weight = model.prior_weight + sum(
+                math.log2(model.table[name][level].m / u)
+                for name, level, u in zip(FIELDS, found.levels, us, strict=True)
+                if level != "missing"
+            )
+            weights[key] = weight
+        out.append(probability_from_weight(weight))
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 # Deciding
 # --------------------------------------------------------------------------------------------------
@@ -1172,21 +1200,28 @@ def _identifiable(record: Record) -> bool:
     )
 
 
-def _anchored(comparison: Comparison) -> bool:
-    """An automatic link needs the date of birth exact (or day/month swapped) or the NHS number exact."""
-    return comparison.evidence_for("date_of_birth").level in ("exact", "swapped") or (
-        comparison.evidence_for("nhs_number").level == "exact"
-    )
-
-
 def _shares_identifier(comparison: Comparison) -> bool:
     return any(comparison.evidence_for(name).level == "exact" for name in STRONG_IDENTIFIERS)
 
 
+def _shares_personal_identifier(comparison: Comparison) -> bool:
+    """An NHS number, UPN or LA child ID agrees: numbers given to one child. (A police reference is
+    sometimes the incident's, which brothers and sisters at one incident share.)"""
+    return any(comparison.evidence_for(name).level == "exact" for name in PERSONAL_IDENTIFIERS)
+
+
+def _anchored(comparison: Comparison) -> bool:
+    """An automatic link needs the date of birth exact (or day/month swapped) or a personal
+    identifier exact: names and an address alone never link."""
+    return comparison.evidence_for("date_of_birth").level in ("exact", "swapped") or (
+        _shares_personal_identifier(comparison)
+    )
+
+
 def _beyond_household(comparison: Comparison) -> bool:
-    """Possible brothers, sisters or twins in one household are linked only on a shared identifier:
-    family, address and birthday say nothing about which of them it is."""
-    return not comparison.household or _shares_identifier(comparison)
+    """Possible brothers, sisters or twins in one household are linked only on a shared personal
+    identifier: family, address and birthday say nothing about which of them it is."""
+    return not comparison.household or _shares_personal_identifier(comparison)
 
 
 def decide(
@@ -1202,12 +1237,13 @@ def decide(
 
     Matched only when the best candidate's probability reaches ``match_threshold``, it has no
     conflicting identifier and no warning, no other candidate reaches ``review_threshold``, its date
-    of birth agrees (exactly or with day and month swapped) or its NHS number agrees, and, if the two
-    could be brothers or sisters in one household, an identifier agrees. Needs review when the best
-    probability reaches ``review_threshold`` without meeting all of those, when a candidate shares an
-    NHS number, UPN, police reference or LA child ID however low its probability (never silently
-    create a second person holding the same identifier), or has an NHS number one digit off, and
-    whenever the subject cannot be identified at all (no family name, date of birth or identifier).
+    of birth agrees (exactly or with day and month swapped) or an NHS number, UPN or LA child ID
+    agrees, and, if the two could be brothers or sisters in one household, one of those agrees.
+    Needs review when the best probability reaches ``review_threshold`` without meeting all of
+    those, when a candidate shares an NHS number, UPN, police reference or LA child ID however low
+    its probability (never silently create a second person holding the same identifier), or has an
+    NHS number one digit off, and whenever the subject cannot be identified at all (no family name,
+    date of birth or identifier).
     New otherwise. The decision records the model's version.
     """
     if not 0.0 <= review_threshold <= match_threshold <= 1.0:
