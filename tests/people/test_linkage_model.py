@@ -179,7 +179,7 @@ def _keyed(d: date, how: str) -> date:
     if how == "one_day":
         return d + timedelta(days=1)
     if how == "one_digit":
-        return date(d.year + 10 if d.year < 2015 else d.year - 10, d.month, d.day)
+        return date(d.year, d.month, d.day + 10 if d.day <= 18 else d.day - 10)  # the tens of the day
     return d
 
 

@@ -707,9 +707,37 @@ def _nickname_equivalent(a: str, b: str) -> bool:
     return a != b and bool(_NICKNAME_GROUPS.get(a, frozenset()) & _NICKNAME_GROUPS.get(b, frozenset()))
 
 
-def _ambiguous_short_form(key: str) -> bool:
-    """A short form of more than one name (Alex, Sam, Frankie): brothers and sisters may share it."""
-    return len(_NICKNAME_GROUPS.get(key, frozenset())) > 1
+def _group_members() -> Mapping[int, frozenset[str]]:
+    members: dict[int, set[str]] = {}
+    for key, groups in _NICKNAME_GROUPS.items():
+        for group in groups:
+            members.setdefault(group, set()).add(key)
+    return MappingProxyType({group: frozenset(keys) for group, keys in members.items()})
+
+
+_GROUP_MEMBERS: Final = _group_members()
+LOOK_ALIKE_NAME_SIMILARITY: Final = 0.88  # Alexander/Alexandra, Samuel/Samantha, Daniel/Danielle
+
+
+@lru_cache(maxsize=16_384)
+def _also_a_look_alikes_form(short: str, full: str) -> bool:
+    """Whether ``short`` is also a form of a name that looks like ``full`` but is another name (Alex
+    for Alexander and for Alexandra): twins may be given such names and both be called by it."""
+    own = _NICKNAME_GROUPS.get(full, frozenset())
+    for group in _NICKNAME_GROUPS.get(short, frozenset()) - own:
+        for other in _GROUP_MEMBERS[group]:
+            if (
+                other not in (short, full)
+                and not _nickname_equivalent(other, full)
+                and _sound_key(other) != _sound_key(full)  # Katherine and Catherine are one name
+                and JaroWinkler.similarity(other, full) >= LOOK_ALIKE_NAME_SIMILARITY
+            ):
+                return True
+    return False
+
+
+def _ambiguous_nickname(a: str, b: str) -> bool:
+    return _also_a_look_alikes_form(a, b) or _also_a_look_alikes_form(b, a)
 
 
 @lru_cache(maxsize=4096)
@@ -909,7 +937,7 @@ def _given_pair_level(a: _Name, b: _Name) -> tuple[str, str] | None:
     if first_a.key == first_b.key or a.given_key == b.given_key:
         return "exact", f"First given name agrees ({first_a.text})"
     if _nickname_equivalent(first_a.key, first_b.key):
-        if _ambiguous_short_form(first_a.key) or _ambiguous_short_form(first_b.key):
+        if _ambiguous_nickname(first_a.key, first_b.key):
             # Alex for Alexander or Alexandra: twins can share it, so it is only "similar".
             return "similar", (
                 f"Given names agree as a nickname ({first_a.text} and {first_b.text}), one used for "
