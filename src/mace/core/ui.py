@@ -104,6 +104,8 @@ def field_value(value: Any, empty: str = "Not known") -> str:
         return value
     if isinstance(value, list | tuple):
         return ", ".join(field_value(v) for v in value)
+    if isinstance(value, dict) and ("given_names" in value or "family_name" in value):
+        return " ".join(str(value.get(k) or "") for k in ("given_names", "family_name")).strip() or empty
     return str(value)
 
 

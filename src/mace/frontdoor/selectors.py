@@ -167,6 +167,7 @@ def contact_for_user(user: Any, contact_id: int) -> Contact:
 class Candidate:
     person: Person
     comparison: Comparison
+    model_version: str = ""  # the linkage model that scored it
 
 
 def match_candidates(user: Any, contact: Contact) -> list[Candidate]:
@@ -183,7 +184,8 @@ def match_candidates(user: Any, contact: Contact) -> list[Candidate]:
         key=lambda pair: -pair[0].probability,
     )[:10]
     people = Person.objects.in_bulk([pk for _, pk in scored])
-    shown = [Candidate(people[pk], comparison) for comparison, pk in scored if pk in people]
+    version = match.decision.model_version
+    shown = [Candidate(people[pk], comparison, version) for comparison, pk in scored if pk in people]
     audit.record_many(
         audit.Actor.of(user),
         [

@@ -225,6 +225,7 @@ def contact_receive(
                 subject=subject,
                 match_status=match.decision.status,
                 match_score=match.decision.score,
+                match_model=match.decision.model_version,
                 summary=data.summary.strip(),
                 concerns=sorted(set(data.concerns)),
                 child_voice=data.child_voice.strip(),
@@ -249,6 +250,7 @@ def contact_receive(
                         "route": route,
                         "match": match.decision.status,
                         "score": round(match.decision.score, 4),
+                        "model": match.decision.model_version,
                     },
                 ),
             )

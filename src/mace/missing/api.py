@@ -67,6 +67,7 @@ class EpisodeOut(Schema):
     police_ref: str
     person_id: int | None
     match_status: str
+    match_model: str = ""  # the linkage model's version
     status: str
     risk: int
     last_seen_at: datetime
@@ -153,6 +154,7 @@ def _out(e: MissingEpisode) -> dict[str, object]:
         "police_ref": e.police_ref,
         "person_id": e.person_id,
         "match_status": e.match_status,
+        "match_model": e.match_model,
         "status": e.status,
         "risk": e.risk,
         "last_seen_at": e.last_seen_at,

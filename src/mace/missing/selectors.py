@@ -246,6 +246,7 @@ def to_identify_rows(user: Any) -> QuerySet[MissingEpisode]:
 class Candidate:
     person: Person
     comparison: Comparison
+    model_version: str = ""  # the linkage model that scored it
 
 
 def identify_candidates(user: Any, episode: MissingEpisode) -> list[Candidate]:
@@ -261,7 +262,8 @@ def identify_candidates(user: Any, episode: MissingEpisode) -> list[Candidate]:
         key=lambda pair: -pair[0].probability,
     )[:10]
     people = Person.objects.in_bulk([pk for _, pk in scored])
-    shown = [Candidate(people[pk], c) for c, pk in scored if pk in people]
+    version = match.decision.model_version
+    shown = [Candidate(people[pk], c, version) for c, pk in scored if pk in people]
     audit.record_many(
         audit.Actor.of(user),
         [

@@ -248,6 +248,7 @@ def episode_report(
             person = data.person
             status: str
             score: float
+            model_version = ""
             if person is not None:
                 status, score = MissingEpisode.Match.LINKED, 1.0
             else:
@@ -255,6 +256,7 @@ def episode_report(
                 # unknown child at once make one record.
                 match = linkage.match_subject_for_write(subject, partnership.pk)
                 status, score = match.decision.status, match.decision.score
+                model_version = match.decision.model_version
                 person = match.person
             episode = MissingEpisode.objects.create(
                 partnership=partnership,
@@ -265,6 +267,7 @@ def episode_report(
                 subject=subject,
                 match_status=status,
                 match_score=score,
+                match_model=model_version,
                 category=data.category,
                 setting=data.setting,
                 risk=int(data.risk or 0),
@@ -289,7 +292,7 @@ def episode_report(
                     "missing_episode",
                     str(episode.pk),
                     episode.person_id,
-                    detail={"route": route, "match": status, "police_ref": ref},
+                    detail={"route": route, "match": status, "police_ref": ref, "model": model_version},
                 ),
             )
             _send_notice(episode, MissingNotice.Kind.REPORTED, timezone.now())
