@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("missing", "0002_trigger_plans"),
+        ("missing", "0003_missingepisode_found_outside_area"),
     ]
 
     operations = [
