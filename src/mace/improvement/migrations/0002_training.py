@@ -6,123 +6,275 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_role_business_manager'),
-        ('improvement', '0001_initial'),
+        ("accounts", "0005_role_business_manager"),
+        ("improvement", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Practitioner',
+            name="Practitioner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('job_title', models.CharField(blank=True, max_length=150)),
-                ('manager_name', models.CharField(blank=True, max_length=200)),
-                ('joined_on', models.DateField(blank=True, null=True)),
-                ('left_on', models.DateField(blank=True, null=True)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.partnership')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("job_title", models.CharField(blank=True, max_length=150)),
+                ("manager_name", models.CharField(blank=True, max_length=200)),
+                ("joined_on", models.DateField(blank=True, null=True)),
+                ("left_on", models.DateField(blank=True, null=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.partnership",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.team"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingBooking',
+            name="TrainingBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('attended', 'Attended'), ('absent', 'Did not attend'), ('cancelled', 'Cancelled')], default='booked', max_length=10)),
-                ('booked_at', models.DateTimeField()),
-                ('booked_by_label', models.CharField(max_length=150)),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='improvement.practitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("attended", "Attended"),
+                            ("absent", "Did not attend"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="booked",
+                        max_length=10,
+                    ),
+                ),
+                ("booked_at", models.DateTimeField()),
+                ("booked_by_label", models.CharField(max_length=150)),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="improvement.practitioner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['practitioner__name', 'pk'],
+                "ordering": ["practitioner__name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingCourse',
+            name="TrainingCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60)),
-                ('title', models.CharField(max_length=300)),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Level 1: awareness'), (2, 'Level 2: targeted'), (3, 'Level 3: specialist')])),
-                ('multi_agency', models.BooleanField(default=False)),
-                ('description', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Level 1: awareness"),
+                            (2, "Level 2: targeted"),
+                            (3, "Level 3: specialist"),
+                        ]
+                    ),
+                ),
+                ("multi_agency", models.BooleanField(default=False)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level', 'title'],
+                "ordering": ["level", "title"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingEvaluation',
+            name="TrainingEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence_before', models.PositiveSmallIntegerField()),
-                ('confidence_after', models.PositiveSmallIntegerField()),
-                ('will_do', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('recorded_by_label', models.CharField(max_length=150)),
-                ('booking', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation', to='improvement.trainingbooking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("confidence_before", models.PositiveSmallIntegerField()),
+                ("confidence_after", models.PositiveSmallIntegerField()),
+                ("will_do", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                ("recorded_by_label", models.CharField(max_length=150)),
+                (
+                    "booking",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation",
+                        to="improvement.trainingbooking",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrainingFollowUp',
+            name="TrainingFollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('attendee_says', models.TextField()),
-                ('manager_name', models.CharField(max_length=200)),
-                ('manager_says', models.TextField()),
-                ('changed', models.CharField(choices=[('yes', 'Yes, practice changed'), ('partly', 'Partly'), ('no', 'No change yet')], max_length=6)),
-                ('recorded_at', models.DateTimeField()),
-                ('recorded_by_label', models.CharField(max_length=150)),
-                ('booking', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='follow_up', to='improvement.trainingbooking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("attendee_says", models.TextField()),
+                ("manager_name", models.CharField(max_length=200)),
+                ("manager_says", models.TextField()),
+                (
+                    "changed",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Yes, practice changed"),
+                            ("partly", "Partly"),
+                            ("no", "No change yet"),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("recorded_by_label", models.CharField(max_length=150)),
+                (
+                    "booking",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_up",
+                        to="improvement.trainingbooking",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrainingRequirement',
+            name="TrainingRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Level 1: awareness'), (2, 'Level 2: targeted'), (3, 'Level 3: specialist')])),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Level 1: awareness"),
+                            (2, "Level 2: targeted"),
+                            (3, "Level 3: specialist"),
+                        ]
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "team",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.team"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrainingSession',
+            name="TrainingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('on', models.DateField()),
-                ('venue', models.CharField(max_length=200)),
-                ('trainer_label', models.CharField(max_length=150)),
-                ('capacity', models.PositiveSmallIntegerField(default=30)),
-                ('attendance_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('attendance_recorded_by_label', models.CharField(blank=True, max_length=150)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='improvement.trainingcourse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("on", models.DateField()),
+                ("venue", models.CharField(max_length=200)),
+                ("trainer_label", models.CharField(max_length=150)),
+                ("capacity", models.PositiveSmallIntegerField(default=30)),
+                ("attendance_recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("attendance_recorded_by_label", models.CharField(blank=True, max_length=150)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="improvement.trainingcourse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-on', 'pk'],
+                "ordering": ["-on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='trainingbooking',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='improvement.trainingsession'),
+            model_name="trainingbooking",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="bookings",
+                to="improvement.trainingsession",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingcourse',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='trainingcourse_unique_code'),
+            model_name="trainingcourse",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "code"), name="trainingcourse_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingbooking',
-            constraint=models.UniqueConstraint(fields=('session', 'practitioner'), name='trainingbooking_unique_attendee'),
+            model_name="trainingbooking",
+            constraint=models.UniqueConstraint(
+                fields=("session", "practitioner"), name="trainingbooking_unique_attendee"
+            ),
         ),
     ]
