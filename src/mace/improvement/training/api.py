@@ -17,7 +17,7 @@ from . import selectors, services
 router = Router(tags=["training"])
 
 
-class TeamComplianceOut(Schema):
+class TrainingTeamComplianceOut(Schema):
     team_id: int
     team: str
     level: int = Field(..., description="The level the team must be trained to: 1, 2 or 3")
@@ -27,25 +27,25 @@ class TeamComplianceOut(Schema):
     not_trained: int
 
 
-class AgencyComplianceOut(Schema):
+class TrainingAgencyComplianceOut(Schema):
     agency: str
     counted: int
     trained: int
     percent: float | None
-    teams: list[TeamComplianceOut]
+    teams: list[TrainingTeamComplianceOut]
 
 
-class ComplianceOut(Schema):
+class TrainingComplianceOut(Schema):
     on: date
     counted: int
     trained: int
     percent: float | None
-    agencies: list[AgencyComplianceOut]
+    agencies: list[TrainingAgencyComplianceOut]
 
 
 @router.get(
     "/compliance",
-    response={200: ComplianceOut},
+    response={200: TrainingComplianceOut},
     summary="Staff trained to their team's required level, by agency and team, on a date (default today)",
 )
 def get_compliance(request: HttpRequest, on: date | None = None) -> Status[Any]:
@@ -82,7 +82,7 @@ def get_compliance(request: HttpRequest, on: date | None = None) -> Status[Any]:
     )
 
 
-class FollowUpIn(Schema):
+class TrainingFollowUpIn(Schema):
     on: date = Field(..., description="The date of the follow-up: not before the session, not in the future")
     attendee_says: str = Field(..., min_length=1, max_length=5000, pattern=NON_BLANK)
     manager_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
@@ -90,7 +90,7 @@ class FollowUpIn(Schema):
     changed: str = Field(..., pattern=r"^(yes|partly|no)$", description="Has practice changed?")
 
 
-class FollowUpOut(Schema):
+class TrainingFollowUpOut(Schema):
     booking: int
     on: date
     changed: str
@@ -99,10 +99,10 @@ class FollowUpOut(Schema):
 
 @router.post(
     "/bookings/{booking_id}/follow-up",
-    response={201: FollowUpOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: TrainingFollowUpOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record the three-month follow-up with an attendee and their manager",
 )
-def post_follow_up(request: HttpRequest, booking_id: int, payload: FollowUpIn) -> Status[Any]:
+def post_follow_up(request: HttpRequest, booking_id: int, payload: TrainingFollowUpIn) -> Status[Any]:
     try:
         booking = selectors.booking_for(request.user, booking_id)
     except selectors.NotFound:
