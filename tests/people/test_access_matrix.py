@@ -402,6 +402,7 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/improvement/", set(Role.values)),
         # Training is partnership business too: every signed-in role reads compliance (no child named).
         ("/improvement/training/", set(Role.values)),
+        ("/improvement/governance/", set(Role.values)),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))
@@ -604,5 +605,70 @@ def test_training_pages_open_to_the_partnership_and_writes_only_to_trainers(role
     }[route]
     status = client.post(path, body).status_code
     allowed = role in TRAINER_ROLES
+    assert status == (302 if allowed else 404), status
+    assert written() is allowed
+
+
+# Governance (issue 12, item 7): every signed-in member of the partnership reads; managers record.
+IMPROVEMENT_ROLES = {Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR}
+
+
+@pytest.mark.parametrize("route", ["meeting", "new", "attendance", "decision", "lead"])
+@pytest.mark.parametrize("role", list(Role.values))
+def test_governance_pages_open_to_the_partnership_and_records_only_to_improvement_roles(
+    role: str, route: str
+) -> None:
+    from mace.improvement.governance import services as governance
+    from mace.improvement.governance.models import (
+        GovernanceAttendance,
+        GovernanceDecision,
+        GovernanceMeeting,
+        LeadProfessional,
+    )
+
+    team = TeamFactory()
+    meeting = governance.meeting_record(
+        partnership=team.partnership,
+        kind="quarterly",
+        held_on=date(2026, 11, 20),
+        chair="Chair",
+        by=Actor.system("test"),
+    )
+    client = Client()
+    sign_in(client, UserFactory(team=team, roles=[role]))
+    base = "/improvement/governance"
+    if route == "meeting":
+        assert client.get(f"{base}/meetings/{meeting.pk}/").status_code == 200
+        return
+    path, body, written = {
+        "new": (
+            f"{base}/meetings/",
+            {"kind": "pan_area", "held_day": "1", "held_month": "12", "held_year": "2026", "chair": "Police"},
+            lambda: GovernanceMeeting.objects.count() == 2,
+        ),
+        "attendance": (
+            f"{base}/meetings/{meeting.pk}/attendance/",
+            {"attendee": "A", "status": "present"},
+            lambda: GovernanceAttendance.objects.exists(),
+        ),
+        "decision": (
+            f"{base}/meetings/{meeting.pk}/decisions/",
+            {"text": "Decided"},
+            lambda: GovernanceDecision.objects.exists(),
+        ),
+        "lead": (
+            f"{base}/lead-professionals/",
+            {
+                "agency": team.agency_id,
+                "name": "L",
+                "since_day": "1",
+                "since_month": "12",
+                "since_year": "2026",
+            },
+            lambda: LeadProfessional.objects.exists(),
+        ),
+    }[route]
+    status = client.post(path, body).status_code
+    allowed = role in IMPROVEMENT_ROLES
     assert status == (302 if allowed else 404), status
     assert written() is allowed

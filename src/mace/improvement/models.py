@@ -140,4 +140,5 @@ class Evidence(models.Model):
         return f"{self.get_kind_display()}: {self.description[:60]}"
 
 
+from .governance.models import *  # noqa: E402, F403 - registers the governance models with the app
 from .training.models import *  # noqa: E402, F403 - registers the training models with the app

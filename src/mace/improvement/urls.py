@@ -18,3 +18,7 @@ urlpatterns = [
 from .training.urls import urlpatterns as training_urlpatterns  # noqa: E402
 
 urlpatterns += training_urlpatterns
+
+from .governance.urls import urlpatterns as governance_urlpatterns  # noqa: E402
+
+urlpatterns += governance_urlpatterns
