@@ -66,3 +66,23 @@ def test_the_follow_up_measure_counts_follow_ups_held_in_the_period(
         "training_practice_changed", Scope((partnership.pk,), Period.parse("month:2023-02"), now=NOW), {}
     )
     assert (figure.numerator, figure.denominator) == (1, 2)
+
+
+def test_the_pack_carries_training_compliance_by_agency_for_the_quarterly_meeting(
+    session: Any, partnership: Any, ed: Any
+) -> None:
+    from mace.oversight import pack as packs
+
+    from ...factories import UserFactory
+
+    people = register(partnership, ed, 10)
+    for p in people[:7]:
+        b = services.booking_add(session=session, practitioner=p, by=SYSTEM)
+        b.status = TrainingBooking.Status.ATTENDED
+        b.save(update_fields=["status"])
+    executive = UserFactory(roles=["executive"], team=ed)
+    built = packs.build_pack(executive, Period.parse("quarter:2022-10"), kind="quarterly")
+    section = next(s for s in built.sections if s.code == "training")
+    assert "7 of 10 (70%)" in section.html
+    assert "0 of 10 (0%)" in section.html  # on 30 September 2022, before the session
+    assert any("Emergency Department (70%)" in d for d in section.decisions)
