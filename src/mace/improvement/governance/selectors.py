@@ -35,9 +35,10 @@ def leads_for(user: Any) -> list[AgencyLead]:
     }
     out = []
     for agency in Agency.objects.filter(partnerships__in=ids).distinct().order_by("name"):
-        pids = [p for p in ids if (p, agency.pk) in current] or [None]
-        for pid in pids:
-            out.append(AgencyLead(agency, current.get((pid, agency.pk)) if pid else None))
+        named = [current[(p, agency.pk)] for p in ids if (p, agency.pk) in current]
+        if not named:
+            out.append(AgencyLead(agency, None))
+        out.extend(AgencyLead(agency, lead) for lead in named)
     return out
 
 

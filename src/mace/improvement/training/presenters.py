@@ -40,7 +40,7 @@ def agency_rows(found: selectors.Compliance) -> list[list[dict[str, Any]]]:
 
 
 def team_rows(found: selectors.Compliance, on_query: str = "") -> list[list[dict[str, Any]]]:
-    rows = []
+    rows: list[list[dict[str, Any]]] = []
     for a in found.agencies:
         for t in a.teams:
             href = url("improvement:training-team", t.team.pk) + on_query
@@ -66,7 +66,7 @@ def untrained_rows(
     for b in history:  # latest first
         if b.status == TrainingBooking.Status.ATTENDED and b.practitioner_id not in last:
             last[b.practitioner_id] = b
-    rows = []
+    rows: list[list[dict[str, Any]]] = []
     for p in team.untrained:
         seen = last.get(p.pk)
         rows.append(
@@ -94,7 +94,7 @@ SESSION_HEAD = [
 
 
 def session_rows(sessions: list[TrainingSession]) -> list[list[dict[str, Any]]]:
-    rows = []
+    rows: list[list[dict[str, Any]]] = []
     for s in sessions:
         booked = sum(1 for b in s.bookings.all() if b.status != TrainingBooking.Status.CANCELLED)
         rows.append(
@@ -134,7 +134,7 @@ BOOKING_HEAD = [
 
 
 def booking_rows(session: TrainingSession) -> list[list[dict[str, Any]]]:
-    rows = []
+    rows: list[list[dict[str, Any]]] = []
     for b in session.bookings.all():
         rows.append(
             [

@@ -140,10 +140,10 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404("Not found")
     found = _session(request, session_id)
-    statuses = {}
-    for key, value in request.POST.items():
+    statuses: dict[int, str] = {}
+    for key in request.POST:
         if key.startswith("booking_") and key[8:].isdigit():
-            statuses[int(key[8:])] = value
+            statuses[int(key[8:])] = request.POST.get(key, "")
     try:
         services.attendance_record(
             session=found, statuses=statuses, version=_version(request.POST), by=request.user
