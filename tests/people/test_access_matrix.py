@@ -403,6 +403,9 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         # Training is partnership business too: every signed-in role reads compliance (no child named).
         ("/improvement/training/", set(Role.values)),
         ("/improvement/governance/", set(Role.values)),
+        # Thematic reports carry figures and children's (anonymised) words: the roles that see figures.
+        ("/improvement/thematic/", AGGREGATE_ROLES),
+        ("/improvement/thematic/voice/", AGGREGATE_ROLES),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))

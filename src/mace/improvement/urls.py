@@ -22,3 +22,7 @@ urlpatterns += training_urlpatterns
 from .governance.urls import urlpatterns as governance_urlpatterns  # noqa: E402
 
 urlpatterns += governance_urlpatterns
+
+from .thematic.urls import urlpatterns as thematic_urlpatterns  # noqa: E402
+
+urlpatterns += thematic_urlpatterns

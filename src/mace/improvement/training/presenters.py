@@ -3,6 +3,7 @@ templates only print them."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from mace.core.ui import link, uk_date, url
@@ -11,15 +12,20 @@ from . import selectors
 from .models import TrainingBooking, TrainingSession
 
 
+def _whole(value: float | Decimal) -> int:
+    """Whole percent, halves rounded up (as people do, and as the audits do: 5 of 8 is 63%)."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def percent(value: float | None) -> str:
-    return "No staff counted" if value is None else f"{value:.0f}%"
+    return "No staff counted" if value is None else f"{_whole(value)}%"
 
 
 def rate(trained: int, counted: int) -> str:
     """'34 of 40 (85%)'. Staff counts are not about children: no small-number suppression applies."""
     if not counted:
         return "No staff counted"
-    return f"{trained:,} of {counted:,} ({100.0 * trained / counted:.0f}%)"
+    return f"{trained:,} of {counted:,} ({_whole(Decimal(trained) * 100 / Decimal(counted))}%)"
 
 
 AGENCY_HEAD = [{"text": "Agency"}, {"text": "Teams"}, {"text": "Trained to the required level"}]
