@@ -29,3 +29,15 @@ def load_training(ctx: DemoContext) -> dict[str, int]:
     )
     advance(1)
     return counts
+
+
+@step(92, "governance")
+def load_governance(ctx: DemoContext) -> dict[str, int]:
+    from .governance import generate
+
+    advance = ctx.task("Governance: lead professionals and meetings", 1)
+    counts = generate.generate(
+        partnership=Partnership.objects.get(code=MAIN), rng=ctx.rng, today=ctx.today, actor=ctx.actor
+    )
+    advance(1)
+    return counts

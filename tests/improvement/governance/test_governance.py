@@ -162,3 +162,24 @@ def test_the_business_manager_records_a_decision_with_an_action_on_the_page(
     page = client.get(f"/improvement/governance/meetings/{meeting.pk}/").content.decode()
     assert "5.1g" in page
     assert client.get("/improvement/governance/").status_code == 200
+
+
+def test_the_demo_names_a_lead_professional_per_agency_and_puts_a_meetings_action_in_the_plan(
+    plan: Any,
+) -> None:
+    import random
+
+    from mace.core.audit import Actor
+    from mace.improvement.governance import generate
+
+    partnership = plan.partnership
+    AgencyFactory(partnerships=[partnership])
+    counts = generate.generate(
+        partnership=partnership, rng=random.Random(1), today=date(2023, 1, 3), actor=Actor.system("demo")
+    )
+    assert counts["Governance meetings"] >= 2
+    assert (
+        LeadProfessional.objects.filter(partnership=partnership, until__isnull=True).count()
+        == counts["Lead professionals"]
+    )
+    assert Action.objects.filter(area__plan=plan, ref="5.1g", owner="Chair of the Training subgroup").exists()
