@@ -1,6 +1,7 @@
 """The synthetic partnership's governance (called by the demo's improvement step): a lead professional
 for each agency of the main partnership, the last two quarterly multi-agency meetings and the last
-pan-area meeting with attendance, and decisions, one of whose actions goes into the action plan."""
+pan-area meeting with attendance and decisions. The shipped action plan is left as the inspection wrote
+it, so the demo adds no action to it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from mace.accounts.models import Partnership
 from mace.core import audit
 from mace.oversight.periods import latest_complete
 
-from ..models import ActionPlan
 from . import services
 from .models import GovernanceMeeting, LeadProfessional
 
@@ -80,16 +80,12 @@ def generate(
             by=actor,
         )
         meetings.append(meeting)
-    plan = ActionPlan.objects.filter(partnership=partnership).first()
-    area = plan.areas.filter(number="5.1").first() if plan else None
-    if meetings and area is not None:
+    if meetings:
+        # The shipped plan stays the inspection's own (1.1a to 6.3a): the demo's decision names the action
+        # already in the plan rather than adding one (a meeting's action goes in through `action_add`).
         services.decision_add(
             meeting=meetings[-1],
-            text="Training compliance by agency to come to every quarterly meeting",
-            area=area,
-            action_text="Report training compliance by agency and team to each quarterly meeting",
-            owner="Chair of the Training subgroup",
-            due=meetings[-1].held_on + timedelta(days=90),
+            text="Training compliance by agency to come to every quarterly meeting (action plan 5.1e).",
             by=actor,
         )
     return {"Lead professionals": len(agencies), "Governance meetings": len(meetings)}
