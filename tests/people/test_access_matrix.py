@@ -543,7 +543,17 @@ def test_meeting_api_changes_open_only_to_meeting_roles(role: str, endpoint: str
 
 # Training (issue 12, item 5): every signed-in member of the partnership reads; only trainers write.
 TRAINER_ROLES = {Role.BUSINESS_MANAGER, Role.HEALTH_SAFEGUARDING_LEAD, Role.ADMINISTRATOR}
-TRAINING_ROUTES = ["team", "course", "session", "booking", "attendance", "book", "evaluation", "follow-up"]
+TRAINING_ROUTES = [
+    "team",
+    "course",
+    "session",
+    "booking",
+    "attendance",
+    "book",
+    "evaluation",
+    "follow-up",
+    "schedule",
+]
 
 
 @pytest.mark.parametrize("route", TRAINING_ROUTES)
@@ -591,6 +601,11 @@ def test_training_pages_open_to_the_partnership_and_writes_only_to_trainers(role
             f"{base}/bookings/{booking.pk}/evaluation/",
             {"confidence_before": "2", "confidence_after": "4", "will_do": "Screen"},
             lambda: TrainingEvaluation.objects.exists(),
+        ),
+        "schedule": (
+            f"{base}/courses/{course.pk}/sessions/",
+            {"on_day": "14", "on_month": "1", "on_year": "2027", "venue": "Online", "capacity": "20"},
+            lambda: course.sessions.count() == 2,
         ),
         "follow-up": (
             f"{base}/bookings/{booking.pk}/follow-up/",

@@ -151,3 +151,23 @@ def test_the_booking_page_takes_the_evaluation(booked: list[Any], session: Any, 
     assert response.status_code == 302
     booked[0].refresh_from_db()
     assert (booked[0].evaluation.confidence_before, booked[0].evaluation.confidence_after) == (2, 4)
+
+
+def test_a_trainer_schedules_a_session_from_the_course_page(course: Any, trainer: Any, now: Any) -> None:
+    client = _client(trainer)
+    response = client.post(
+        f"/improvement/training/courses/{course.pk}/sessions/",
+        {"on_day": "14", "on_month": "4", "on_year": "2023", "venue": "Online", "capacity": "12"},
+    )
+    assert response.status_code == 302
+    saved = course.sessions.get()
+    assert (saved.on.isoformat(), saved.capacity, saved.trainer_label) == ("2023-04-14", 12, "Tara Trainer")
+
+
+def test_a_session_without_a_venue_is_refused_on_the_course_page(course: Any, trainer: Any, now: Any) -> None:
+    response = _client(trainer).post(
+        f"/improvement/training/courses/{course.pk}/sessions/",
+        {"on_day": "14", "on_month": "4", "on_year": "2023", "venue": " ", "capacity": "12"},
+    )
+    assert response.status_code == 400 and "Enter where the session is" in response.content.decode()
+    assert not course.sessions.exists()

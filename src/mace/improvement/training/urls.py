@@ -8,6 +8,7 @@ urlpatterns = [
     path("improvement/training/", views.overview, name="training"),
     path("improvement/training/teams/<int:team_id>/", views.team, name="training-team"),
     path("improvement/training/courses/<int:course_id>/", views.course, name="training-course"),
+    path("improvement/training/courses/<int:course_id>/sessions/", views.schedule, name="training-schedule"),
     path("improvement/training/sessions/<int:session_id>/", views.session, name="training-session"),
     path(
         "improvement/training/sessions/<int:session_id>/attendance/",

@@ -81,26 +81,68 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
     )
 
 
-def course(request: HttpRequest, course_id: int) -> HttpResponse:
+def _course(request: HttpRequest, course_id: int) -> Any:
     _signed_in(request)
     try:
-        found = selectors.course_for(request.user, course_id)
+        return selectors.course_for(request.user, course_id)
     except selectors.NotFound:
         raise Http404("Not found") from None
+
+
+def _course_context(request: HttpRequest, found: Any) -> dict[str, Any]:
     sessions = list(selectors.sessions_for(request.user).filter(course=found).prefetch_related("bookings"))
     impact = selectors.course_impact(found)
-    return render(
-        request,
-        "improvement/training/course.html",
-        {
-            "title": found.title,
-            "course": found,
-            "impact": impact,
-            "changed_labels": dict(TrainingFollowUp.Changed.choices),
-            "session_head": presenters.SESSION_HEAD,
-            "session_rows": presenters.session_rows(sessions),
-        },
-    )
+    return {
+        "title": found.title,
+        "course": found,
+        "impact": impact,
+        "changed_labels": dict(TrainingFollowUp.Changed.choices),
+        "session_head": presenters.SESSION_HEAD,
+        "session_rows": presenters.session_rows(sessions),
+        "can_manage": capabilities(request.user).manage_training,
+        "typed": {},
+    }
+
+
+def course(request: HttpRequest, course_id: int) -> HttpResponse:
+    found = _course(request, course_id)
+    return render(request, "improvement/training/course.html", _course_context(request, found))
+
+
+SCHEDULE_ANCHORS = {"on": "#on-day", "venue": "#venue", "capacity": "#capacity", "__all__": "#schedule"}
+
+
+def schedule(request: HttpRequest, course_id: int) -> HttpResponse:
+    """A trainer schedules a session of the course."""
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _course(request, course_id)
+    post = request.POST
+    on, typed_date = _date_from(post, "on")
+    raw = post.get("capacity", "").strip()
+    try:
+        if typed_date and on is None:
+            raise ValidationError({"on": ["Enter a real date, for example 14 1 2027"]})
+        if raw and not raw.isdigit():
+            raise ValidationError({"capacity": ["Enter the number of places, for example 30"]})
+        saved = services.session_schedule(
+            course=found,
+            on=on,
+            venue=post.get("venue", ""),
+            trainer_label=post.get("trainer", ""),
+            capacity=int(raw) if raw else 30,
+            by=request.user,
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except ValidationError as exc:
+        context = _course_context(request, found)
+        context["page_errors"] = _errors(exc, SCHEDULE_ANCHORS)
+        context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        context["typed"] = {k: v for k, v in post.items() if k != "csrfmiddlewaretoken"}
+        return render(request, "improvement/training/course.html", context, status=400)
+    messages.success(request, f"Session on {uk_date(saved.on)} scheduled")
+    return redirect("improvement:training-session", saved.pk)
 
 
 def _session(request: HttpRequest, session_id: int) -> Any:
