@@ -420,6 +420,12 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/exports/mappings/", {Role.PARTNERSHIP_ANALYST}),
         # The partnership's action plans are partnership business: every signed-in role reads them.
         ("/improvement/", set(Role.values)),
+        # Training is partnership business too: every signed-in role reads compliance (no child named).
+        ("/improvement/training/", set(Role.values)),
+        ("/improvement/governance/", set(Role.values)),
+        # Thematic reports carry figures and children's (anonymised) words: the roles that see figures.
+        ("/improvement/thematic/", AGGREGATE_ROLES),
+        ("/improvement/thematic/voice/", AGGREGATE_ROLES),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))
@@ -553,3 +559,154 @@ def test_meeting_api_changes_open_only_to_meeting_roles(role: str, endpoint: str
     send = client.put if endpoint == "minutes" else client.post
     status = send(f"/api/v1/meetings/{path}", body, content_type="application/json").status_code
     assert (status in (200, 201)) is (role in MEETING_ROLES), status
+
+
+# Training (issue 12, item 5): every signed-in member of the partnership reads; only trainers write.
+TRAINER_ROLES = {Role.BUSINESS_MANAGER, Role.HEALTH_SAFEGUARDING_LEAD, Role.ADMINISTRATOR}
+TRAINING_ROUTES = [
+    "team",
+    "course",
+    "session",
+    "booking",
+    "attendance",
+    "book",
+    "evaluation",
+    "follow-up",
+    "schedule",
+]
+
+
+@pytest.mark.parametrize("route", TRAINING_ROUTES)
+@pytest.mark.parametrize("role", list(Role.values))
+def test_training_pages_open_to_the_partnership_and_writes_only_to_trainers(role: str, route: str) -> None:
+    from mace.improvement.training import services as training
+    from mace.improvement.training.models import TrainingBooking, TrainingEvaluation, TrainingFollowUp
+
+    system = Actor.system("test")
+    team = TeamFactory()
+    training.requirement_set(team=team, level=2, by=system)
+    course = training.course_create(
+        partnership=team.partnership, code="c", title="Course", level=2, multi_agency=True, by=system
+    )
+    session = training.session_schedule(course=course, on=date(2026, 11, 20), venue="Online", by=system)
+    a, b = (
+        training.practitioner_add(partnership=team.partnership, team=team, name=n, by=system) for n in "AB"
+    )
+    booking = training.booking_add(session=session, practitioner=a, by=system)
+    training.attendance_record(session=session, statuses={booking.pk: "attended"}, version=1, by=system)
+    client = Client()
+    sign_in(client, UserFactory(team=TeamFactory(partnership=team.partnership), roles=[role]))
+    base = "/improvement/training"
+    reads = {
+        "team": f"{base}/teams/{team.pk}/",
+        "course": f"{base}/courses/{course.pk}/",
+        "session": f"{base}/sessions/{session.pk}/",
+        "booking": f"{base}/bookings/{booking.pk}/",
+    }
+    if route in reads:
+        assert client.get(reads[route]).status_code == 200
+        return
+    path, body, written = {
+        "attendance": (
+            f"{base}/sessions/{session.pk}/attendance/",
+            {"version": 2, f"booking_{booking.pk}": "absent"},
+            lambda: TrainingBooking.objects.filter(status="absent").exists(),
+        ),
+        "book": (
+            f"{base}/sessions/{session.pk}/bookings/",
+            {"practitioner": b.pk},
+            lambda: TrainingBooking.objects.filter(practitioner=b).exists(),
+        ),
+        "evaluation": (
+            f"{base}/bookings/{booking.pk}/evaluation/",
+            {"confidence_before": "2", "confidence_after": "4", "will_do": "Screen"},
+            lambda: TrainingEvaluation.objects.exists(),
+        ),
+        "schedule": (
+            f"{base}/courses/{course.pk}/sessions/",
+            {"on_day": "14", "on_month": "1", "on_year": "2027", "venue": "Online", "capacity": "20"},
+            lambda: course.sessions.count() == 2,
+        ),
+        "follow-up": (
+            f"{base}/bookings/{booking.pk}/follow-up/",
+            {
+                "on_day": "1",
+                "on_month": "12",
+                "on_year": "2026",
+                "attendee_says": "a",
+                "manager_name": "m",
+                "manager_says": "b",
+                "changed": "yes",
+            },
+            lambda: TrainingFollowUp.objects.exists(),
+        ),
+    }[route]
+    status = client.post(path, body).status_code
+    allowed = role in TRAINER_ROLES
+    assert status == (302 if allowed else 404), status
+    assert written() is allowed
+
+
+# Governance (issue 12, item 7): every signed-in member of the partnership reads; managers record.
+IMPROVEMENT_ROLES = {Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR}
+
+
+@pytest.mark.parametrize("route", ["meeting", "new", "attendance", "decision", "lead"])
+@pytest.mark.parametrize("role", list(Role.values))
+def test_governance_pages_open_to_the_partnership_and_records_only_to_improvement_roles(
+    role: str, route: str
+) -> None:
+    from mace.improvement.governance import services as governance
+    from mace.improvement.governance.models import (
+        GovernanceAttendance,
+        GovernanceDecision,
+        GovernanceMeeting,
+        LeadProfessional,
+    )
+
+    team = TeamFactory()
+    meeting = governance.meeting_record(
+        partnership=team.partnership,
+        kind="quarterly",
+        held_on=date(2026, 11, 20),
+        chair="Chair",
+        by=Actor.system("test"),
+    )
+    client = Client()
+    sign_in(client, UserFactory(team=team, roles=[role]))
+    base = "/improvement/governance"
+    if route == "meeting":
+        assert client.get(f"{base}/meetings/{meeting.pk}/").status_code == 200
+        return
+    path, body, written = {
+        "new": (
+            f"{base}/meetings/",
+            {"kind": "pan_area", "held_day": "1", "held_month": "12", "held_year": "2026", "chair": "Police"},
+            lambda: GovernanceMeeting.objects.count() == 2,
+        ),
+        "attendance": (
+            f"{base}/meetings/{meeting.pk}/attendance/",
+            {"attendee": "A", "status": "present"},
+            lambda: GovernanceAttendance.objects.exists(),
+        ),
+        "decision": (
+            f"{base}/meetings/{meeting.pk}/decisions/",
+            {"text": "Decided"},
+            lambda: GovernanceDecision.objects.exists(),
+        ),
+        "lead": (
+            f"{base}/lead-professionals/",
+            {
+                "agency": team.agency_id,
+                "name": "L",
+                "since_day": "1",
+                "since_month": "12",
+                "since_year": "2026",
+            },
+            lambda: LeadProfessional.objects.exists(),
+        ),
+    }[route]
+    status = client.post(path, body).status_code
+    allowed = role in IMPROVEMENT_ROLES
+    assert status == (302 if allowed else 404), status
+    assert written() is allowed

@@ -48,6 +48,7 @@ class Capabilities:
     manage_improvement: bool = False  # records progress and evidence on the partnership's action plans
     sign_off_areas: bool = False  # records the improvement board's sign-off of a plan's priority area
     health_waits: bool = False  # records a child's referral for an autism or ADHD assessment and its outcome
+    manage_training: bool = False  # runs training: courses, sessions, attendance, evaluations, follow-ups
 
 
 POLICY: dict[str, Capabilities] = {
@@ -156,6 +157,7 @@ POLICY: dict[str, Capabilities] = {
         discharge_review=True,
         write_commentary=True,
         health_waits=True,
+        manage_training=True,  # the trusts' level 3 safeguarding training
     ),
     Role.EDUCATION_OFFICER: Capabilities(
         records=True, break_glass=True, submit_contacts=True, complete_screenings=True, timetables=True
@@ -166,7 +168,10 @@ POLICY: dict[str, Capabilities] = {
     ),
     Role.PARTNERSHIP_ANALYST: Capabilities(aggregates=True, write_commentary=True, statutory_exports=True),
     # The partnership's business manager runs the improvement plans and minutes the improvement board.
-    Role.BUSINESS_MANAGER: Capabilities(aggregates=True, manage_improvement=True, sign_off_areas=True),
+    # The business manager also runs the partnership's training offer (the trainer: 5.1).
+    Role.BUSINESS_MANAGER: Capabilities(
+        aggregates=True, manage_improvement=True, sign_off_areas=True, manage_training=True
+    ),
     Role.EXECUTIVE: Capabilities(aggregates=True),
     # The independent scrutineer reads every partnership's figures and changes nothing.
     Role.SCRUTINEER: Capabilities(aggregates=True, all_partnerships=True),
@@ -177,6 +182,7 @@ POLICY: dict[str, Capabilities] = {
         manage_tools=True,
         manage_improvement=True,
         sign_off_areas=True,
+        manage_training=True,
     ),
 }
 

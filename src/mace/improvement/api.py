@@ -166,3 +166,8 @@ def post_update(
     )
     fresh = selectors.action_by_ref(request.user, ref, action.area.plan_id)
     return Status(201, _action(selectors.as_at(fresh, timezone.localdate())))
+
+
+from .training.api import router as training_router  # noqa: E402
+
+router.add_router("/training", training_router)

@@ -17,3 +17,27 @@ def load_action_plan(ctx: DemoContext) -> dict[str, int]:
     advance = ctx.task("The partnership's action plan", len(parsed.rows))
     result = services.plan_import(parsed=parsed, partnership=partnership, actor=ctx.actor, progress=advance)
     return {"Action plan actions": result.actions_created + result.unchanged}
+
+
+@step(91, "training")
+def load_training(ctx: DemoContext) -> dict[str, int]:
+    from .training import generate
+
+    advance = ctx.task("Training: courses, the register, attendance", 1)
+    counts = generate.generate(
+        partnership=Partnership.objects.get(code=MAIN), rng=ctx.rng, today=ctx.today, actor=ctx.actor
+    )
+    advance(1)
+    return counts
+
+
+@step(92, "governance")
+def load_governance(ctx: DemoContext) -> dict[str, int]:
+    from .governance import generate
+
+    advance = ctx.task("Governance: lead professionals and meetings", 1)
+    counts = generate.generate(
+        partnership=Partnership.objects.get(code=MAIN), rng=ctx.rng, today=ctx.today, actor=ctx.actor
+    )
+    advance(1)
+    return counts

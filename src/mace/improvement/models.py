@@ -138,3 +138,7 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description[:60]}"
+
+
+from .governance.models import *  # noqa: E402, F403 - registers the governance models with the app
+from .training.models import *  # noqa: E402, F403 - registers the training models with the app

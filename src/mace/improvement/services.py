@@ -332,3 +332,64 @@ def area_sign_off(
             ),
         )
     return locked
+
+
+# A new action in a plan (from a governance meeting's decision, item 7) --------------------------------------
+
+
+def next_ref(area: PriorityArea) -> str:
+    """The area's next free reference: 5.1 with 5.1a … 5.1f has 5.1g next (after z: 5.1aa …)."""
+    taken = set(area.actions.values_list("ref", flat=True))
+    n = 0
+    while True:
+        letters, k = "", n
+        while True:
+            letters = chr(ord("a") + k % 26) + letters
+            k = k // 26 - 1
+            if k < 0:
+                break
+        if f"{area.number}{letters}" not in taken:
+            return f"{area.number}{letters}"
+        n += 1
+
+
+def action_add(
+    *, area: PriorityArea, text: str, owner: str, due: date | None, opened_on: date, source: str, by: Any
+) -> Action:
+    """Add an action to a priority area of a plan, with the area's next reference. Refused without an
+    owner or a due date (an action nobody owns, with no date, is not an action)."""
+    if not capabilities(by).manage_improvement and not (isinstance(by, audit.Actor) and by.user_id is None):
+        raise PermissionError("Only the business manager, a manager or an administrator can add actions.")
+    actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
+    errors: dict[str, list[str]] = {}
+    if not text.strip():
+        errors["action_text"] = ["Say what the action is"]
+    if not owner.strip():
+        errors["owner"] = ["Name the action's owner: a person or a partnership group"]
+    if due is None:
+        errors["due"] = ["Enter the date the action is due by"]
+    elif due < opened_on:
+        errors["due"] = ["The action is due before it was agreed"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locks.hold(f"improvement:area:{area.pk}")
+        action = Action.objects.create(
+            area=area,
+            ref=next_ref(area),
+            text=text.strip(),
+            owner=owner.strip(),
+            due=due,
+            owner_rag=rag.AMBER,
+            opened_on=opened_on,
+        )
+        audit.record(
+            actor,
+            audit.Event(
+                A.CREATE,
+                "improvement_action",
+                str(action.pk),
+                detail={"ref": action.ref, "plan": area.plan_id, "source": source},
+            ),
+        )
+    return action

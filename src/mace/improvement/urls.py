@@ -14,3 +14,15 @@ urlpatterns = [
     path("improvement/plans/<int:plan_id>/areas/<str:number>/", views.area, name="area"),
     path("improvement/plans/<int:plan_id>/areas/<str:number>/sign-off/", views.sign_off, name="sign-off"),
 ]
+
+from .training.urls import urlpatterns as training_urlpatterns  # noqa: E402
+
+urlpatterns += training_urlpatterns
+
+from .governance.urls import urlpatterns as governance_urlpatterns  # noqa: E402
+
+urlpatterns += governance_urlpatterns
+
+from .thematic.urls import urlpatterns as thematic_urlpatterns  # noqa: E402
+
+urlpatterns += thematic_urlpatterns

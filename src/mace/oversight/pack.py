@@ -49,6 +49,7 @@ SECTION_MODULES = [
     "mace.oversight.pack_sections",
     "mace.oversight.pack_scorecard",
     "mace.improvement.pack_section",
+    "mace.improvement.training.pack_section",
 ]
 # The base URL the pack's HTML is rendered against: never fetched, only recognised by `url_fetcher`.
 BASE_URL = "https://pack.mace.invalid/"

@@ -741,3 +741,27 @@ def assessment_fast_tracked(scope: Scope) -> Figure:
     whose referral (either, when waiting for both) was fast-tracked."""
     waiting = _waiting_at_risk(scope)
     return scope.figure({pid for pid, (_w, fast) in waiting.items() if fast}, len(waiting))
+
+
+# Training on exploitation (5.1): read through improvement's training selectors ------------------------------
+
+
+@source("training_compliance", "percent", people="practitioners", kind="at_end")
+def training_compliance(scope: Scope) -> Figure:
+    """Of the practitioners in teams that must be trained to a level (teams that work with exploited
+    children), on the last day of the period, those trained to their team's level in the three years
+    before (`improvement.training.selectors.compliance_in`: the same figure as the training page)."""
+    from mace.improvement.training import selectors as training
+
+    found = training.compliance_in(scope.partnership_ids, scope.end_day - timedelta(days=1))
+    return Figure(found.trained, found.counted)
+
+
+@source("training_practice_changed", "percent", people="follow-ups")
+def training_practice_changed(scope: Scope) -> Figure:
+    """Of the three-month follow-ups held (dated) in the period, those where the attendee and their
+    manager said practice had changed (5.1e)."""
+    from mace.improvement.training import selectors as training
+
+    changed, total = training.practice_changed_in(scope.partnership_ids, scope.start.date(), scope.end_day)
+    return Figure(changed, total)

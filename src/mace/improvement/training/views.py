@@ -1,0 +1,353 @@
+"""Training pages: compliance by agency and team, who in a team has not been trained, courses with what
+their attendees said, sessions with bookings and attendance, and each attendee's evaluation and
+three-month follow-up. Every signed-in member of the partnership reads (partnership business: no child is
+named); trainers (`manage_training`) book, record attendance, evaluations and follow-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from mace.core.access import capabilities
+from mace.core.conflict import Conflict
+from mace.core.ui import uk_date
+
+from .. import presenters as plan_presenters
+from ..views import _date_from, _errors, _signed_in, _version
+from . import presenters, selectors, services
+from .models import TrainingBooking, TrainingFollowUp
+
+
+def _on(request: HttpRequest) -> Any:
+    return plan_presenters.parse_date(request.GET.get("on", "")) or timezone.localdate()
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """Compliance by agency and team against the required level, follow-ups due, sessions, courses."""
+    _signed_in(request)
+    on = _on(request)
+    found = selectors.compliance(request.user, on)
+    query = f"?on={on.isoformat()}" if on != timezone.localdate() else ""
+    sessions = list(selectors.sessions_for(request.user).prefetch_related("bookings")[:20])
+    return render(
+        request,
+        "improvement/training/overview.html",
+        {
+            "title": "Training on exploitation",
+            "on": on,
+            "today": on == timezone.localdate(),
+            "total": presenters.rate(found.trained, found.counted),
+            "agency_head": presenters.AGENCY_HEAD,
+            "agency_rows": presenters.agency_rows(found),
+            "team_head": presenters.TEAM_HEAD,
+            "team_rows": presenters.team_rows(found, query),
+            "follow_up_head": presenters.FOLLOW_UP_HEAD,
+            "follow_up_rows": presenters.follow_up_rows(selectors.follow_ups_due(request.user, on)),
+            "session_head": presenters.SESSION_HEAD,
+            "session_rows": presenters.session_rows(sessions),
+            "courses": list(selectors.courses_for(request.user)),
+        },
+    )
+
+
+def team(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A team that works with exploited children: its required level, compliance and who is not trained."""
+    _signed_in(request)
+    try:
+        requirement = selectors.team_for(request.user, team_id)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    on = _on(request)
+    row = selectors.compliance(request.user, on).team(team_id)
+    assert row is not None
+    history = selectors.team_history(requirement)
+    return render(
+        request,
+        "improvement/training/team.html",
+        {
+            "title": f"Training: {requirement.team.name}",
+            "requirement": requirement,
+            "on": on,
+            "row": row,
+            "rate": presenters.rate(row.trained, row.counted),
+            "untrained_head": presenters.UNTRAINED_HEAD,
+            "untrained_rows": presenters.untrained_rows(row, history),
+        },
+    )
+
+
+def _course(request: HttpRequest, course_id: int) -> Any:
+    _signed_in(request)
+    try:
+        return selectors.course_for(request.user, course_id)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+
+
+def _course_context(request: HttpRequest, found: Any) -> dict[str, Any]:
+    sessions = list(selectors.sessions_for(request.user).filter(course=found).prefetch_related("bookings"))
+    impact = selectors.course_impact(found)
+    return {
+        "title": found.title,
+        "course": found,
+        "impact": impact,
+        "changed_labels": dict(TrainingFollowUp.Changed.choices),
+        "session_head": presenters.SESSION_HEAD,
+        "session_rows": presenters.session_rows(sessions),
+        "can_manage": capabilities(request.user).manage_training,
+        "typed": {},
+    }
+
+
+def course(request: HttpRequest, course_id: int) -> HttpResponse:
+    found = _course(request, course_id)
+    return render(request, "improvement/training/course.html", _course_context(request, found))
+
+
+SCHEDULE_ANCHORS = {"on": "#on-day", "venue": "#venue", "capacity": "#capacity", "__all__": "#schedule"}
+
+
+def schedule(request: HttpRequest, course_id: int) -> HttpResponse:
+    """A trainer schedules a session of the course."""
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _course(request, course_id)
+    post = request.POST
+    on, typed_date = _date_from(post, "on")
+    raw = post.get("capacity", "").strip()
+    try:
+        if typed_date and on is None:
+            raise ValidationError({"on": ["Enter a real date, for example 14 1 2027"]})
+        if raw and not raw.isdigit():
+            raise ValidationError({"capacity": ["Enter the number of places, for example 30"]})
+        saved = services.session_schedule(
+            course=found,
+            on=on,
+            venue=post.get("venue", ""),
+            trainer_label=post.get("trainer", ""),
+            capacity=int(raw) if raw else 30,
+            by=request.user,
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except ValidationError as exc:
+        context = _course_context(request, found)
+        context["page_errors"] = _errors(exc, SCHEDULE_ANCHORS)
+        context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        context["typed"] = {k: v for k, v in post.items() if k != "csrfmiddlewaretoken"}
+        return render(request, "improvement/training/course.html", context, status=400)
+    messages.success(request, f"Session on {uk_date(saved.on)} scheduled")
+    return redirect("improvement:training-session", saved.pk)
+
+
+def _session(request: HttpRequest, session_id: int) -> Any:
+    _signed_in(request)
+    try:
+        return selectors.session_for(request.user, session_id)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+
+
+def _session_context(request: HttpRequest, found: Any) -> dict[str, Any]:
+    can = capabilities(request.user).manage_training
+    return {
+        "title": f"{found.course.title}, {uk_date(found.on)}",
+        "session": found,
+        "bookings": list(found.bookings.all()),
+        "booking_head": presenters.BOOKING_HEAD,
+        "booking_rows": presenters.booking_rows(found),
+        "can_manage": can,
+        "bookable": selectors.bookable(request.user, found) if can else [],
+        "statuses": [
+            (TrainingBooking.Status.ATTENDED, "Attended"),
+            (TrainingBooking.Status.ABSENT, "Did not attend"),
+            (TrainingBooking.Status.CANCELLED, "Cancelled"),
+        ],
+        "future": found.on > timezone.localdate(),
+        "typed": {},
+    }
+
+
+def session(request: HttpRequest, session_id: int) -> HttpResponse:
+    found = _session(request, session_id)
+    return render(request, "improvement/training/session.html", _session_context(request, found))
+
+
+def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _session(request, session_id)
+    statuses: dict[int, str] = {}
+    for key in request.POST:
+        if key.startswith("booking_") and key[8:].isdigit():
+            statuses[int(key[8:])] = request.POST.get(key, "")
+    try:
+        services.attendance_record(
+            session=found, statuses=statuses, version=_version(request.POST), by=request.user
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except Conflict as exc:
+        return render(
+            request,
+            "core/conflict.html",
+            {
+                "title": "Someone else changed this record",
+                "record": exc.record,
+                "saved": {
+                    "Attendance recorded": (
+                        f"{exc.record.attendance_recorded_by_label}, "
+                        f"{exc.record.attendance_recorded_at:%d %B %Y %H:%M}"
+                        if exc.record.attendance_recorded_at
+                        else "Not yet"
+                    ),
+                },
+                "attempted": {"Attendance": f"{len(exc.attempted)} bookings"},
+                "back": f"/improvement/training/sessions/{found.pk}/",
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        context = _session_context(request, found)
+        context["page_errors"] = _errors(exc, {"__all__": "#attendance"})
+        context["typed"] = dict(request.POST.items())
+        return render(request, "improvement/training/session.html", context, status=400)
+    messages.success(request, "Attendance saved")
+    return redirect("improvement:training-session", found.pk)
+
+
+def book(request: HttpRequest, session_id: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _session(request, session_id)
+    if not capabilities(request.user).manage_training:
+        raise Http404("Not found")
+    raw = request.POST.get("practitioner", "")
+    practitioner = (
+        selectors.practitioners_for(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    )
+    try:
+        if practitioner is None:
+            raise ValidationError({"practitioner": ["Choose a practitioner from the register"]})
+        services.booking_add(session=found, practitioner=practitioner, by=request.user)
+    except PermissionError:
+        raise Http404("Not found") from None
+    except ValidationError as exc:
+        context = _session_context(request, found)
+        context["page_errors"] = _errors(exc, {"practitioner": "#practitioner"})
+        context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        return render(request, "improvement/training/session.html", context, status=400)
+    messages.success(request, f"{practitioner.name} booked")
+    return redirect("improvement:training-session", found.pk)
+
+
+def _booking(request: HttpRequest, booking_id: int) -> Any:
+    _signed_in(request)
+    try:
+        return selectors.booking_for(request.user, booking_id)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+
+
+def _booking_context(request: HttpRequest, found: Any) -> dict[str, Any]:
+    return {
+        "title": f"{found.practitioner.name}: {found.session.course.title}",
+        "booking": found,
+        "evaluation": found.evaluation if selectors.has_evaluation(found) else None,
+        "follow_up": found.follow_up if selectors.has_follow_up(found) else None,
+        "due": selectors.follow_up_due(found),
+        "attended": found.status == TrainingBooking.Status.ATTENDED,
+        "can_manage": capabilities(request.user).manage_training,
+        "scale": list(services.SCALE),
+        "changed_choices": TrainingFollowUp.Changed.choices,
+        "typed": {},
+    }
+
+
+def booking(request: HttpRequest, booking_id: int) -> HttpResponse:
+    found = _booking(request, booking_id)
+    return render(request, "improvement/training/booking.html", _booking_context(request, found))
+
+
+def _int(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+def _booking_refused(
+    request: HttpRequest, found: Any, exc: ValidationError, anchors: dict[str, str]
+) -> HttpResponse:
+    context = _booking_context(request, found)
+    context["page_errors"] = _errors(exc, anchors)
+    context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+    context["typed"] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    return render(request, "improvement/training/booking.html", context, status=400)
+
+
+EVALUATION_ANCHORS = {
+    "confidence_before": "#confidence-before",
+    "confidence_after": "#confidence-after",
+    "will_do": "#will-do",
+    "__all__": "#evaluation",
+}
+
+
+def evaluation(request: HttpRequest, booking_id: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _booking(request, booking_id)
+    post = request.POST
+    try:
+        services.evaluation_record(
+            booking=found,
+            confidence_before=_int(post.get("confidence_before", "")),
+            confidence_after=_int(post.get("confidence_after", "")),
+            will_do=post.get("will_do", ""),
+            by=request.user,
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except ValidationError as exc:
+        return _booking_refused(request, found, exc, EVALUATION_ANCHORS)
+    messages.success(request, "Evaluation saved")
+    return redirect("improvement:training-booking", found.pk)
+
+
+FOLLOW_UP_ANCHORS = {
+    "on": "#on-day",
+    "attendee_says": "#attendee-says",
+    "manager_name": "#manager-name",
+    "manager_says": "#manager-says",
+    "changed": "#changed",
+    "__all__": "#follow-up",
+}
+
+
+def follow_up(request: HttpRequest, booking_id: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404("Not found")
+    found = _booking(request, booking_id)
+    post = request.POST
+    on, typed_date = _date_from(post, "on")
+    try:
+        if typed_date and on is None:
+            raise ValidationError({"on": ["Enter a real date, for example 3 3 2023"]})
+        services.follow_up_record(
+            booking=found,
+            on=on,
+            attendee_says=post.get("attendee_says", ""),
+            manager_name=post.get("manager_name", ""),
+            manager_says=post.get("manager_says", ""),
+            changed=post.get("changed", ""),
+            by=request.user,
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except ValidationError as exc:
+        return _booking_refused(request, found, exc, FOLLOW_UP_ANCHORS)
+    messages.success(request, "Follow-up saved")
+    return redirect("improvement:training-booking", found.pk)
