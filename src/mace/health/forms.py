@@ -93,11 +93,3 @@ class ReviewForm(forms.Form):
     shared_with = forms.ChoiceField(
         choices=[("", ""), *list(DischargeReview.SharedWith.choices)], required=False
     )
-
-
-class AuditStartForm(forms.Form):
-    period_start = forms.DateField(
-        input_formats=["%Y-%m"],
-        error_messages={"required": "Choose the month to audit", "invalid": "Choose a month"},
-    )
-    sample_size = forms.IntegerField(min_value=1, max_value=200, initial=22)

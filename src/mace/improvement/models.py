@@ -138,3 +138,7 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description[:60]}"
+
+
+from .audits.models import Audit, AuditAnswer, AuditAssignment, AuditProgramme, AuditRecord  # noqa: E402, F401
+from .reviews.models import Recommendation, Review, ReviewAction, ReviewActionUpdate  # noqa: E402, F401

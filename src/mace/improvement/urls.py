@@ -14,3 +14,8 @@ urlpatterns = [
     path("improvement/plans/<int:plan_id>/areas/<str:number>/", views.area, name="area"),
     path("improvement/plans/<int:plan_id>/areas/<str:number>/sign-off/", views.sign_off, name="sign-off"),
 ]
+
+from .audits import urls as audits_urls  # noqa: E402
+from .reviews import urls as reviews_urls  # noqa: E402
+
+urlpatterns += audits_urls.urlpatterns + reviews_urls.urlpatterns
