@@ -64,3 +64,27 @@ def record_attendance(
         by=nurse or area.nurse,
     )
     return attendance
+
+
+def decided_contact(area: Any, *, team: Any, person: Any = None, days_ago: int = 20) -> Any:
+    """A front door contact decided `days_ago` days before NOW (made directly: the audit reads only
+    what a decided contact holds)."""
+    from mace.frontdoor.models import Contact
+
+    received = NOW - timedelta(days=days_ago, hours=3)
+    return Contact.objects.create(
+        partnership=area.partnership,
+        kind=Contact.Kind.PROFESSIONAL,
+        route=Contact.Route.WEB,
+        received_at=received,
+        review_due_at=received + timedelta(hours=4),
+        decision_due_at=received + timedelta(hours=24),
+        subject={"given_names": "Sam", "family_name": "Contact"},
+        person=person,
+        match_status=Contact.Match.MATCHED if person else Contact.Match.NEW,
+        summary="Concern",
+        status=Contact.Status.CLOSED,
+        decision=Contact.Decision.REFERRAL,
+        decided_at=received + timedelta(hours=2),
+        allocated_team=team,
+    )
