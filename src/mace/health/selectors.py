@@ -115,3 +115,19 @@ def audit_candidates(
         AuditCandidate(*row)
         for row in qs.order_by("pk").values_list("pk", "person_id", "department_id", "arrived_at")
     ]
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """What an attendance's record itself says, for an ED auditor's starting answers."""
+
+    cpis_checked: bool
+    seen_alone: bool | None
+    exploitation_question_asked: bool
+
+
+def audit_facts(attendance_ids: list[int]) -> dict[int, AuditFacts]:
+    rows = Attendance.objects.filter(pk__in=attendance_ids).values_list(
+        "pk", "cpis_checked", "seen_alone", "exploitation_question_asked"
+    )
+    return {pk: AuditFacts(c, s, e) for pk, c, s, e in rows}

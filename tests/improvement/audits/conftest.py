@@ -30,9 +30,13 @@ def now() -> Iterator[datetime]:
 def area(ed_area: Any, now: datetime) -> Any:
     """The ED area with police and the business manager added."""
     police = AgencyFactory(kind=Agency.Kind.POLICE, partnerships=[ed_area.partnership], name="Shire Police")
-    ed_area.police_team = TeamFactory(agency=police, partnership=ed_area.partnership, name="Child exploitation unit")
+    ed_area.police_team = TeamFactory(
+        agency=police, partnership=ed_area.partnership, name="Child exploitation unit"
+    )
     ed_area.officer = UserFactory(team=ed_area.police_team, roles=[Role.POLICE_OFFICER], first_name="Priya")
-    board = AgencyFactory(kind=Agency.Kind.PARTNERSHIP, partnerships=[ed_area.partnership], name="Partnership")
+    board = AgencyFactory(
+        kind=Agency.Kind.PARTNERSHIP, partnerships=[ed_area.partnership], name="Partnership"
+    )
     ed_area.business_manager = UserFactory(
         team=TeamFactory(agency=board, partnership=ed_area.partnership),
         roles=[Role.BUSINESS_MANAGER],
@@ -45,7 +49,13 @@ def area(ed_area: Any, now: datetime) -> Any:
 
 
 def record_attendance(
-    area: Any, index: int, *, cpis: bool = True, seen_alone: bool | None = True, nurse: Any = None, days_ago: int = 2
+    area: Any,
+    index: int,
+    *,
+    cpis: bool = True,
+    seen_alone: bool | None = True,
+    nurse: Any = None,
+    days_ago: int = 2,
 ) -> Any:
     arrived = NOW - timedelta(days=days_ago, hours=index)
     attendance, _ = health_services.attendance_record(

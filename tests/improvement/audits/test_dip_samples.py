@@ -61,7 +61,10 @@ def test_ten_contacts_decided_last_month_are_drawn_reproducibly(area: Any, conta
     assert set(ids) <= {c.pk for c in contacts}
     assert ids == sorted(again.records.values_list("source_id", flat=True))
     assert ids != sorted(other.records.values_list("source_id", flat=True))
-    assert "10 of the front door contacts decided from 1 October 2026 to 31 October 2026" in first.rule["described"]
+    assert (
+        "10 of the front door contacts decided from 1 October 2026 to 31 October 2026"
+        in first.rule["described"]
+    )
 
 
 def test_a_stratified_sample_takes_each_team_in_proportion(area: Any, contacts: list[Any]) -> None:
@@ -104,7 +107,10 @@ def test_each_agency_answers_its_own_part(area: Any, contacts: list[Any]) -> Non
     second_officer = UserFactory(team=area.police_team, roles=["police_officer"])
     assert (
         services.audit_assign(
-            audited=audit, agency_kind="police", auditors=[area.officer, second_officer], by=area.business_manager
+            audited=audit,
+            agency_kind="police",
+            auditors=[area.officer, second_officer],
+            by=area.business_manager,
         )
         == 2
     )
@@ -117,13 +123,17 @@ def test_each_agency_answers_its_own_part(area: Any, contacts: list[Any]) -> Non
         services.record_answer(record=first, answers={"decided_in_time": "yes"}, by=area.officer)
     with pytest.raises(PermissionError):
         services.record_answer(record=second, answers={"police_information_shared": "yes"}, by=area.officer)
-    assert list(AuditAnswer.objects.values_list("question", "answer")) == [("police_information_shared", "no")]
+    assert list(AuditAnswer.objects.values_list("question", "answer")) == [
+        ("police_information_shared", "no")
+    ]
 
 
 def test_an_auditor_must_be_of_the_parts_agency(area: Any, contacts: list[Any]) -> None:
     audit = services.audit_draw(partnership=area.partnership, rule=_rule(size=2), by=area.business_manager)
     with pytest.raises(ValidationError):
-        services.audit_assign(audited=audit, agency_kind="police", auditors=[area.nurse], by=area.business_manager)
+        services.audit_assign(
+            audited=audit, agency_kind="police", auditors=[area.nurse], by=area.business_manager
+        )
     assert not AuditAssignment.objects.exists()
 
 
@@ -166,11 +176,15 @@ def test_results_are_computed_and_compared_with_the_last_audit(area: Any, contac
     assert result.previous == before
     rows = {r.question.code: r for r in result.rows}
     assert rows["decided_in_time"].rate.text == "7 of 8 (88%)"
-    assert rows["decided_in_time"].before is not None and rows["decided_in_time"].before.text == "4 of 8 (50%)"
+    assert (
+        rows["decided_in_time"].before is not None and rows["decided_in_time"].before.text == "4 of 8 (50%)"
+    )
     assert rows["decided_in_time"].change == 38
     assert rows["voice_recorded"].rate.text == "6 of 7 (86%)"  # the first record: not applicable
     assert (
-        presenters.result_sentence(rows["decided_in_time"].question, rows["decided_in_time"].rate, suppress=False)
+        presenters.result_sentence(
+            rows["decided_in_time"].question, rows["decided_in_time"].rate, suppress=False
+        )
         == "The contact was decided within the 24-hour standard in 7 of 8 (88%)"
     )
     now.refresh_from_db()
@@ -190,7 +204,9 @@ def test_a_child_is_named_only_to_a_reader_who_may_open_the_record(area: Any) ->
     decided_contact(area, team=area.front_door, person=child, days_ago=20)
     audit = services.audit_draw(partnership=area.partnership, rule=_rule(size=None), by=area.business_manager)
     record = audit.records.get()
-    assert selectors.visible_records(area.front_door_worker, [record]) == {record.pk}  # the front door's contact
+    assert selectors.visible_records(area.front_door_worker, [record]) == {
+        record.pk
+    }  # the front door's contact
     assert selectors.visible_records(area.officer, [record]) == set()
     assert selectors.visible_records(area.business_manager, [record]) == set()
     _, visible = selectors.record_for(area.front_door_worker, audit, record.pk)
@@ -210,7 +226,10 @@ def test_the_learning_goes_to_an_action_of_the_plan_with_the_audit_as_evidence(
     audit = services.audit_draw(partnership=area.partnership, rule=_rule(size=8), by=area.manager)
     _answer_all(audit, area.manager, area.officer, area.lead, met=7)
     services.learning_record(
-        audited=audit, learning="Voice recorded well; history often missed.", action=action, by=area.business_manager
+        audited=audit,
+        learning="Voice recorded well; history often missed.",
+        action=action,
+        by=area.business_manager,
     )
     update = action.updates.order_by("-recorded_at", "-pk").first()
     assert update is not None and "history often missed" in update.text and update.on == NOW.date()

@@ -77,7 +77,9 @@ def test_an_ed_audit_samples_only_its_own_trusts_discharged_children(area: Any) 
     mine = [record_attendance(area, i) for i in range(3)]
     record_attendance(area, 9, nurse=area.other_nurse)
     audit = services.audit_draw(
-        partnership=area.partnership, rule=_ed_rule(area, size=50, start=TODAY - timedelta(days=7)), by=area.lead
+        partnership=area.partnership,
+        rule=_ed_rule(area, size=50, start=TODAY - timedelta(days=7)),
+        by=area.lead,
     )
     assert {r.source_id for r in audit.records.all()} == {a.pk for a in mine}
 
@@ -96,7 +98,9 @@ def test_an_answer_outside_the_scale_is_refused_and_nothing_is_written(area: Any
     audit = services.audit_draw(partnership=area.partnership, rule=_ed_rule(area, size=1), by=area.lead)
     with pytest.raises(ValidationError):
         services.record_answer(
-            record=audit.records.get(), answers={"risk_assessment": "yes", "seen_alone": "maybe"}, by=area.lead
+            record=audit.records.get(),
+            answers={"risk_assessment": "yes", "seen_alone": "maybe"},
+            by=area.lead,
         )
     assert not AuditAnswer.objects.exists()
 
@@ -107,7 +111,9 @@ def test_another_trusts_lead_may_not_audit_this_trust(area: Any) -> None:
         services.audit_draw(partnership=area.partnership, rule=_ed_rule(area, size=1), by=area.other_lead)
     audit = services.audit_draw(partnership=area.partnership, rule=_ed_rule(area, size=1), by=area.lead)
     with pytest.raises(PermissionError):
-        services.record_answer(record=audit.records.get(), answers={"cpis_checked": "yes"}, by=area.other_lead)
+        services.record_answer(
+            record=audit.records.get(), answers={"cpis_checked": "yes"}, by=area.other_lead
+        )
     assert not AuditAnswer.objects.exists()
 
 

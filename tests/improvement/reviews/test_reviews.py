@@ -75,14 +75,22 @@ def test_completion_on_the_due_day_is_on_time_and_the_day_after_is_late() -> Non
 def test_an_open_review_past_its_due_day_is_overdue() -> None:
     t = clock.timeliness(date(2026, 12, 10), None, date(2027, 1, 6))
     assert t.on_time is False and t.text.startswith("Overdue: due 5 January 2027")
-    assert clock.timeliness(date(2027, 1, 25), None, TODAY).text == "Due 15 February 2027: 10 working days left"
+    assert (
+        clock.timeliness(date(2027, 1, 25), None, TODAY).text == "Due 15 February 2027: 10 working days left"
+    )
 
 
 def test_a_review_is_tracked_to_completion(partnership: Any, manager: Any) -> None:
     review = _review(partnership, manager, date(2026, 12, 10))
-    rec = services.recommendation_add(review=review, text="Share ED attendances with the front door", by=manager)
+    rec = services.recommendation_add(
+        review=review, text="Share ED attendances with the front door", by=manager
+    )
     action = services.action_add(
-        recommendation=rec, text="Daily ED list to the front door", owner="Named nurse", due=date(2027, 3, 1), by=manager
+        recommendation=rec,
+        text="Daily ED list to the front door",
+        owner="Named nurse",
+        due=date(2027, 3, 1),
+        by=manager,
     )
     assert selectors.row(selectors.review_for(manager, review.pk)).status.startswith("In progress")
     services.action_update(action=action, on=TODAY, text="Live since January", completed=True, by=manager)
@@ -108,7 +116,9 @@ def test_an_action_without_an_owner_or_due_date_is_refused(partnership: Any, man
 def test_progress_dated_before_the_action_existed_is_refused(partnership: Any, manager: Any) -> None:
     review = _review(partnership, manager, date(2026, 12, 10))
     rec = services.recommendation_add(review=review, text="R1", by=manager)
-    action = services.action_add(recommendation=rec, text="Do it", owner="Chair", due=date(2027, 3, 1), by=manager)
+    action = services.action_add(
+        recommendation=rec, text="Do it", owner="Chair", due=date(2027, 3, 1), by=manager
+    )
     with pytest.raises(ValidationError):
         services.action_update(action=action, on=date(2027, 1, 1), text="Early", completed=False, by=manager)
     assert not ReviewActionUpdate.objects.exists()
@@ -156,7 +166,9 @@ def test_the_board_pack_carries_counts_only(partnership: Any, manager: Any) -> N
 
     for n, notified in enumerate([date(2026, 12, 1), date(2026, 12, 10)]):
         review = _review(partnership, manager, notified, ref=f"Child {'RS'[n]}")
-        services.review_complete(review=review, completed_on=clocks.add_working_days(notified, 14 + n * 3), by=manager)
+        services.review_complete(
+            review=review, completed_on=clocks.add_working_days(notified, 14 + n * 3), by=manager
+        )
         rec = services.recommendation_add(review=review, text="Secret words of the review", by=manager)
         services.action_add(recommendation=rec, text="Act", owner="Chair", due=date(2026, 12, 20), by=manager)
     executive = UserFactory(roles=[Role.EXECUTIVE], team=manager.team)
