@@ -590,7 +590,9 @@ def test_audit_and_review_pages_follow_the_policy(role: str) -> None:
     assert (posted.status_code == 302) is (role in IMPROVEMENT_ROLES), posted.status_code
     assert record.answers.exists() is (role in IMPROVEMENT_ROLES)
     for what in ("assign", "learning"):
-        refused = client.post(f"/improvement/audits/{audit.pk}/{what}/", {"agency_kind": "csc", "learning": "x"})
+        refused = client.post(
+            f"/improvement/audits/{audit.pk}/{what}/", {"agency_kind": "csc", "learning": "x"}
+        )
         assert refused.status_code in (302, 404)
     client.post(f"/improvement/reviews/{review.pk}/recommendation/", {"text": "Share"})
     assert Recommendation.objects.filter(review=review).exists() is (role in IMPROVEMENT_ROLES)

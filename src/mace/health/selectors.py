@@ -88,6 +88,24 @@ def review_queue(user: Any) -> tuple[list[Attendance], int]:
     return list(qs[:PAGE]), qs.count()
 
 
+def work_waiting(user: Any) -> dict[str, int]:
+    """What is waiting for this user on the home page: discharged children to review, screening
+    judgements to agree, children in the ED now."""
+    from mace.screening.selectors import agreement_count
+
+    caps = capabilities(user)
+    waiting: dict[str, int] = {}
+    if caps.discharge_review:
+        waiting["reviews"] = review_queue(user)[1]
+    if caps.agree_judgements:
+        waiting["agreements"] = agreement_count(user)
+    if caps.ed_attendances:
+        waiting["in_department"] = (
+            attendances_visible_to(user).filter(status=Attendance.Status.IN_DEPARTMENT).count()
+        )
+    return waiting
+
+
 @dataclass(frozen=True)
 class AuditCandidate:
     """A record an audit's dip sample may draw: ids only (no name), the team it belongs to (a stratum)."""

@@ -135,7 +135,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
             "title": f"Review {found.reference}",
             "review": found,
             "row": r,
-            "themes": dict(Theme.choices),
+            "theme_labels": [dict(Theme.choices).get(t, t) for t in found.themes],
             "can_manage": capabilities(request.user).manage_improvement,
         },
     )
