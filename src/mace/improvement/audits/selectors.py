@@ -223,3 +223,20 @@ def records_of(audited: Audit) -> list[AuditRecord]:
     return list(
         audited.records.select_related("person", "team").prefetch_related("answers", "assignments__auditor")
     )
+
+
+def suggested_answers(record: AuditRecord, *, visible: bool) -> dict[str, str]:
+    """What an ED record itself says (CP-IS, seen alone, the exploitation question), offered to an auditor
+    who may open it as the starting answers: they check it against the notes."""
+    if not visible or record.source != AuditRecord.Source.ED_ATTENDANCE:
+        return {}
+    facts = health_selectors.audit_facts([record.source_id]).get(record.source_id)
+    if facts is None:
+        return {}
+    suggested = {
+        "cpis_checked": "yes" if facts.cpis_checked else "no",
+        "risk_assessment": "yes" if facts.exploitation_question_asked else "no",
+    }
+    if facts.seen_alone is not None:
+        suggested["seen_alone"] = "yes" if facts.seen_alone else "no"
+    return suggested

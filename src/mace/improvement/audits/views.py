@@ -303,7 +303,10 @@ def record(request: HttpRequest, audit_id: int, record_id: int) -> HttpResponse:
     if not mine:
         raise Http404("Not found")
     answers = selectors.answers_of(item)
-    typed = {code: a.answer for code, a in answers.items()}
+    typed = {
+        **selectors.suggested_answers(item, visible=visible),
+        **{c: a.answer for c, a in answers.items()},
+    }
     notes = {code: a.note for code, a in answers.items()}
     summary: list[dict[str, str]] = []
     fields: dict[str, str] = {}
