@@ -166,3 +166,10 @@ def post_update(
     )
     fresh = selectors.action_by_ref(request.user, ref, action.area.plan_id)
     return Status(201, _action(selectors.as_at(fresh, timezone.localdate())))
+
+
+from .audits.api import router as audits_router  # noqa: E402
+from .reviews.api import router as reviews_router  # noqa: E402
+
+router.add_router("/audits", audits_router)
+router.add_router("/reviews", reviews_router)
