@@ -40,14 +40,14 @@ class AuditOut(Schema):
     results: list[AuditResultOut]
 
 
-class AnswerIn(Schema):
-    question: str = Field(..., pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    answer: str = Field(..., pattern=r"^[a-z][a-z0-9_]{0,39}$")
+class AuditAnswerIn(Schema):
+    question: str = Field(..., min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    answer: str = Field(..., min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]{0,39}$")
     note: str = Field("", max_length=2000)
 
 
-class AnswersIn(Schema):
-    answers: list[AnswerIn] = Field(..., min_length=1)
+class AuditAnswersIn(Schema):
+    answers: list[AuditAnswerIn] = Field(..., min_length=1)
 
 
 def _audit(user: Any, audited: Any) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def get_audit(request: HttpRequest, audit_id: int) -> Status[Any]:
     response={200: AuditOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="An auditor's answers for one record of the audit (refused outside the tool's scale)",
 )
-def post_answers(request: HttpRequest, audit_id: int, record_id: int, payload: AnswersIn) -> Status[Any]:
+def post_answers(request: HttpRequest, audit_id: int, record_id: int, payload: AuditAnswersIn) -> Status[Any]:
     try:
         audited = selectors.audit_for(request.user, audit_id)
         record, _ = selectors.record_for(request.user, audited, record_id)

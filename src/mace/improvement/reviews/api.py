@@ -14,7 +14,7 @@ from . import selectors
 router = Router(tags=["reviews"])
 
 
-class ReviewOut(Schema):
+class PracticeReviewOut(Schema):
     id: int
     reference: str
     kind: str = Field(..., description="rapid or practice")
@@ -32,7 +32,7 @@ class ReviewOut(Schema):
     status: str
 
 
-@router.get("", response={200: list[ReviewOut]}, summary="The reviews of your partnerships")
+@router.get("", response={200: list[PracticeReviewOut]}, summary="The reviews of your partnerships")
 def list_reviews(request: HttpRequest) -> Status[Any]:
     rows = selectors.rows_for(request.user)
     return Status(
