@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 
 from mace.accounts.models import Partnership
 from mace.core import clocks
-from mace.health import selectors as health_selectors
 from mace.demo.organisation import MAIN
 from mace.demo.registry import DemoContext, step
+from mace.health import selectors as health_selectors
 
 from . import plan_file, services
 
@@ -47,7 +47,6 @@ def audits_and_reviews(ctx: DemoContext) -> dict[str, int]:
     from mace.accounts.models import Agency, User
 
     from .audits import services as audit_services
-    from .reviews import services as review_services
 
     rng = random.Random(ctx.rng.randrange(10**9))
     partnership = Partnership.objects.get(code=MAIN)

@@ -15,7 +15,7 @@ from mace.health import services as health_services
 from ...factories import AgencyFactory, TeamFactory, UserFactory
 from ...screening.conftest import ed_area
 
-__all__ = ["ed_area", "now", "area", "record_attendance"]
+__all__ = ["area", "ed_area", "now", "record_attendance"]
 
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ answering its part; results against the last audit; learning into the action pla
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest

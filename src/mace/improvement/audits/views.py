@@ -130,11 +130,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
             "programmes": programmes,
             "trusts": trusts
             if (caps.manage_improvement or not caps.discharge_review)
-            else [
-                t
-                for t in trusts
-                if t.pk == request.user.agency_id  # type: ignore[attr-defined]
-            ],
+            else [t for t in trusts if t.pk == getattr(request.user, "agency_id", None)],
             "flags": list(services.FLAGS.items()),
             "typed": typed,
             "page_errors": summary,

@@ -122,6 +122,7 @@ def action_add(
         errors["due"] = ["The action cannot be due before the review was notified"]
     if errors:
         raise ValidationError(errors)
+    assert due is not None
     with transaction.atomic():
         made = ReviewAction.objects.create(
             recommendation=recommendation,
