@@ -597,3 +597,7 @@ def test_audit_and_review_pages_follow_the_policy(role: str) -> None:
     client.post(f"/improvement/reviews/{review.pk}/recommendation/", {"text": "Share"})
     assert Recommendation.objects.filter(review=review).exists() is (role in IMPROVEMENT_ROLES)
     assert client.get("/health/ed-audits/").status_code == 302
+    from mace.improvement.audits.models import AuditProgramme
+
+    client.post("/improvement/audits/programme/", {"year": "2026", "title": "Programme"})
+    assert AuditProgramme.objects.exists() is (role in IMPROVEMENT_ROLES)

@@ -139,3 +139,18 @@ def test_the_old_address_of_a_folded_ed_audit_redirects_to_it(area: Any) -> None
     response = _client(area.lead).get("/health/ed-audits/41/", follow=True)
     assert response.redirect_chain[-1][0] == f"/improvement/audits/{audit.pk}/"
     assert NOW.date() == date(2026, 11, 18)
+
+
+def test_the_business_manager_adds_the_years_programme(area: Any) -> None:
+    from mace.improvement.audits.models import AuditProgramme
+
+    bm = _client(area.business_manager)
+    assert "audit programme</span>" in bm.get("/improvement/audits/").content.decode()
+    form = {"year": "2026", "title": "Audit programme 2026 to 2027", "agreed_by": "LSCP Executive"}
+    form |= {"agreed_on_day": "12", "agreed_on_month": "11", "agreed_on_year": "2026"}
+    assert bm.post("/improvement/audits/programme/", form).status_code == 302
+    programme = AuditProgramme.objects.get()
+    assert (programme.year, programme.agreed_on) == (2026, date(2026, 11, 12))
+    bm.post("/improvement/audits/programme/", form)  # the same year again: refused
+    assert AuditProgramme.objects.count() == 1
+    assert _client(area.lead).post("/improvement/audits/programme/", form).status_code == 404

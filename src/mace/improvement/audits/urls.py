@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("improvement/audits/", views.audits, name="audits"),
     path("improvement/audits/new/", views.audit_new, name="audit-new"),
+    path("improvement/audits/programme/", views.programme_new, name="audit-programme"),
     path("improvement/audits/<int:audit_id>/", views.audit, name="audit"),
     path("improvement/audits/<int:audit_id>/assign/", views.assign, name="audit-assign"),
     path("improvement/audits/<int:audit_id>/learning/", views.learning, name="audit-learning"),

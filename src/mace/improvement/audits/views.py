@@ -80,6 +80,10 @@ def audits(request: HttpRequest) -> HttpResponse:
             "tools": tool.latest(),
             "tool_code": tool_code,
             "can_run": services.may_run(request.user),
+            "can_plan": capabilities(request.user).manage_improvement,
+            "year": timezone.localdate().year
+            if timezone.localdate().month >= 4
+            else timezone.localdate().year - 1,
         },
     )
 
@@ -357,3 +361,39 @@ def folded(request: HttpRequest, old_id: int) -> HttpResponse:
     except NotFound:
         raise Http404("Not found") from None
     return redirect("improvement:audit", found.pk)
+
+
+@require_http_methods(["POST"])
+def programme_new(request: HttpRequest) -> HttpResponse:
+    """The year's audit programme, as the executive agreed it."""
+    _signed_in(request)
+    post = request.POST
+    partnerships = selectors.partnerships_for(request.user)
+    partnership = {str(p.pk): p for p in partnerships}.get(post.get("partnership", "")) or (
+        partnerships[0] if len(partnerships) == 1 else None
+    )
+    agreed_on, typed = _date(post, "agreed_on")
+    year = post.get("year", "").strip()
+    try:
+        if partnership is None:
+            raise ValidationError({"partnership": ["Choose the partnership"]})
+        if typed and agreed_on is None:
+            raise ValidationError({"agreed_on": ["Enter a real date, for example 12 12 2026"]})
+        if agreed_on is not None and agreed_on > timezone.localdate():
+            raise ValidationError({"agreed_on": ["The programme cannot be agreed in the future"]})
+        services.programme_create(
+            partnership=partnership,
+            year=int(year) if year.isdigit() else 0,
+            title=post.get("title", "")[:300],
+            agreed_on=agreed_on,
+            agreed_by=post.get("agreed_by", "")[:300],
+            by=request.user,
+        )
+    except PermissionError:
+        raise Http404("Not found") from None
+    except ValidationError as exc:
+        for m in (m for ms in exc.message_dict.values() for m in ms):
+            messages.error(request, m)
+    else:
+        messages.success(request, "Audit programme added")
+    return redirect("improvement:audits")
