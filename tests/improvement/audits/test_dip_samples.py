@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mace.core.audit import Actor
@@ -252,8 +252,9 @@ class _C:
         self.source_id, self.team_id = source_id, team_id
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
-    st.lists(st.sampled_from([1, 2, 3, None]), min_size=1, max_size=60),
+    st.lists(st.sampled_from([1, 2, 3, None]), min_size=1, max_size=40),
     st.integers(1, 80),
     st.integers(0, 10**6),
     st.booleans(),
@@ -270,6 +271,7 @@ def test_a_draw_is_reproducible_distinct_and_the_size_asked(
     ]
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.dictionaries(st.integers(0, 9), st.integers(0, 50), min_size=1), st.integers(0, 200))
 def test_stratum_allocations_add_up_and_stay_within_each_stratum(sizes: dict[int, int], total: int) -> None:
     shares = sampling.allocate(sizes, total)

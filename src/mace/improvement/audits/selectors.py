@@ -30,6 +30,10 @@ def programmes_for(user: Any) -> QuerySet[AuditProgramme]:
     )
 
 
+def programme_of(partnership: Any, year: int) -> AuditProgramme | None:
+    return AuditProgramme.objects.filter(partnership=partnership, year=year).first()
+
+
 def audits_for(user: Any, *, tool_code: str = "") -> QuerySet[Audit]:
     qs = Audit.objects.filter(partnership_id__in=partnership_ids(user)).select_related(
         "partnership", "programme", "trust"
