@@ -1,5 +1,5 @@
 """Emergency department pages: the ED's attendances, recording one, discharge, the screening from an
-attendance, the safeguarding team's discharge review queue, and ED audits with their results."""
+attendance, the safeguarding team's discharge review queue (ED audits: `mace.improvement.audits`)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
-from mace.people.selectors import PersonNotFound, openable
+from mace.people.selectors import PersonNotFound, openable, person_for_user
 from mace.screening import views as screening_views
 
 from . import selectors, services
-from .forms import LONDON, AttendanceForm, DischargeForm, ReviewForm
-from .models import Attendance, DischargeReview
+from .forms import (
+    LONDON,
+    AttendanceForm,
+    DischargeForm,
+    ReviewForm,
+    WaitForm,
+    WaitOutcomeForm,
+)
+from .models import AssessmentWait, Attendance, DischargeReview
 
 
 def _require_ed_records(request: HttpRequest) -> None:
@@ -272,3 +279,96 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404("Not found")
     return HttpResponseRedirect(reverse("improvement:audit-folded", args=[audit_id]))
+
+
+# Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------
+
+WAIT_RENAME = {"referred_on": "referred_day", "assessed_on": "assessed_day"}
+
+
+def _record_href(person_id: int) -> str:
+    return reverse("people:detail", args=[person_id]) + "#assessment-waits"
+
+
+@require_http_methods(["GET", "POST"])
+def wait_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "health_waits")
+    try:
+        person, _ = person_for_user(request.user, person_id, purpose="record-assessment-referral")
+    except PersonNotFound as exc:
+        raise Http404("Not found") from exc
+    form = WaitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and not form.errors:
+        d = form.cleaned_data
+        data = services.WaitIn(
+            kind=d["kind"],
+            referred_on=d["referred_on"],
+            fast_track=d["fast_track"] == "yes",
+            fast_track_reason=d["fast_track_reason"],
+            provider=d["provider"],
+        )
+        try:
+            services.assessment_wait_record(person=person, data=data, by=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc, WAIT_RENAME)
+        else:
+            messages.success(request, "Referral recorded. The wait is counted from the referral date.")
+            return HttpResponseRedirect(_record_href(person.pk))
+    return render(
+        request,
+        "health/wait_new.html",
+        {
+            "title": f"Record a referral for an assessment: {person.display_name}",
+            "person": person,
+            "form": form,
+            "page_errors": error_list(form),
+            "kinds": AssessmentWait.Kind.choices,
+            "back": _record_href(person.pk),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wait_outcome(request: HttpRequest, person_id: int, wait_id: int) -> HttpResponse:
+    _require(request, "health_waits")
+    try:
+        wait = selectors.wait_for_user(request.user, person_id, wait_id, purpose="record-assessment")
+    except PersonNotFound as exc:
+        raise Http404("Not found") from exc
+    form = WaitOutcomeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and not form.errors:
+        try:
+            services.assessment_wait_outcome(
+                wait=wait,
+                assessed_on=form.cleaned_data["assessed_on"],
+                outcome=form.cleaned_data["outcome"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except services.Conflict:
+            return render(
+                request,
+                "health/wait_conflict.html",
+                {"title": "Someone else changed this referral", "back": _record_href(person_id)},
+                status=409,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, WAIT_RENAME)
+        else:
+            messages.success(request, "Outcome recorded. The wait stopped on the day of the assessment.")
+            return HttpResponseRedirect(_record_href(person_id))
+    return render(
+        request,
+        "health/wait_outcome.html",
+        {
+            "title": f"Record the assessment: {wait.person.display_name}",
+            "wait": wait,
+            "person": wait.person,
+            "form": form,
+            "page_errors": error_list(form),
+            "outcomes": AssessmentWait.Outcome.choices,
+            "back": _record_href(person_id),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -74,6 +74,9 @@ class MissingEpisode(VersionedModel):
     found_place_key = models.CharField(max_length=200, blank=True)  # normalised, for patterns
     found_by = models.CharField(max_length=12, choices=FoundBy.choices, blank=True)
     found_with = models.CharField(max_length=200, blank=True)
+    # Found outside the partnership's area (issue 11: children exploited across borders): None when not
+    # recorded (returns recorded before the question was asked).
+    found_outside_area = models.BooleanField(null=True, blank=True)
     child_account = models.TextField(blank=True)  # the child's words
     harm_disclosed = models.BooleanField(default=False)
     harm_details = models.TextField(blank=True)

@@ -265,6 +265,7 @@ def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
             found_place=form.cleaned_data["found_place"],
             found_by=form.cleaned_data["found_by"],
             found_with=form.cleaned_data["found_with"],
+            found_outside_area={"yes": True, "no": False}.get(form.cleaned_data["found_outside_area"]),
             child_account=form.cleaned_data["child_account"],
             harm_disclosed=form.cleaned_data["harm_disclosed"] == "yes",
             harm_details=form.cleaned_data["harm_details"],

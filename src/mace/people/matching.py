@@ -46,7 +46,6 @@ from typing import Final, NamedTuple
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from mace.demo.names import NICKNAMES
 from mace.people.identifiers import (
     nhs_number_is_valid,
     normalise_police_id,
@@ -54,6 +53,7 @@ from mace.people.identifiers import (
     normalise_upn,
 )
 from mace.people.keys import name_key
+from mace.people.nicknames import nickname_groups
 
 __all__ = [
     "AGREES",
@@ -504,16 +504,7 @@ def _similarity(a: str, b: str, *, threshold: float, one_edit_length: int) -> tu
     return False, f"similarity {score:.2f}"
 
 
-def _nickname_groups() -> Mapping[str, frozenset[int]]:
-    """Name key -> the nickname groups it belongs to; a group is a formal name and its short forms."""
-    groups: dict[str, set[int]] = {}
-    for index, (formal, shorts) in enumerate(NICKNAMES.items()):
-        for name in (formal, *shorts):
-            groups.setdefault(name_key(name), set()).add(index)
-    return MappingProxyType({key: frozenset(value) for key, value in groups.items()})
-
-
-_NICKNAME_GROUPS: Final = _nickname_groups()
+_NICKNAME_GROUPS: Final = nickname_groups()
 
 
 def _nickname_equivalent(a: str, b: str) -> bool:

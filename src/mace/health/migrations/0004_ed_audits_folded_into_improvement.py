@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("health", "0002_initial"),
+        ("health", "0003_assessmentwait"),
         # Renumber with improvement's migration at merge.
         ("improvement", "0002_audits_and_reviews"),
     ]
