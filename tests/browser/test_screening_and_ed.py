@@ -184,30 +184,3 @@ def test_a_manager_agrees_a_judgement_lower_than_the_indicators(
     expect(page.locator("svg.mace-trajectory")).to_be_visible()
     expect(page.get_by_role("table", name="Each screening: indicators and judgement")).to_be_visible()
     assert_accessible(page)
-
-
-def test_the_safeguarding_team_audits_a_sample_of_ed_records(
-    page: Any, live_server: Any, assert_accessible: Any, ed_area: Any
-) -> None:
-    attended = [_discharged(ed_area, name) for name in ("Amber", "Jay")]
-    sign_in(page, live_server, ed_area.lead)
-    page.get_by_role("link", name="Emergency department audits").click()
-    assert_accessible(page)
-    # The month they attended: six hours ago is last month just after midnight on the 1st.
-    month = timezone.localtime(attended[0].arrived_at).strftime("%B %Y")
-    page.get_by_label("Month to audit").select_option(label=month)
-    page.get_by_label("Number of records to sample").fill("2")
-    page.get_by_role("button", name="Start the audit").click()
-    assert_accessible(page)
-    for group in page.get_by_role("group", name="There was clear planning for the child").all():
-        group.get_by_label("Yes").check()
-    for group in page.get_by_role("group", name="The discharge plan safeguarded the child").all():
-        group.get_by_label("No").check()
-    page.get_by_role("button", name="Save answers").click()
-    expect(page.get_by_text("Audit answers saved")).to_be_visible()
-    page.get_by_role("link", name="Back to ED audits").click()
-    expect(page.get_by_role("cell", name="2 of 2 (100%)").first).to_be_visible()
-    expect(page.get_by_role("cell", name="0 of 2 (0%)").first).to_be_visible()
-    assert_accessible(page)
-    page.get_by_role("link", name="Show by quarter").click()
-    assert_accessible(page)

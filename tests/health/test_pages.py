@@ -1,4 +1,4 @@
-"""ED pages: recording an attendance, the screening from it, discharge, the review queue, audits."""
+"""ED pages: recording an attendance, the screening from it, discharge, the review queue."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mace.frontdoor.models import Contact
 from mace.health import services
-from mace.health.models import Attendance, Audit
+from mace.health.models import Attendance
 
 from ..conftest import sign_in
 
@@ -129,37 +129,10 @@ def test_another_trusts_attendance_is_not_found(ed_area: Any) -> None:
     assert _client(ed_area.education).get(f"/health/ed/attendances/{attendance.pk}/").status_code == 404
 
 
-@time_machine.travel("2026-11-18T14:00:00+00:00", tick=True)  # attendances 5 hours ago are this month's
-def test_an_audit_is_started_and_answered_from_the_pages(ed_area: Any) -> None:
-    arrived = timezone.now() - timedelta(hours=5)
-    for _ in range(3):
-        services.attendance_record(
-            data=services.AttendanceIn(
-                arrived_at=arrived,
-                presenting_complaint="Asthma",
-                seen_alone=True,
-                cpis_checked=True,
-                cpis_result="none",
-                discharged_at=arrived + timedelta(hours=1),
-                discharge_plan="Home",
-            ),
-            by=ed_area.nurse,
-        )
-    lead = _client(ed_area.lead)
-    month = timezone.localdate().strftime("%Y-%m")
-    response = lead.post("/health/ed-audits/", {"period_start": month, "sample_size": "2"})
-    assert response.status_code == 302
-    audit = Audit.objects.get()
-    form = lead.get(response["Location"]).content.decode()
-    assert form.count('type="radio"') == 2 * 5 * 2 + 2  # yes/no per question, plus n/a for seen alone
-    answers = {
-        f"a_{a.pk}_{q}": "yes"
-        for a in audit.attendances.all()
-        for q in ("risk_assessment", "cpis_checked", "clear_planning", "discharge_safe", "seen_alone")
-    }
-    assert lead.post(response["Location"], answers).status_code == 302
-    results = lead.get("/health/ed-audits/").content.decode()
-    assert "2 of 2 (100%)" in results
+def test_the_ed_audits_address_leads_to_the_audit_programme(ed_area: Any) -> None:
+    """ED audits are audits of the `ed` tool now (tests/improvement/audits/test_pages.py)."""
+    response = _client(ed_area.lead).get("/health/ed-audits/")
+    assert response.status_code == 302 and response["Location"] == "/improvement/audits/?tool=ed"
 
 
 def test_the_safeguarding_team_reads_attendances_but_does_not_record_them(ed_area: Any) -> None:

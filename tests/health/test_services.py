@@ -1,4 +1,4 @@
-"""ED attendances, the discharge review queue and ED audits."""
+"""ED attendances and the discharge review queue (ED audits: tests/improvement/audits)."""
 
 from __future__ import annotations
 

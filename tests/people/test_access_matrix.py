@@ -77,6 +77,8 @@ AGGREGATE_ROLES = {
     Role.SCRUTINEER,
     Role.ADMINISTRATOR,
 }
+# Run the partnership's improvement plans (capability manage_improvement).
+IMPROVEMENT_ROLES = {Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR}
 AGREE_ROLES = {Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.HEALTH_SAFEGUARDING_LEAD}
 SCREENING_ROLES = RECORD_ROLES  # any agency's practitioner working with the child
 ED_ROLES = {Role.ED_CLINICIAN, Role.HEALTH_SAFEGUARDING_LEAD}
@@ -408,7 +410,7 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/health/ed/", ED_ROLES),
         ("/health/ed/attendances/new/", {Role.ED_CLINICIAN}),
         ("/health/discharge-reviews/", {Role.HEALTH_SAFEGUARDING_LEAD}),
-        ("/health/ed-audits/", {Role.HEALTH_SAFEGUARDING_LEAD} | AGGREGATE_ROLES),
+        # ED audits are audits in the partnership's programme now: the old address redirects there.
         ("/plans/", RECORD_ROLES),
         ("/casework/supervision/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
         ("/casework/caseloads/", {Role.TEAM_MANAGER} | AGGREGATE_ROLES),
@@ -426,6 +428,12 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         # Thematic reports carry figures and children's (anonymised) words: the roles that see figures.
         ("/improvement/thematic/", AGGREGATE_ROLES),
         ("/improvement/thematic/voice/", AGGREGATE_ROLES),
+        # Audits and reviews are partnership business too; whoever runs the plans (and, for ED audits of
+        # their trust, the safeguarding lead) draws dip samples; whoever runs the plans records reviews.
+        ("/improvement/audits/", set(Role.values)),
+        ("/improvement/audits/new/", IMPROVEMENT_ROLES | {Role.HEALTH_SAFEGUARDING_LEAD}),
+        ("/improvement/reviews/", set(Role.values)),
+        ("/improvement/reviews/new/", IMPROVEMENT_ROLES),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))
@@ -710,3 +718,63 @@ def test_governance_pages_open_to_the_partnership_and_records_only_to_improvemen
     allowed = role in IMPROVEMENT_ROLES
     assert status == (302 if allowed else 404), status
     assert written() is allowed
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_audit_and_review_pages_follow_the_policy(role: str) -> None:
+    """An audit and a review of the user's partnership: every role reads them (partnership business, no
+    child named); a record of the audit opens to answer only for whoever may answer a part of it (here,
+    with nobody assigned: a member of a social care agency who runs the plans); a review's forms post only
+    for whoever runs the plans; the old ED audit address redirects."""
+    from mace.improvement.audits import services as audits
+    from mace.improvement.reviews import services as reviews
+    from mace.improvement.reviews.models import Recommendation
+
+    user = UserFactory(roles=[role])
+    partnership = user.team.partnership
+    person = PersonFactory(partnership=partnership)
+    contact = _contact_about(person, partnership)
+    contact.decided_at = NOW - timedelta(days=3)
+    contact.save()
+    audit = audits.audit_draw(
+        partnership=partnership,
+        rule=audits.Rule(
+            tool_code="front_door",
+            period_start=(NOW - timedelta(days=10)).date(),
+            period_end=NOW.date(),
+            size=None,
+            seed=1,
+        ),
+        by=Actor.system("test"),
+    )
+    record = audit.records.get()
+    review = reviews.review_create(
+        partnership=partnership,
+        kind="rapid",
+        reference="RR 1",
+        summary="",
+        notified_on=date(2026, 11, 2),
+        themes=[],
+        by=Actor.system("test"),
+    )
+    client = Client()
+    sign_in(client, user)
+    assert client.get(f"/improvement/audits/{audit.pk}/").status_code == 200
+    assert client.get(f"/improvement/reviews/{review.pk}/").status_code == 200
+    answers = client.get(f"/improvement/audits/{audit.pk}/records/{record.pk}/").status_code
+    assert (answers == 200) is (role in IMPROVEMENT_ROLES), answers
+    posted = client.post(f"/improvement/audits/{audit.pk}/records/{record.pk}/", {"decided_in_time": "yes"})
+    assert (posted.status_code == 302) is (role in IMPROVEMENT_ROLES), posted.status_code
+    assert record.answers.exists() is (role in IMPROVEMENT_ROLES)
+    for what in ("assign", "learning"):
+        refused = client.post(
+            f"/improvement/audits/{audit.pk}/{what}/", {"agency_kind": "csc", "learning": "x"}
+        )
+        assert refused.status_code in (302, 404)
+    client.post(f"/improvement/reviews/{review.pk}/recommendation/", {"text": "Share"})
+    assert Recommendation.objects.filter(review=review).exists() is (role in IMPROVEMENT_ROLES)
+    assert client.get("/health/ed-audits/").status_code == 302
+    from mace.improvement.audits.models import AuditProgramme
+
+    client.post("/improvement/audits/programme/", {"year": "2026", "title": "Programme"})
+    assert AuditProgramme.objects.exists() is (role in IMPROVEMENT_ROLES)

@@ -640,3 +640,27 @@ def contacts_for_returns(partnership_id: int, *, until: datetime) -> list[Return
             chunk_size=5000
         )
     ]
+
+
+@dataclass(frozen=True)
+class AuditCandidate:
+    """A contact an audit's dip sample may draw: ids only (no name), the allocated team (a stratum)."""
+
+    source_id: int
+    person_id: int | None
+    team_id: int | None
+    occurred_at: Any
+
+
+def audit_candidates(*, partnership_id: int, start: date, end: date, flag: str = "") -> list[AuditCandidate]:
+    """Contacts decided from `start` to `end` (inclusive, local dates) in a partnership, optionally only of
+    children with an active flag (cse, cce), for an audit's dip sample. In id order (reproducible draws)."""
+    qs = Contact.objects.filter(
+        partnership_id=partnership_id, decided_at__date__gte=start, decided_at__date__lte=end
+    )
+    if flag:
+        qs = qs.filter(person__flags__kind=flag, person__flags__removed_at__isnull=True).distinct()
+    return [
+        AuditCandidate(*row)
+        for row in qs.order_by("pk").values_list("pk", "person_id", "allocated_team_id", "decided_at")
+    ]

@@ -1,9 +1,9 @@
 """The emergency departments of the synthetic partnership: a year of children's attendances at both
 trusts (some children not identified, frequent attenders, children who left before assessment), the
-screening where the exploitation question indicated it, the safeguarding teams' discharge reviews,
-and monthly ED audits whose compliance improves through the year as the action plan takes effect.
+screening where the exploitation question indicated it, and the safeguarding teams' discharge reviews.
+The monthly ED audits are made by the improvement module's demo step (`mace.improvement.demo`).
 
-Attendances are bulk-created for speed; screenings, referrals to the front door and audits go
+Attendances are bulk-created for speed; screenings and referrals to the front door go
 through the real services.
 """
 
@@ -13,7 +13,6 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mace.core import audit
@@ -31,7 +30,7 @@ from mace.screening.demo import EVIDENCE, close_old_contacts
 from mace.screening.models import Screening
 
 from . import services
-from .models import AssessmentWait, Attendance, Audit, AuditAnswer, DischargeReview, Question
+from .models import AssessmentWait, Attendance, DischargeReview
 
 TRUSTS = [("mshft-ed", "mshft-safeguarding", 0.6), ("est-ed", "est-safeguarding", 0.4)]
 COMPLAINTS = [
@@ -87,7 +86,7 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
     total = max(50, len(ctx.child_ids) * HISTORY_DAYS // (3 * 365))  # a third of the children a year
     actor = audit.Actor.system("demo-generator")
     attendances: list[Attendance] = []
-    # Each attendance, then the four phases that follow: saving, screening, reviews, audits.
+    # Each attendance, then the phases that follow: saving, screening, reviews.
     advance = ctx.task("Emergency department attendances", total + RECENT + 4)
     for index in range(total + RECENT):
         advance(1)
@@ -171,7 +170,6 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
     advance(1)
     reviewed, referred = _reviews(ctx, rng, attendances)
     advance(1)
-    audits = _audits(ctx, rng)
     advance(1)
     return {
         "ED attendances": len(attendances),
@@ -180,7 +178,6 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         "ED screenings": screened,
         "Discharge reviews": reviewed,
         "ED referrals to the front door": referred,
-        "ED audits": audits,
     }
 
 
@@ -370,64 +367,6 @@ def _reviews(ctx: DemoContext, rng: random.Random, attendances: list[Attendance]
     bulk.log_created(ctx.actor, "ed_discharge_review", reviews)
     close_old_contacts([c.pk for c in contacts], ctx.now)
     return len(reviews), len(contacts)
-
-
-def _audits(ctx: DemoContext, rng: random.Random) -> int:
-    """Six months of monthly audits per trust, answered from the records with the auditor's view of
-    planning and discharge: compliance improves month by month."""
-    from mace.accounts.models import Team, User
-
-    made = 0
-    first = ctx.today.replace(day=1)
-    for _, sg_code, _ in TRUSTS:
-        team = Team.objects.filter(code=sg_code).first()
-        auditor = (
-            User.objects.filter(team=team, role_assignments__role="health_safeguarding_lead")
-            .order_by("pk")
-            .first()
-            if team
-            else None
-        )
-        if auditor is None:
-            continue
-        for months_ago in range(6, 0, -1):
-            start = first
-            for _ in range(months_ago):
-                start = (start - timedelta(days=1)).replace(day=1)
-            end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-            try:
-                result = services.audit_start(
-                    trust=team.agency,  # type: ignore[union-attr]
-                    period_start=start,
-                    period_end=end,
-                    sample_size=22,
-                    by=auditor,
-                    seed=rng.randrange(10**6),
-                )
-            except ValidationError:  # a month with no attendances (a small demo) has no audit
-                continue
-            quality = 0.7 + 0.04 * (6 - months_ago)
-            answers: dict[tuple[int, str], str] = {}
-            for a in result.attendances.all():
-                answers[(a.pk, Question.RISK_ASSESSMENT)] = "yes" if a.exploitation_question_asked else "no"
-                answers[(a.pk, Question.CPIS_CHECKED)] = "yes" if a.cpis_checked else "no"
-                answers[(a.pk, Question.CLEAR_PLANNING)] = "yes" if rng.random() < quality else "no"
-                answers[(a.pk, Question.DISCHARGE_SAFE)] = "yes" if rng.random() < quality + 0.1 else "no"
-                answers[(a.pk, Question.SEEN_ALONE)] = {True: "yes", False: "no", None: "na"}[a.seen_alone]
-            # As `services.audit_answer` records a complete set of answers, in one insert.
-            bulk.create(
-                AuditAnswer,
-                [
-                    bulk.row(AuditAnswer, audit=result, attendance_id=pk, question=question, answer=answer)
-                    for (pk, question), answer in answers.items()
-                ],
-            )
-            Audit.objects.filter(pk=result.pk).update(
-                created_at=datetime.combine(end, time(12), tzinfo=UTC), completed_at=ctx.now
-            )
-            bulk.log_created(ctx.actor, "ed_audit_answer", [result], answers=len(answers))
-            made += 1
-    return made
 
 
 # Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------

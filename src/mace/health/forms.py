@@ -96,14 +96,6 @@ class ReviewForm(forms.Form):
     )
 
 
-class AuditStartForm(forms.Form):
-    period_start = forms.DateField(
-        input_formats=["%Y-%m"],
-        error_messages={"required": "Choose the month to audit", "invalid": "Choose a month"},
-    )
-    sample_size = forms.IntegerField(min_value=1, max_value=200, initial=22)
-
-
 class WaitForm(forms.Form):
     """A referral for an autism or ADHD assessment: parsing only (services.validate_wait judges it)."""
 

@@ -1,5 +1,6 @@
 """Children's emergency department attendances, the trust safeguarding team's review of every
-discharged child, and ED audits (actions 2.2 and 2.3)."""
+discharged child (actions 2.2 and 2.3). ED audits are audits of the `ed` tool in
+`mace.improvement.audits`."""
 
 from __future__ import annotations
 
@@ -142,56 +143,6 @@ class DischargeReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} for attendance {self.attendance_id}"
-
-
-class Question(models.TextChoices):
-    """The ED audit's questions (2.2b, 2.3e), in the order the inspectors' figures were reported."""
-
-    RISK_ASSESSMENT = "risk_assessment", "A safeguarding risk assessment was completed"
-    CPIS_CHECKED = "cpis_checked", "CP-IS was checked"
-    CLEAR_PLANNING = "clear_planning", "There was clear planning for the child"
-    DISCHARGE_SAFE = "discharge_safe", "The discharge plan safeguarded the child"
-    SEEN_ALONE = "seen_alone", "The child was seen alone where appropriate"
-
-
-class Audit(models.Model):
-    """An audit of a sample of one trust's ED records for a period."""
-
-    trust = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    period_start = models.DateField()
-    period_end = models.DateField()
-    created_by_label = models.CharField(max_length=150)
-    created_at = models.DateTimeField()
-    completed_at = models.DateTimeField(null=True, blank=True)
-    attendances = models.ManyToManyField(Attendance, related_name="audits")
-
-    class Meta:
-        ordering = ["-period_start", "trust__name"]
-
-    def __str__(self) -> str:
-        return f"ED audit {self.trust} {self.period_start:%b %Y}"
-
-
-class AuditAnswer(models.Model):
-    class Answer(models.TextChoices):
-        YES = "yes", "Yes"
-        NO = "no", "No"
-        NOT_APPLICABLE = "na", "Not applicable"
-
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="answers")
-    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="+")
-    question = models.CharField(max_length=20, choices=Question.choices)
-    answer = models.CharField(max_length=3, choices=Answer.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["audit", "attendance", "question"], name="one_answer_per_question"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.question}: {self.answer}"
 
 
 class AssessmentWait(VersionedModel):

@@ -1,5 +1,5 @@
 """Reading ED work, scoped to the user's trust: its ED staff and safeguarding team see its attendances,
-its review queue and its audits; nobody else does (forbidden and missing alike are a 404)."""
+its review queue; nobody else does (forbidden and missing alike are a 404)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncQuarter
 
 from mace.accounts.models import Agency
-from mace.accounts.selectors import figure_partnership_ids
 from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
 from mace.people.selectors import PersonNotFound, person_for_user
 
-from . import figures
-from .models import AssessmentWait, Attendance, Audit, AuditAnswer, Question, weeks_between
+from .models import AssessmentWait, Attendance, weeks_between
 
 PAGE = 100
 
@@ -91,74 +88,6 @@ def review_queue(user: Any) -> tuple[list[Attendance], int]:
     return list(qs[:PAGE]), qs.count()
 
 
-def audits_for(user: Any) -> list[Audit]:
-    trust = _trust_id(user)
-    if trust is None or not capabilities(user).discharge_review:
-        return []
-    return list(Audit.objects.filter(trust_id=trust).select_related("trust")[:100])
-
-
-def audit_for_user(user: Any, audit_id: int) -> Audit:
-    trust = _trust_id(user)
-    found = (
-        Audit.objects.filter(pk=audit_id, trust_id=trust).select_related("trust").first()
-        if trust is not None and capabilities(user).discharge_review
-        else None
-    )
-    with transaction.atomic():
-        audit.record(
-            audit.Actor.of(user),
-            audit.Event(
-                AccessLogEntry.Action.VIEW if found else AccessLogEntry.Action.DENY, "ed_audit", str(audit_id)
-            ),
-        )
-    if found is None:
-        raise PersonNotFound()
-    return found
-
-
-def audit_records(ed_audit: Audit) -> tuple[list[Attendance], dict[tuple[int, str], str]]:
-    records = list(ed_audit.attendances.select_related("person", "department").order_by("arrived_at"))
-    answers = {(a, q): v for a, q, v in ed_audit.answers.values_list("attendance_id", "question", "answer")}
-    return records, answers
-
-
-@dataclass(frozen=True)
-class AuditResult:
-    trust: str
-    period: date  # the first day of the month or quarter
-    records: int
-    rates: dict[str, figures.Rate]
-
-
-def audit_results(user: Any, *, period: str = "month") -> list[AuditResult]:
-    """Results per trust and month (or quarter), computed from the answers. Health safeguarding teams
-    see their trust's; partnership-wide roles (aggregates) see every trust serving their partnerships."""
-    caps = capabilities(user)
-    qs = AuditAnswer.objects.all()
-    trust = _trust_id(user)
-    if caps.discharge_review and trust is not None:
-        qs = qs.filter(audit__trust_id=trust)
-    elif caps.aggregates and (partnerships := figure_partnership_ids(user)):
-        qs = qs.filter(audit__trust__partnerships__in=partnerships).distinct()
-    else:
-        return []
-    grouped: dict[tuple[str, date], list[tuple[str, str]]] = {}
-    records: dict[tuple[str, date], set[int]] = {}
-    trunc = TruncQuarter if period == "quarter" else TruncMonth
-    rows = qs.annotate(month=trunc("audit__period_start")).values_list(
-        "audit__trust__name", "month", "question", "answer", "attendance_id"
-    )
-    for trust_name, month, question, answer, attendance_id in rows:
-        key = (trust_name, month.date() if hasattr(month, "date") else month)
-        grouped.setdefault(key, []).append((question, answer))
-        records.setdefault(key, set()).add(attendance_id)
-    return [
-        AuditResult(trust=k[0], period=k[1], records=len(records[k]), rates=figures.rates(v, Question.values))
-        for k, v in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0]), reverse=True)
-    ]
-
-
 def work_waiting(user: Any) -> dict[str, int]:
     """What is waiting for this user on the home page: discharged children to review, screening
     judgements to agree, children in the ED now."""
@@ -223,3 +152,48 @@ def waiting_on(partnership_ids: Any, day: date, person_ids: Any = None) -> list[
     if person_ids is not None:
         qs = qs.filter(person_id__in=list(person_ids))
     return [Waiting(*row) for row in qs.values_list("person_id", "referred_on", "fast_track")]
+
+
+@dataclass(frozen=True)
+class AuditCandidate:
+    """A record an audit's dip sample may draw: ids only (no name), the team it belongs to (a stratum)."""
+
+    source_id: int
+    person_id: int | None
+    team_id: int | None
+    occurred_at: Any
+
+
+def audit_candidates(
+    *, partnership_id: int, start: date, end: date, trust_id: int | None = None, flag: str = ""
+) -> list[AuditCandidate]:
+    """Discharged children's attendances that arrived from `start` to `end` (inclusive, local dates) in a
+    partnership, optionally of one trust, optionally only of children with an active flag (cse, cce), for
+    an audit's dip sample. In id order, so a seeded draw is reproducible."""
+    qs = Attendance.objects.filter(
+        partnership_id=partnership_id, arrived_at__date__gte=start, arrived_at__date__lte=end
+    ).exclude(status=Attendance.Status.IN_DEPARTMENT)
+    if trust_id is not None:
+        qs = qs.filter(trust_id=trust_id)
+    if flag:
+        qs = qs.filter(person__flags__kind=flag, person__flags__removed_at__isnull=True).distinct()
+    return [
+        AuditCandidate(*row)
+        for row in qs.order_by("pk").values_list("pk", "person_id", "department_id", "arrived_at")
+    ]
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """What an attendance's record itself says, for an ED auditor's starting answers."""
+
+    cpis_checked: bool
+    seen_alone: bool | None
+    exploitation_question_asked: bool
+
+
+def audit_facts(attendance_ids: list[int]) -> dict[int, AuditFacts]:
+    rows = Attendance.objects.filter(pk__in=attendance_ids).values_list(
+        "pk", "cpis_checked", "seen_alone", "exploitation_question_asked"
+    )
+    return {pk: AuditFacts(c, s, e) for pk, c, s, e in rows}

@@ -1,10 +1,9 @@
 """Emergency department work: recording a child's attendance and discharge, linking the screening,
-the safeguarding team's review of every discharged child, and ED audits. Each function validates,
-writes the chronology and the access log, and does its work in one transaction."""
+the safeguarding team's review of every discharged child (ED audits are `mace.improvement.audits`).
+Each function validates, writes the chronology and the access log, and does its work in one transaction."""
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -31,7 +30,7 @@ from mace.people import services as people_services
 from mace.people.identifiers import nhs_number_is_valid
 from mace.people.models import ChronologyEvent, Flag, Involvement, Person
 
-from .models import AssessmentWait, Attendance, Audit, AuditAnswer, DischargeReview, Question
+from .models import AssessmentWait, Attendance, DischargeReview
 
 MAX_TEXT = 10_000
 CONTACT_SOURCE = "mace-ed"
@@ -467,96 +466,6 @@ def discharge_review(
             ),
         )
     return review
-
-
-# --------------------------------------------------------------------------------------------------
-# ED audits
-# --------------------------------------------------------------------------------------------------
-
-
-def audit_start(
-    *, trust: Agency, period_start: date, period_end: date, sample_size: int, by: Any, seed: int | None = None
-) -> Audit:
-    """Sample a trust's discharged child attendances in a period for audit."""
-    if not capabilities(by).discharge_review or by.agency_id != trust.pk:
-        raise PermissionError("Only the trust's safeguarding team can audit its ED records.")
-    actor = audit.Actor.of(by)
-    errors: dict[str, str] = {}
-    if period_end < period_start:
-        errors["period_end"] = "The period must end after it starts"
-    if not 1 <= sample_size <= 200:
-        errors["sample_size"] = "Sample between 1 and 200 records"
-    if errors:
-        raise ValidationError(errors)
-    candidates = list(
-        Attendance.objects.filter(
-            trust=trust,
-            arrived_at__date__gte=period_start,
-            arrived_at__date__lte=period_end,
-        )
-        .exclude(status=Attendance.Status.IN_DEPARTMENT)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if not candidates:
-        raise ValidationError({"period_start": "No discharged attendances in this period to audit"})
-    chosen = random.Random(seed).sample(candidates, min(sample_size, len(candidates)))
-    with transaction.atomic():
-        result = Audit.objects.create(
-            trust=trust,
-            period_start=period_start,
-            period_end=period_end,
-            created_by_label=actor.label,
-            created_at=timezone.now(),
-        )
-        result.attendances.set(chosen)
-        audit.record(
-            actor,
-            audit.Event(
-                AccessLogEntry.Action.CREATE,
-                "ed_audit",
-                str(result.pk),
-                detail={"sample": len(chosen), "from": len(candidates)},
-            ),
-        )
-    return result
-
-
-def audit_answer(*, ed_audit: Audit, answers: dict[tuple[int, str], str], by: Any) -> Audit:
-    """Record the auditor's answers: {(attendance id, question): yes | no | na}. The audit is complete
-    when every sampled record has every question answered."""
-    if not capabilities(by).discharge_review or by.agency_id != ed_audit.trust_id:
-        raise PermissionError("Only the trust's safeguarding team can audit its ED records.")
-    actor = audit.Actor.of(by)
-    sampled = set(ed_audit.attendances.values_list("pk", flat=True))
-    errors: dict[str, str] = {}
-    for (attendance_id, question), answer in answers.items():
-        if attendance_id not in sampled or question not in Question.values:
-            errors["__all__"] = "An answer is about a record or question not in this audit"
-        elif answer not in AuditAnswer.Answer.values:
-            errors[f"a_{attendance_id}_{question}"] = "Answer yes, no or not applicable"
-        elif answer == AuditAnswer.Answer.NOT_APPLICABLE and question != Question.SEEN_ALONE:
-            errors[f"a_{attendance_id}_{question}"] = "Only 'seen alone' can be not applicable"
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        for (attendance_id, question), answer in answers.items():
-            AuditAnswer.objects.update_or_create(
-                audit=ed_audit, attendance_id=attendance_id, question=question, defaults={"answer": answer}
-            )
-        complete = ed_audit.answers.count() == len(sampled) * len(Question.values)
-        ed_audit.completed_at = ed_audit.completed_at or (timezone.now() if complete else None)
-        ed_audit.save(update_fields=["completed_at"])
-        audit.record(
-            actor,
-            audit.Event(
-                AccessLogEntry.Action.UPDATE,
-                "ed_audit",
-                str(ed_audit.pk),
-                detail={"answers": len(answers), "complete": complete},
-            ),
-        )
-    return ed_audit
 
 
 # Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------

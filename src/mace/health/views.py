@@ -1,9 +1,8 @@
 """Emergency department pages: the ED's attendances, recording one, discharge, the screening from an
-attendance, the safeguarding team's discharge review queue, and ED audits with their results."""
+attendance, the safeguarding team's discharge review queue (ED audits: `mace.improvement.audits`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mace.core.access import capabilities, names_allowed
+from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound, openable, person_for_user
@@ -24,13 +23,12 @@ from . import selectors, services
 from .forms import (
     LONDON,
     AttendanceForm,
-    AuditStartForm,
     DischargeForm,
     ReviewForm,
     WaitForm,
     WaitOutcomeForm,
 )
-from .models import AssessmentWait, Attendance, AuditAnswer, DischargeReview, Question
+from .models import AssessmentWait, Attendance, DischargeReview
 
 
 def _require_ed_records(request: HttpRequest) -> None:
@@ -269,108 +267,18 @@ def review(request: HttpRequest, attendance_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 def audits(request: HttpRequest) -> HttpResponse:
-    caps = capabilities(request.user)
-    if not (caps.discharge_review or caps.aggregates):
+    """ED audits are audits of the `ed` tool in the partnership's audit programme now."""
+    if not request.user.is_authenticated:
         raise Http404("Not found")
-    period = "quarter" if request.GET.get("period") == "quarter" else "month"
-    today = timezone.localdate()
-    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    form = AuditStartForm(request.POST or None, initial={"period_start": last_month.strftime("%Y-%m")})
-    if request.method == "POST":
-        _require(request, "discharge_review")
-        if form.is_valid():
-            start: date = form.cleaned_data["period_start"]
-            end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-            try:
-                created = services.audit_start(
-                    trust=request.user.agency,  # type: ignore[union-attr,arg-type]
-                    period_start=start,
-                    period_end=end,
-                    sample_size=form.cleaned_data["sample_size"] or 22,
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                return HttpResponseRedirect(reverse("health:audit", args=[created.pk]))
-    return render(
-        request,
-        "health/audits.html",
-        {
-            "title": "Emergency department audits",
-            "audits": selectors.audits_for(request.user),
-            "results": selectors.audit_results(request.user, period=period),
-            "period": period,
-            "suppress": not names_allowed(request.user),  # counts of 1 to 4 read "fewer than 5"
-            "questions": Question.choices,
-            "form": form,
-            "page_errors": error_list(form),
-            "can_audit": caps.discharge_review,
-            "months": _months(today),
-        },
-        status=400 if form.errors else 200,
-    )
+    return HttpResponseRedirect(reverse("improvement:audits") + "?tool=ed")
 
 
-@require_http_methods(["GET", "POST"])
 def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
-    _require(request, "discharge_review")
-    try:
-        ed_audit = selectors.audit_for_user(request.user, audit_id)
-    except PersonNotFound as exc:
-        raise Http404("Not found") from exc
-    records, answers = selectors.audit_records(ed_audit)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        posted = {
-            (r.pk, q): request.POST.get(f"a_{r.pk}_{q}", "")
-            for r in records
-            for q in Question.values
-            if request.POST.get(f"a_{r.pk}_{q}")
-        }
-        try:
-            services.audit_answer(ed_audit=ed_audit, answers=posted, by=request.user)
-        except ValidationError as exc:
-            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
-        else:
-            messages.success(request, "Audit answers saved")
-            return HttpResponseRedirect(reverse("health:audit", args=[ed_audit.pk]))
-        answers = {**answers, **posted}
-    return render(
-        request,
-        "health/audit.html",
-        {
-            "title": "ED audit",
-            "audit": ed_audit,
-            "records": records,
-            "answers": answers,
-            "suggested": {r.pk: _suggest(r) for r in records},
-            "questions": Question.choices,
-            "choices": AuditAnswer.Answer.choices,
-            "errors": errors,
-            "page_errors": [{"text": v, "href": "#" + k} for k, v in errors.items()],
-        },
-        status=400 if errors else 200,
-    )
-
-
-def _months(today: date, count: int = 12) -> list[date]:
-    months, month = [], today.replace(day=1)
-    for _ in range(count):
-        months.append(month)
-        month = (month - timedelta(days=1)).replace(day=1)
-    return months
-
-
-def _suggest(a: Attendance) -> dict[str, str]:
-    """What the record itself says, offered to the auditor as the starting answer."""
-    return {
-        Question.CPIS_CHECKED: "yes" if a.cpis_checked else "no",
-        Question.SEEN_ALONE: {True: "yes", False: "no", None: ""}[a.seen_alone],
-        Question.RISK_ASSESSMENT: "yes" if a.exploitation_question_asked else "no",
-    }
+    """An ED audit's old address: the audit it was folded into."""
+    if not request.user.is_authenticated:
+        raise Http404("Not found")
+    return HttpResponseRedirect(reverse("improvement:audit-folded", args=[audit_id]))
 
 
 # Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------

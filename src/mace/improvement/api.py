@@ -171,3 +171,9 @@ def post_update(
 from .training.api import router as training_router  # noqa: E402
 
 router.add_router("/training", training_router)
+
+from .audits.api import router as audits_router  # noqa: E402
+from .reviews.api import router as reviews_router  # noqa: E402
+
+router.add_router("/audits", audits_router)
+router.add_router("/reviews", reviews_router)

@@ -140,5 +140,7 @@ class Evidence(models.Model):
         return f"{self.get_kind_display()}: {self.description[:60]}"
 
 
+from .audits.models import Audit, AuditAnswer, AuditAssignment, AuditProgramme, AuditRecord  # noqa: E402, F401
 from .governance.models import *  # noqa: E402, F403 - registers the governance models with the app
+from .reviews.models import Recommendation, Review, ReviewAction, ReviewActionUpdate  # noqa: E402, F401
 from .training.models import *  # noqa: E402, F403 - registers the training models with the app

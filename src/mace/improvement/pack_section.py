@@ -101,3 +101,4 @@ register_section(
     build,
     kinds=("board",),
 )
+from .reviews import pack_section as _reviews_pack  # noqa: E402, F401 - registers the reviews section

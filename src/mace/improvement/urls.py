@@ -26,3 +26,8 @@ urlpatterns += governance_urlpatterns
 from .thematic.urls import urlpatterns as thematic_urlpatterns  # noqa: E402
 
 urlpatterns += thematic_urlpatterns
+
+from .audits import urls as audits_urls  # noqa: E402
+from .reviews import urls as reviews_urls  # noqa: E402
+
+urlpatterns += audits_urls.urlpatterns + reviews_urls.urlpatterns

@@ -1,8 +1,8 @@
 """A thematic report for a reader who sees partnership figures: the theme's scorecard measures (the
 scorecard's own rows, with its disclosure control), the audit results on its questions in the period, and
 children's words (the board pack's anonymised quotations: every name replaced, only an age band and where
-they were heard). Audits register here (`AUDIT_SOURCES`): the ED audits today; the partnership's audit
-programme adds its own results the same way."""
+they were heard). Audits register here (`AUDIT_SOURCES`): the partnership's audit programme (ED audits and
+dip samples)."""
 
 from __future__ import annotations
 
@@ -36,27 +36,25 @@ def audit_source(fn: AuditSource) -> AuditSource:
 
 
 @audit_source
-def ed_audits(user: Any, period: Period, theme: Theme) -> list[AuditLine]:
-    """The emergency departments' audits (`health`) whose month falls in the period."""
-    from mace.health import selectors as health
-    from mace.health.models import Question
+def programme_audits(user: Any, period: Period, theme: Theme) -> list[AuditLine]:
+    """The audit programme's audits (ED audits, dip samples; `improvement.audits`) whose sampled period
+    starts in the report's period, on the theme's questions."""
+    from mace.improvement.audits import selectors as audits
 
-    labels = dict(Question.choices)
-    wanted = [q for q in theme.audit_questions if q in labels]
+    wanted = set(theme.audit_questions)
     if not wanted:
         return []
     out = []
-    for result in health.audit_results(user, period="month"):
-        if not period.contains(result.period):
+    for audited in audits.audits_for(user).order_by("period_start", "pk"):
+        if not period.contains(audited.period_start):
             continue
-        for q in wanted:
-            rate = result.rates.get(q)
-            if rate is not None and rate.of:
+        for row in audits.results(audited).rows:
+            if row.question.code in wanted and row.rate.of:
                 out.append(
                     AuditLine(
-                        f"ED audit, {result.trust}, {result.period:%B %Y}",
-                        labels[q],
-                        disclosure.rate_text(rate.met, rate.of, user),
+                        audited.title,
+                        row.question.text,
+                        disclosure.rate_text(row.rate.met, row.rate.of, user),
                     )
                 )
     return out

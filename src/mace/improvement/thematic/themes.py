@@ -13,7 +13,7 @@ class Theme:
     action: str  # the action plan's action that asks for the report
     question: str  # what the report answers
     measures: tuple[str, ...]  # scorecard measure codes
-    audit_questions: tuple[str, ...]  # audit question codes (the ED audit's today; any audit's later)
+    audit_questions: tuple[str, ...]  # question codes of the audit programme's tools (audits/tools/)
     words: tuple[str, ...] = ()  # children's words that mention one of these are quoted; () quotes all
 
 
