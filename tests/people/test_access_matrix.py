@@ -365,6 +365,7 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/people/", RECORD_ROLES),
         ("/front-door/", FRONT_DOOR_ROLES),
         ("/front-door/matching/", FRONT_DOOR_ROLES),
+        ("/people/duplicates/", FRONT_DOOR_ROLES),
         ("/front-door/meetings/daily/", FRONT_DOOR_ROLES),
         ("/front-door/meetings/weekly/", FRONT_DOOR_ROLES),
         ("/front-door/contacts/new/", RECORD_ROLES),
@@ -533,3 +534,28 @@ def test_meeting_api_changes_open_only_to_meeting_roles(role: str, endpoint: str
     send = client.put if endpoint == "minutes" else client.post
     status = send(f"/api/v1/meetings/{path}", body, content_type="application/json").status_code
     assert (status in (200, 201)) is (role in MEETING_ROLES), status
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_only_the_front_door_dismisses_a_likely_duplicate(role: str) -> None:
+    from mace.people.models import LikelyDuplicate
+
+    user = UserFactory(roles=[role])
+    partnership = user.agency.partnerships.first() if user.agency_id else None
+    a = PersonFactory(partnership=partnership) if partnership else PersonFactory()
+    b = PersonFactory(partnership=a.partnership)
+    pair = LikelyDuplicate.objects.create(
+        partnership=a.partnership,
+        person_a=min(a, b, key=lambda p: p.pk),
+        person_b=max(a, b, key=lambda p: p.pk),
+        probability=0.99,
+        mace_probability=0.9,
+        engine="duckdb",
+        run_label="test",
+        found_at=NOW,
+    )
+    client = Client()
+    sign_in(client, user)
+    client.post(f"/people/duplicates/{pair.pk}/dismiss/", {"reason": "Different schools and parents"})
+    pair.refresh_from_db()
+    assert (pair.status == "dismissed") is (role in FRONT_DOOR_ROLES)
