@@ -694,7 +694,7 @@ def linkage_dedupe(
             "Likely pairs (Splink)": result.splink_pairs,
             "Added to the merge-review list": result.added,
             "Already in the list (skipped)": result.already_listed,
-            "Not likely by MACE's household-aware scorer": result.below_review,
+            "Not likely by MACE's household-aware scorer": result.not_likely,
         },
         time.monotonic() - started,
         title=f"De-duplication on {engine} finished",

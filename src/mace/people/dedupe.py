@@ -37,7 +37,7 @@ from mace.core.models import AccessLogEntry
 
 from .identifiers import normalise_nhs_number, normalise_postcode
 from .keys import name_key
-from .linkage import REVIEW_THRESHOLD, load_records
+from .linkage import load_records
 from .matching import _NICKNAME_GROUPS, M_U_TABLE, Comparison, compare
 from .models import Address, Identifier, LikelyDuplicate, Person
 
@@ -46,8 +46,11 @@ if TYPE_CHECKING:
 
 ENGINES = ("duckdb", "spark")
 # Splink's probability for a pair to be kept: the same prior as the online matcher, so "likely" means
-# the same thing in both. MACE's own probability must also reach its review threshold.
+# the same thing in both.
 SPLINK_THRESHOLD = 0.5
+# MACE's own probability must reach this too: "likely", more likely than not. Not the online review
+# threshold (5%): a worker asked about every twin pair in the register would learn to click "merge".
+LIKELY = 0.5
 PRIOR = 1 / 20_000
 WRITE_BATCH = 500
 
@@ -332,10 +335,11 @@ class DedupeResult:
     splink_pairs: int = 0
     added: int = 0
     already_listed: int = 0
-    below_review: int = 0  # Splink thought likely, MACE's household-aware scorer did not
+    not_likely: int = 0  # Splink thought likely, MACE's household-aware scorer did not
     resumed: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
     pairs: list[tuple[int, int]] = field(default_factory=list)  # every pair listed by this run or before
+    found: list[tuple[int, int, float]] = field(default_factory=list)  # Splink's likely pairs
 
 
 def fingerprint(partnership_id: int | None) -> str:
@@ -377,8 +381,8 @@ def _write(
             if a not in records or b not in records:
                 continue  # archived since Splink ran
             weighed = compare(records[a], records[b])
-            if weighed.probability < REVIEW_THRESHOLD:
-                result.below_review += 1
+            if weighed.probability < LIKELY:
+                result.not_likely += 1
                 continue
             rows.append(
                 LikelyDuplicate(
@@ -456,7 +460,7 @@ def dedupe(
         if checkpoint is not None:
             checkpoint.parent.mkdir(parents=True, exist_ok=True)
             checkpoint.write_text(json.dumps({"run": run_label, "people": result.people, "pairs": pairs}))
-    result.splink_pairs = len(pairs)
+    result.splink_pairs, result.found = len(pairs), pairs
     started = time.perf_counter()
     _write(pairs, engine=engine, run_label=run_label, actor=actor, result=result, progress=progress)
     result.seconds["write"] = time.perf_counter() - started
