@@ -263,9 +263,12 @@ def spark_session() -> Any:
     On a cluster, build the session from the cluster's configuration instead."""
     global _SPARK
     if _SPARK is None:
+        import tempfile
+
         from pyspark.sql import SparkSession
         from splink.backends.spark import similarity_jar_location
 
+        warehouse = tempfile.mkdtemp(prefix="mace-spark-")
         _SPARK = (
             SparkSession.builder.master("local[2]")
             .appName("mace-linkage")
@@ -276,6 +279,8 @@ def spark_session() -> Any:
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.warehouse.dir", warehouse)
+            .config("spark.local.dir", warehouse)
             .getOrCreate()
         )
         _SPARK.sparkContext.setLogLevel("ERROR")
