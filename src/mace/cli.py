@@ -703,7 +703,8 @@ def linkage_dedupe(
         figures = dedupe.score(set(result.pairs), dedupe.planted_duplicates(partnership_id))
         console.print(
             f"Planted duplicates: {figures['planted']:,}; listed {figures['found']:,}, of which "
-            f"{figures['true']:,} planted: precision {figures['precision']:.3f}, recall {figures['recall']:.3f}"
+            f"{figures['true']:,} planted: precision {figures['precision']:.3f}, "
+            f"recall {figures['recall']:.3f}"
         )
 
 

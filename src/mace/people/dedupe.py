@@ -142,8 +142,8 @@ def register_rows(partnership_id: int | None = None, *, chunk: int = 20_000) -> 
             postcodes[person_id] = postcode  # the latest address wins, as in the online matcher
         for pk, partnership, given_names, family_name, dob, sex in rows:
             given = name_key(given_names.split()[0]) if given_names.split() else ""
-            postcode = _postcode(postcodes.get(pk))
-            outward, _, inward = (postcode or "").partition(" ")
+            tidy = _postcode(postcodes.get(pk))
+            outward, _, inward = (tidy or "").partition(" ")
             yield {
                 "unique_id": pk,
                 "partnership_id": partnership,
@@ -155,8 +155,8 @@ def register_rows(partnership_id: int | None = None, *, chunk: int = 20_000) -> 
                 "dob_year": dob.year if dob else None,
                 "sex": sex if sex in ("F", "M") else None,
                 "nhs": _nhs(nhs.get(pk)),
-                "postcode": postcode,
-                "sector": f"{outward} {inward[:1]}" if postcode and inward else None,
+                "postcode": tidy,
+                "sector": f"{outward} {inward[:1]}" if tidy and inward else None,
                 "district": outward or None,
             }
         after = ids[-1]
@@ -192,6 +192,7 @@ def splink_settings() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
+    from splink.blocking_rule_library import CustomRule
 
     def comparison(name: str, levels: list[Any], field_name: str, names: Sequence[str]) -> Any:
         m, u = _mu(field_name, *names)
@@ -245,7 +246,7 @@ def splink_settings() -> Any:
         blocking_rules_to_generate_predictions=[
             block_on("partnership_id", "nhs"),
             block_on("partnership_id", "dob"),
-            f"{same} AND l.dob = r.dob_swapped",
+            CustomRule(f"{same} AND l.dob = r.dob_swapped"),
             block_on("partnership_id", "family", "dob_year"),
             block_on("partnership_id", "postcode", "given"),
         ],
