@@ -114,17 +114,18 @@ def _front_door_teams(partnership: Partnership) -> list[Team]:
 
 
 def _ensure_front_door_involvement(person: Person, partnership: Partnership, actor: audit.Actor) -> None:
-    for team in _front_door_teams(partnership):
-        if not Involvement.objects.filter(
-            person=person, team=team, kind=Involvement.Kind.FRONT_DOOR, ended_at__isnull=True
-        ).exists():
-            people_services.involvement_start(
-                person=person,
-                team=team,
-                kind=Involvement.Kind.FRONT_DOOR,
-                role_description="Front door",
-                by=actor,
-            )
+    # One query for the front door teams not yet involved (not one a team): this runs for every contact.
+    involved = Involvement.objects.filter(
+        person=person, kind=Involvement.Kind.FRONT_DOOR, ended_at__isnull=True
+    ).values("team_id")
+    for team in list(Team.objects.filter(partnership=partnership, front_door=True).exclude(pk__in=involved)):
+        people_services.involvement_start(
+            person=person,
+            team=team,
+            kind=Involvement.Kind.FRONT_DOOR,
+            role_description="Front door",
+            by=actor,
+        )
 
 
 def _person_from_subject(subject: dict[str, Any], partnership: Partnership, agency: Agency | None) -> Person:
