@@ -188,6 +188,12 @@ def test_the_list_shows_open_pairs_with_evidence_and_logs_what_it_showed(registe
     assert sorted(map(tuple, entry.detail["pairs"])) == sorted(register["duplicates"])
 
 
+def test_the_front_door_matching_page_links_to_the_list(register: dict[str, Any]) -> None:
+    client = Client()
+    sign_in(client, register["front_door"])
+    assert 'href="/people/duplicates/"' in client.get("/front-door/matching/").content.decode()
+
+
 def test_dismissing_needs_a_reason_and_changes_nothing_without_one(register: dict[str, Any]) -> None:
     dedupe.dedupe(actor=ACTOR)
     row = LikelyDuplicate.objects.first()
