@@ -72,8 +72,12 @@ $(VALIDATORS_DIR)/liia/.installed: $(VALIDATORS_REQ)/requirements-liia-nodeps.tx
 demo: install validators
 	MACE_DEMO_MODE=1 $(BIN)/mace demo --port $(PORT) --children $(CHILDREN)
 
+# Two workers by default (the machines have two cores); `--dist loadscope` keeps each module's tests on one
+# worker so module-scoped fixtures (the browser crawls' seeded partnership) are built once. PYTEST_WORKERS=0
+# runs in one process.
+PYTEST_WORKERS ?= 2
 test: install chromium java faketime validators
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -81,6 +85,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/djlint src/mace/templates --lint
 	$(BIN)/python scripts/lint_views.py
+	$(BIN)/python scripts/lint_private_imports.py
 	$(BIN)/lint-imports --no-cache
 
 format: install

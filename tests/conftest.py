@@ -5,11 +5,17 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, settings
 
 from mace.accounts.models import Role
 from mace.core import triggers
 
 from .factories import UserFactory
+
+# Property tests judge the code, not the machine: CI runs suites side by side on two cores, where input
+# generation can be slow for reasons that have nothing to do with the test.
+settings.register_profile("mace", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("mace")
 
 
 @pytest.fixture(autouse=True)

@@ -151,6 +151,7 @@ def _register() -> None:
     from mace.exports.api import router as exports_router
     from mace.frontdoor.api import router as contacts_router
     from mace.health.api import router as health_router
+    from mace.health.api import waits_router
     from mace.improvement.api import router as improvement_router
     from mace.meetings.api import router as meetings_router
     from mace.missing.api import interviews_router, trigger_plans_router
@@ -164,6 +165,7 @@ def _register() -> None:
     api.add_router("/contacts", contacts_router)
     api.add_router("/screenings", screening_router)
     api.add_router("/ed-attendances", health_router)
+    api.add_router("/assessment-waits", waits_router)
     api.add_router("/missing-episodes", missing_router)
     api.add_router("/return-interviews", interviews_router)
     api.add_router("/trigger-plans", trigger_plans_router)

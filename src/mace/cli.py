@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -43,7 +44,10 @@ export_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(export_app, name="export")
-linkage_app = typer.Typer(help="Record linkage across the whole register.", no_args_is_help=True)
+linkage_app = typer.Typer(
+    help="Record linkage: the matcher's model, and de-duplication of the whole register.",
+    no_args_is_help=True,
+)
 app.add_typer(linkage_app, name="linkage")
 console = Console(stderr=False)
 
@@ -706,6 +710,97 @@ def linkage_dedupe(
             f"{figures['true']:,} planted: precision {figures['precision']:.3f}, "
             f"recall {figures['recall']:.3f}"
         )
+
+
+@linkage_app.command("train")
+def linkage_train(
+    out: Annotated[Path, typer.Option(help="Where to write the model file (JSON).")] = Path(
+        "linkage-model.json"
+    ),
+    version: Annotated[str, typer.Option(help="The model's version, recorded on every decision.")] = "",
+    demo: Annotated[
+        bool, typer.Option(help="Train on synthetic demo data made in memory, not the register.")
+    ] = False,
+    children: Annotated[int, typer.Option(help="With --demo: children on the synthetic register.")] = 20_000,
+    incoming: Annotated[int, typer.Option(help="With --demo: incoming records to match.")] = 15_000,
+    seed: Annotated[int, typer.Option(help="Random seed (demo data and u sampling).")] = 1,
+    partnership: Annotated[str, typer.Option(help="Only this partnership's register (code).")] = "",
+) -> None:
+    """Learn the matcher's m by EM and u from value frequencies; write a versioned model file.
+
+    From the register: the agencies' source records are matched against the children (the same
+    blocks as intake), and their filing is the label for the calibration check. Use the file with
+    MACE_LINKAGE_MODEL=path (or copy it over src/mace/people/linkage_models/default.json)."""
+    from datetime import UTC, datetime
+
+    from mace.people import matching, training
+
+    started = time.monotonic()
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    if demo:
+        from mace.demo.linkage import labelled_set
+
+        data = labelled_set(seed, children=children, incoming=incoming)
+        register, arriving, truth = data.register, data.incoming, data.truth
+        source = (
+            f"synthetic demo data (mace.demo.linkage, seed {seed}): {children:,} children, "
+            f"{incoming:,} incoming records"
+        )
+        label = f"demo-{stamp}-s{seed}"
+    else:
+        _setup()
+        from mace.accounts.models import Partnership
+        from mace.people.training_data import register_records, source_records
+
+        partnership_id = None
+        if partnership:
+            partnership_id = Partnership.objects.get(code=partnership).pk
+        ids, register = register_records(partnership_id)
+        owners, arriving = source_records(ids)
+        position = {pk: i for i, pk in enumerate(ids)}
+        truth = [position.get(pk) for pk in owners]
+        source = f"the register ({len(register):,} children, {len(arriving):,} source records)"
+        label = f"register-{stamp}"
+    if not register or not arriving:
+        console.print("[red]Nothing to train on: the register has no children or no source records.[/red]")
+        raise typer.Exit(1)
+    pairs = training.block_pairs(arriving, register)
+    console.print(f"{len(pairs):,} candidate pairs from {len(arriving):,} records against {len(register):,}")
+    result = training.train(
+        register,
+        [(arriving[i], register[j]) for i, j in pairs],
+        version=version or label,
+        trained_on=source,
+        total_pairs=len(arriving) * len(register),
+        seed=seed,
+        progress=console.print,
+    )
+    checks = training.calibration(result.model, ((arriving[i], register[j], truth[i] == j) for i, j in pairs))
+    table = Table(title="Calibration on the labelled pairs")
+    for column in ("Scored", "Pairs", "Mean probability", "Truly the same child"):
+        table.add_column(column)
+    for check in checks:
+        table.add_row(
+            f"{check.low:.3g} to {check.high:.4g}",
+            f"{check.pairs:,}",
+            f"{check.mean_probability:.3f}" if check.pairs else "",
+            f"{check.true_share:.3f}" if check.pairs else "",
+        )
+    console.print(table)
+    notes = dict(result.model.notes)
+    notes["calibration"] = [
+        {"low": c.low, "high": c.high, "pairs": c.pairs, "true_share": round(c.true_share, 4)}
+        for c in checks
+        if c.pairs
+    ]
+    model = matching.LinkageModel(**{**result.model.__dict__, "notes": notes})
+    out.write_text(
+        json.dumps(matching.model_to_dict(model), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    console.print(
+        f"Model {model.version} written to {out} in {time.monotonic() - started:.0f} s "
+        f"(prior {model.prior_probability:.3g}, {result.match_share:.1%} of candidate pairs match)."
+    )
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -118,11 +118,16 @@ ROUTES = [
     "attendance_api",
     "session_api",
     "supervision_api",
+    "assessment_wait_page",
+    "assessment_outcome_page",
+    "assessment_wait_api",
 ]
 VISIT_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.EARLY_HELP_PRACTITIONER}
 # Those who plan a child's activity timetable and record its attendance: the school's officer too.
 TIMETABLE_ROLES = VISIT_ROLES | {Role.EDUCATION_OFFICER}
 SUPERVISE_ROLES = {Role.TEAM_MANAGER}
+# Who records a child's referral for an autism or ADHD assessment and its outcome (health waits, 3.4).
+HEALTH_WAIT_ROLES = VISIT_ROLES | {Role.HEALTH_SAFEGUARDING_LEAD}
 
 
 def _setup(role: str, relationship: str) -> tuple[Any, Any]:
@@ -166,6 +171,8 @@ def _expected(role: str, relationship: str, route: str) -> bool:
         return allowed and role in SUPERVISE_ROLES
     if route == "meeting_api":
         return allowed and role in MEETING_ROLES
+    if route.startswith("assessment_"):
+        return allowed and role in HEALTH_WAIT_ROLES
     return allowed
 
 
@@ -241,6 +248,9 @@ def _api_write(client: Client, person: Any, route: str) -> Any:
         return client.post(
             f"{child}/timetable/weeks/{week.isoformat()}", body, content_type="application/json"
         )
+    if route == "assessment_wait_api":
+        body = {"person_id": person.pk, "kind": "adhd", "referred_on": today.isoformat()}
+        return client.post("/api/v1/assessment-waits", body, content_type="application/json")
     if route == "session_api":
         body = {
             "weekday": 0,
@@ -301,6 +311,16 @@ def _actual(user: Any, person: Any, route: str) -> bool:
         return client.get(f"/plans/children/{person.pk}/edit/").status_code == 200
     if route in CASEWORK_PAGES:
         return client.get(CASEWORK_PAGES[route].format(person.pk)).status_code == 200
+    if route == "assessment_wait_page":
+        return client.get(f"/health/children/{person.pk}/assessment-waits/new/").status_code == 200
+    if route == "assessment_outcome_page":
+        from mace.health import services as health
+
+        data = health.WaitIn(kind="autism", referred_on=date(2026, 6, 1))
+        wait = health.assessment_wait_record(person=person, data=data, by=Actor.system("test"))
+        return (
+            client.get(f"/health/children/{person.pk}/assessment-waits/{wait.pk}/outcome/").status_code == 200
+        )
     response = client.get("/people/", {"q": person.family_name})
     return response.status_code == 200 and f"/people/{person.pk}/" in response.content.decode()
 

@@ -58,6 +58,14 @@ def users_for_admin(admin: User, q: str = "") -> QuerySet[User]:
     )
 
 
+def agency_partnership_ids(user: Any) -> list[int]:
+    """The partnerships the reader's agency serves (a police force or a health trust serves several): the
+    reach of their record-level work. None for a user with no agency."""
+    if user.agency_id:
+        return list(user.agency.partnerships.order_by("pk").values_list("pk", flat=True))
+    return []
+
+
 def figure_partnership_ids(user: Any) -> list[int]:
     """The partnerships whose figures this reader may see: every partnership in the deployment for an
     independent scrutineer, else the partnerships the reader's agency serves; none for a reader of no

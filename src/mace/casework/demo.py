@@ -92,7 +92,7 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
         ctx.task("Visits, supervision, timetables and caseloads", 0)
         return {}
     # Each allocated child's visits and supervision, then the timetables and twelve snapshots.
-    advance = ctx.task("Visits, supervision, timetables and caseloads", len(allocations) + 1 + 12)
+    advance = ctx.task("Visits, supervision, timetables and caseloads", len(allocations) + 1 + 24)
     managers = {
         u.team_id: u
         for u in User.objects.filter(role_assignments__role=Role.TEAM_MANAGER, team__partnership=partnership)
@@ -199,10 +199,10 @@ def build_casework(ctx: DemoContext) -> dict[str, int]:
     bulk.log_created(ctx.actor, "visit", visits)
     bulk.log_created(ctx.actor, "supervision", made)
     advance(1)
-    # A year of monthly caseload snapshots, from the allocation history.
+    # Two years of monthly caseload snapshots, from the allocation history.
     snapshots = 0
     m = month_start(today)
-    for _ in range(12):
+    for _ in range(24):
         snapshots += snapshot_caseloads(m, now=ctx.now)
         m = month_start(m - timedelta(days=1))
         advance(1)

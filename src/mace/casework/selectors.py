@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from mace.accounts.models import Team
-from mace.accounts.selectors import figure_partnership_ids
+from mace.accounts.selectors import agency_partnership_ids, figure_partnership_ids
 from mace.core.access import capabilities
 from mace.frontdoor.selectors import Rate
 from mace.people.models import Involvement, Person
@@ -26,12 +26,6 @@ from .models import CaseloadSnapshot, Placement, SessionAttendance, Supervision,
 from .services import _planned, sessions_in_week, unheard
 
 TIMETABLE_WEEKS = 13  # a term
-
-
-def _partnership_ids(user: Any) -> list[int]:
-    if user.agency_id:
-        return list(user.agency.partnerships.values_list("pk", flat=True))
-    return []
 
 
 def targets() -> tuple[int, int]:
@@ -285,7 +279,7 @@ def _allocations(team_filter: Q) -> list[Involvement]:
 def _figure_partnerships(user: Any) -> list[int]:
     """A reader of partnership figures sees the partnerships the one rule allows; a supervisor without
     them, their own."""
-    return figure_partnership_ids(user) if capabilities(user).aggregates else _partnership_ids(user)
+    return figure_partnership_ids(user) if capabilities(user).aggregates else agency_partnership_ids(user)
 
 
 def supervision_overview(user: Any, *, today: date | None = None) -> SupervisionOverview | None:

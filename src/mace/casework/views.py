@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from mace.core import tabular
+from mace.core import tabular, ui
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list
 from mace.core.ui import require as _require
@@ -38,7 +38,7 @@ RENAME = {
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "casework/not_found.html", {"title": "Not available"}, status=404)
+    return ui.not_found(request)
 
 
 def _yes(value: str) -> bool | None:

@@ -47,6 +47,7 @@ class Capabilities:
     )
     manage_improvement: bool = False  # records progress and evidence on the partnership's action plans
     sign_off_areas: bool = False  # records the improvement board's sign-off of a plan's priority area
+    health_waits: bool = False  # records a child's referral for an autism or ADHD assessment and its outcome
 
 
 POLICY: dict[str, Capabilities] = {
@@ -92,6 +93,7 @@ POLICY: dict[str, Capabilities] = {
         edit_plans=True,
         record_visits=True,
         timetables=True,
+        health_waits=True,
     ),
     Role.TEAM_MANAGER: Capabilities(
         records=True,
@@ -109,6 +111,7 @@ POLICY: dict[str, Capabilities] = {
         supervise=True,
         write_commentary=True,
         manage_improvement=True,
+        health_waits=True,
     ),
     Role.EARLY_HELP_PRACTITIONER: Capabilities(
         records=True,
@@ -119,6 +122,7 @@ POLICY: dict[str, Capabilities] = {
         edit_plans=True,
         record_visits=True,
         timetables=True,
+        health_waits=True,
     ),
     Role.POLICE_OFFICER: Capabilities(
         records=True,
@@ -151,6 +155,7 @@ POLICY: dict[str, Capabilities] = {
         agree_judgements=True,
         discharge_review=True,
         write_commentary=True,
+        health_waits=True,
     ),
     Role.EDUCATION_OFFICER: Capabilities(
         records=True, break_glass=True, submit_contacts=True, complete_screenings=True, timetables=True

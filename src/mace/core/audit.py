@@ -181,6 +181,87 @@ def _normalise_time(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
+# Events derived from the record ------------------------------------------------------------------
+
+# Free text is never copied into the log (it may name people); a changed text field is recorded as
+# changed, with its length, not its words.
+_TEXT_FIELDS = ("TextField",)
+
+
+def object_type_of(instance: Any) -> str:
+    """The log's object type for a model instance: its class name in snake case (StrategyRequirement ->
+    "strategy_requirement"), as the services have always written it."""
+    name = type(instance).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def person_id_of(instance: Any) -> int | None:
+    """The child a record is about: the record itself for a person, else its `person_id` if it has one."""
+    if type(instance).__name__ == "Person":
+        return _person_id(instance.pk)
+    return _person_id(getattr(instance, "person_id", None))
+
+
+def snapshot(instance: Any) -> dict[str, Any]:
+    """The record's concrete field values (foreign keys as ids), taken before a change for `changes`."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _loggable(instance: Any, attname: str, value: Any) -> Any:
+    field_ = next((f for f in instance._meta.concrete_fields if f.attname == attname), None)
+    if field_ is not None and field_.get_internal_type() in _TEXT_FIELDS:
+        return {"length": len(value or "")}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def changes(before: dict[str, Any], instance: Any) -> dict[str, list[Any]]:
+    """Field -> [old, new] for every field whose value differs from `before` (`version` left out)."""
+    after = snapshot(instance)
+    return {
+        name: [_loggable(instance, name, before.get(name)), _loggable(instance, name, value)]
+        for name, value in after.items()
+        if name != "version" and before.get(name) != value
+    }
+
+
+def event_for(
+    action: str,
+    instance: Any,
+    *,
+    before: dict[str, Any] | None = None,
+    person_id: int | None = None,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> Event:
+    """The event for a change to `instance`: type, id and child derived from the record (`person_id` for a
+    record that reaches its child through another, as a strategy requirement through its episode), and
+    (given the `snapshot` taken before the change) the old and new value of each changed field under
+    "changed"."""
+    detail = dict(detail or {})
+    if before is not None:
+        detail["changed"] = changes(before, instance)
+    child = person_id if person_id is not None else person_id_of(instance)
+    return Event(action, object_type_of(instance), str(instance.pk), child, reason, detail)
+
+
+def record_change(
+    actor: Actor,
+    action: str,
+    instance: Any,
+    *,
+    before: dict[str, Any] | None = None,
+    person_id: int | None = None,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AccessLogEntry:
+    """Log a change to a model instance (see `event_for`) in the caller's transaction."""
+    return record(
+        actor, event_for(action, instance, before=before, person_id=person_id, reason=reason, detail=detail)
+    )
+
+
 def record(actor: Actor, event: Event) -> AccessLogEntry:
     """Append one entry. Must run inside the caller's transaction: if the caller fails, so does the entry."""
     return record_many(actor, [event])[0]

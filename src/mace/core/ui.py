@@ -104,6 +104,8 @@ def field_value(value: Any, empty: str = "Not known") -> str:
         return value
     if isinstance(value, list | tuple):
         return ", ".join(field_value(v) for v in value)
+    if isinstance(value, dict) and ("given_names" in value or "family_name" in value):
+        return " ".join(str(value.get(k) or "") for k in ("given_names", "family_name")).strip() or empty
     return str(value)
 
 
@@ -330,6 +332,15 @@ def error_list(form: Any) -> list[dict[str, str]]:
         for error in errors:
             items.append({"text": str(error), "href": anchor})
     return items
+
+
+def not_found(request: Any, thing: str = "") -> Any:
+    """The one "not available" page (404) for a record the reader may not open or that does not exist:
+    the same answer for both, so a 404 tells nothing."""
+    from django.shortcuts import render
+
+    title = f"{thing[:1].upper()}{thing[1:]} not available" if thing else "Not available"
+    return render(request, "core/not_found.html", {"title": title, "thing": thing}, status=404)
 
 
 def require(request: Any, capability: str) -> None:

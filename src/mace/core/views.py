@@ -4,35 +4,22 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from mace.core import home as home_panels
 from mace.core.access import capabilities
-from mace.people.selectors import my_caseload, partnership_figures
 
 from .selectors import unread_notifications
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role opens on its own work: the children it works with, alerts, or partnership figures."""
-    from mace.casework.selectors import home_summary as casework_summary
-    from mace.frontdoor.selectors import QueueFilters, front_door_queue, open_tasks, todays_contacts_for_team
-    from mace.health.selectors import work_waiting
-    from mace.meetings.selectors import home_summary as meetings_summary
-    from mace.missing.selectors import home_summary as missing_summary
-
+    """Each role opens on its own work: the children it works with, alerts, or partnership figures. The
+    modules provide their parts of the page (core/home.py)."""
     user = request.user
     caps = capabilities(user)
     context = {
-        "todays_contacts": todays_contacts_for_team(user) if caps.records else [],
-        "tasks": open_tasks(user) if caps.records else [],
-        "queue_total": front_door_queue(user, QueueFilters())[1] if caps.front_door else None,
         "title": "Home",
         "caps": caps,
         "notifications": unread_notifications(user),
-        "caseload": my_caseload(user) if caps.records else [],
-        "figures": partnership_figures(user) if caps.aggregates else None,
-        "waiting": work_waiting(user),
-        "missing_summary": missing_summary(user),
-        "meetings_summary": meetings_summary(user),
-        "casework": casework_summary(user),
+        **home_panels.context_for(user, caps),
     }
     return render(request, "core/home.html", context)
 

@@ -19,6 +19,10 @@ from typing import Any
 
 from mace.core.audit import Actor
 
+# How far back the synthetic partnership's history reaches: two years, so that every scorecard measure
+# has a year's trend and a year-ago comparison (issue 11 item 8).
+HISTORY_DAYS = 730
+
 
 @dataclass
 class DemoContext:

@@ -17,10 +17,20 @@ from . import selectors, services
 from .models import Contact
 
 
+class OtherNameIn(Schema):
+    """A name the child is also known by: an alias, a previous name or the name they are called."""
+
+    given_names: str = Field("", max_length=150)
+    family_name: str = Field("", max_length=150)
+    kind: str = Field("alias", pattern="^(alias|previous|called)$")
+
+
 class SubjectIn(Schema):
     given_names: str = Field("", max_length=150)
     family_name: str = Field("", max_length=150)
     date_of_birth: date | None = None
+    sex: str | None = Field(None, pattern="^(F|M|X)$", description="F, M or X (other or not recorded)")
+    other_names: list[OtherNameIn] = Field(default_factory=list, max_length=10)
     nhs_number: str | None = Field(None, max_length=20)
     police_id: str | None = Field(None, max_length=40)
     la_child_id: str | None = Field(None, max_length=40)
@@ -49,6 +59,7 @@ class ContactIn(Schema):
 class MatchOut(Schema):
     status: str
     score: float
+    model: str = ""  # the linkage model's version
 
 
 class ContactOut(Schema):
@@ -67,7 +78,11 @@ def _out(contact: Contact) -> dict[str, object]:
     return {
         "id": contact.pk,
         "person_id": contact.person_id,
-        "match": {"status": contact.match_status, "score": round(contact.match_score, 4)},
+        "match": {
+            "status": contact.match_status,
+            "score": round(contact.match_score, 4),
+            "model": contact.match_model,
+        },
         "review_due_at": contact.review_due_at,
         "decision_due_at": contact.decision_due_at,
         "status": contact.status,

@@ -1,11 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from . import thresholds
 from .models import Contact, InformationRequest
 
 CONCERN_CHOICES = list(thresholds.CONCERNS.items())
+
+
+def other_names_from_text(text: str) -> list[dict[str, str]]:
+    """One name a line, given names then family name ("Amy", "Mei Chen"): a single word is a given
+    name (an English or "called" name), more than one ends with the family name."""
+    names = []
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        given, family = (words[0], "") if len(words) == 1 else (" ".join(words[:-1]), words[-1])
+        names.append({"given_names": given[:150], "family_name": family[:150], "kind": "alias"})
+    return names[:10]
 
 
 class SubjectFields(forms.Form):
@@ -17,15 +32,20 @@ class SubjectFields(forms.Form):
     nhs_number = forms.CharField(max_length=20, required=False)
     postcode = forms.CharField(max_length=10, required=False)
     address = forms.CharField(max_length=200, required=False)
+    sex = forms.ChoiceField(
+        choices=[("", "Not known"), ("F", "Female"), ("M", "Male"), ("X", "Other")], required=False
+    )
+    other_names = forms.CharField(max_length=1000, required=False)
 
-    def subject(self) -> dict[str, str]:
+    def subject(self) -> dict[str, Any]:
         from datetime import date
 
         d = self.cleaned_data
-        out = {
+        out: dict[str, Any] = {
             k: str(d.get(k) or "").strip()
-            for k in ("given_names", "family_name", "nhs_number", "postcode", "address")
+            for k in ("given_names", "family_name", "nhs_number", "postcode", "address", "sex")
         }
+        out["other_names"] = other_names_from_text(str(d.get("other_names") or ""))
         parts = (d.get("dob_year"), d.get("dob_month"), d.get("dob_day"))
         if all(parts):
             try:

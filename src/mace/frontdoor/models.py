@@ -76,6 +76,8 @@ class Contact(VersionedModel):
     )
     match_status = models.CharField(max_length=15, choices=Match.choices)
     match_score = models.FloatField(default=0.0)
+    # The version of the linkage model that scored the match (blank when a person linked it by hand).
+    match_model = models.CharField(max_length=60, blank=True)
 
     summary = models.TextField()
     concerns = models.JSONField(default=list, blank=True)

@@ -12,7 +12,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 
 from mace.accounts.models import Team, User
-from mace.accounts.selectors import figure_partnership_ids
+from mace.accounts.selectors import agency_partnership_ids, figure_partnership_ids
 from mace.core import audit, clocks
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -27,19 +27,13 @@ from .models import Contact, FrontDoorMeeting, InformationRequest, MeetingAction
 QUEUE_PAGE = 50
 
 
-def _partnership_ids(user: Any) -> list[int]:
-    if user.agency_id:
-        return list(user.agency.partnerships.values_list("pk", flat=True))
-    return []
-
-
 def contacts_visible_to(user: Any) -> QuerySet[Contact]:
     caps = capabilities(user)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Contact.objects.none()
     condition = Q(submitted_by_id=user.pk)
     if caps.front_door:
-        condition |= Q(partnership_id__in=_partnership_ids(user))
+        condition |= Q(partnership_id__in=agency_partnership_ids(user))
     if caps.records and user.team_id:
         condition |= Q(
             person_id__in=Involvement.objects.filter(team_id=user.team_id, ended_at__isnull=True)
@@ -75,7 +69,7 @@ def front_door_queue_rows(user: Any, filters: QueueFilters) -> QuerySet[Contact]
     """Open contacts, the nearest deadline of either clock first, then by risk. Paged by the caller."""
     if not capabilities(user).front_door:
         return Contact.objects.none()
-    qs = Contact.objects.filter(partnership_id__in=_partnership_ids(user)).exclude(
+    qs = Contact.objects.filter(partnership_id__in=agency_partnership_ids(user)).exclude(
         status=Contact.Status.CLOSED
     )
     if filters.kind in Contact.Kind.values:
@@ -122,7 +116,7 @@ def needs_review(user: Any) -> list[Contact]:
     if not capabilities(user).front_door:
         return []
     return list(
-        Contact.objects.filter(partnership_id__in=_partnership_ids(user), person__isnull=True)
+        Contact.objects.filter(partnership_id__in=agency_partnership_ids(user), person__isnull=True)
         .exclude(status=Contact.Status.CLOSED)
         .select_related("source_agency")
         .order_by("review_due_at")[:200]
@@ -173,6 +167,7 @@ def contact_for_user(user: Any, contact_id: int) -> Contact:
 class Candidate:
     person: Person
     comparison: Comparison
+    model_version: str = ""  # the linkage model that scored it
 
 
 def match_candidates(user: Any, contact: Contact) -> list[Candidate]:
@@ -189,7 +184,8 @@ def match_candidates(user: Any, contact: Contact) -> list[Candidate]:
         key=lambda pair: -pair[0].probability,
     )[:10]
     people = Person.objects.in_bulk([pk for _, pk in scored])
-    shown = [Candidate(people[pk], comparison) for comparison, pk in scored if pk in people]
+    version = match.decision.model_version
+    shown = [Candidate(people[pk], comparison, version) for comparison, pk in scored if pk in people]
     audit.record_many(
         audit.Actor.of(user),
         [
@@ -288,7 +284,7 @@ def daily_meeting_contacts(user: Any, day: date) -> dict[str, list[Contact]]:
     start = datetime.combine(day, datetime.min.time(), tzinfo=clocks.LONDON)
     rows = (
         Contact.objects.filter(
-            partnership_id__in=_partnership_ids(user),
+            partnership_id__in=agency_partnership_ids(user),
             received_at__gte=start,
             received_at__lt=start + timedelta(days=1),
         )
@@ -308,7 +304,7 @@ def weekly_meeting_contacts(user: Any, week_start: date) -> list[Contact]:
     start = datetime.combine(week_start, datetime.min.time(), tzinfo=clocks.LONDON)
     return list(
         Contact.objects.filter(
-            partnership_id__in=_partnership_ids(user),
+            partnership_id__in=agency_partnership_ids(user),
             kind=Contact.Kind.SCREENING,
             received_at__gte=start,
             received_at__lt=start + timedelta(days=7),
@@ -322,7 +318,9 @@ def meeting_for(user: Any, kind: str, held_on: date) -> FrontDoorMeeting | None:
     if not capabilities(user).front_door:
         return None
     return (
-        FrontDoorMeeting.objects.filter(partnership_id__in=_partnership_ids(user), kind=kind, held_on=held_on)
+        FrontDoorMeeting.objects.filter(
+            partnership_id__in=agency_partnership_ids(user), kind=kind, held_on=held_on
+        )
         .prefetch_related("agencies_present")
         .first()
     )
@@ -373,7 +371,7 @@ def performance_contacts(user: Any) -> QuerySet[Contact]:
     caps = capabilities(user)
     if not caps.aggregates and not caps.front_door:
         return Contact.objects.none()
-    partnerships = figure_partnership_ids(user) if caps.aggregates else _partnership_ids(user)
+    partnerships = figure_partnership_ids(user) if caps.aggregates else agency_partnership_ids(user)
     return Contact.objects.filter(partnership_id__in=partnerships)
 
 
@@ -565,7 +563,9 @@ def agency_by_code(code: str) -> Any:
 def meeting_agencies(user: Any) -> list[Any]:
     from mace.accounts.models import Agency
 
-    return list(Agency.objects.filter(partnerships__in=_partnership_ids(user)).distinct().order_by("name"))
+    return list(
+        Agency.objects.filter(partnerships__in=agency_partnership_ids(user)).distinct().order_by("name")
+    )
 
 
 def meeting_action_for(user: Any, action_id: int) -> MeetingAction | None:
@@ -573,7 +573,7 @@ def meeting_action_for(user: Any, action_id: int) -> MeetingAction | None:
         return None
     return (
         MeetingAction.objects.select_related("meeting")
-        .filter(pk=action_id, meeting__partnership_id__in=_partnership_ids(user))
+        .filter(pk=action_id, meeting__partnership_id__in=agency_partnership_ids(user))
         .first()
     )
 
@@ -581,7 +581,9 @@ def meeting_action_for(user: Any, action_id: int) -> MeetingAction | None:
 def queue_teams(user: Any) -> list[Team]:
     """Teams a queue can be filtered by: the partnership's teams that work with children."""
     return list(
-        Team.objects.filter(partnership_id__in=_partnership_ids(user), front_door=False).order_by("name")
+        Team.objects.filter(partnership_id__in=agency_partnership_ids(user), front_door=False).order_by(
+            "name"
+        )
     )
 
 

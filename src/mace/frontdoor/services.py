@@ -26,10 +26,9 @@ from mace.core.models import AccessLogEntry, Notification
 from mace.core.versioning import require_version, save_next_version
 from mace.people import linkage
 from mace.people import services as people_services
-from mace.people.identifiers import nhs_number_is_valid, normalise_nhs_number
-from mace.people.keys import name_key
+from mace.people.identifiers import nhs_number_is_valid
 from mace.people.matching import MatchDecision
-from mace.people.models import ChronologyEvent, Flag, Identifier, Involvement, Person, SourceRecord
+from mace.people.models import ChronologyEvent, Flag, Involvement, Person, SourceRecord
 
 from . import thresholds
 from .models import Contact, InformationRequest, PublicReportHit, Task
@@ -113,53 +112,17 @@ def _front_door_teams(partnership: Partnership) -> list[Team]:
     return list(Team.objects.filter(partnership=partnership, front_door=True))
 
 
-def _ensure_front_door_involvement(person: Person, partnership: Partnership, actor: audit.Actor) -> None:
-    # One query for the front door teams not yet involved (not one a team): this runs for every contact.
+def front_door_involvement_ensure(*, person: Person, partnership: Partnership, by: Any) -> None:
+    """The partnership's front door teams are involved with a child the front door has heard about (so
+    they may open the record), each involvement started and logged by the people module."""
+    # One query for the teams not yet involved (not one a team): this runs for every contact.
     involved = Involvement.objects.filter(
         person=person, kind=Involvement.Kind.FRONT_DOOR, ended_at__isnull=True
     ).values("team_id")
     for team in list(Team.objects.filter(partnership=partnership, front_door=True).exclude(pk__in=involved)):
         people_services.involvement_start(
-            person=person,
-            team=team,
-            kind=Involvement.Kind.FRONT_DOOR,
-            role_description="Front door",
-            by=actor,
+            person=person, team=team, kind=Involvement.Kind.FRONT_DOOR, role_description="Front door", by=by
         )
-
-
-def _person_from_subject(subject: dict[str, Any], partnership: Partnership, agency: Agency | None) -> Person:
-    dob = subject.get("date_of_birth")
-    person = Person.objects.create(
-        partnership=partnership,
-        # A name not given is stored empty; the pages say "Not known", the API returns "".
-        given_names=str(subject.get("given_names") or "").strip(),
-        family_name=str(subject.get("family_name") or "").strip(),
-        date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) and dob else None,
-        sex=str(subject.get("sex")) if subject.get("sex") in ("F", "M", "X") else "X",
-        family_key=name_key(str(subject.get("family_name") or "")),
-        given_key=name_key(str(subject.get("given_names") or "")),
-    )
-    ids = {
-        Identifier.Scheme.NHS: normalise_nhs_number(subject["nhs_number"])
-        if subject.get("nhs_number")
-        else "",
-        Identifier.Scheme.POLICE: str(subject.get("police_id") or "").strip().upper(),
-        Identifier.Scheme.LA_CHILD: str(subject.get("la_child_id") or "").strip().upper(),
-        Identifier.Scheme.UPN: str(subject.get("upn") or "").strip().upper(),
-    }
-    Identifier.objects.bulk_create(
-        Identifier(person=person, scheme=k, value=v, agency=agency) for k, v in ids.items() if v
-    )
-    postcode = linkage.postcode_or_blank(subject.get("postcode"))
-    if postcode or subject.get("address"):
-        person.addresses.create(
-            line1=str(subject.get("address") or "Address not known")[:200],
-            postcode=postcode,
-            from_date=timezone.localdate(),
-            agency=agency,
-        )
-    return person
 
 
 def _attach(contact: Contact, person: Person, actor: audit.Actor) -> None:
@@ -178,7 +141,7 @@ def _attach(contact: Contact, person: Person, actor: audit.Actor) -> None:
             identifiers={k: s[k] for k in ("nhs_number", "police_id", "la_child_id", "upn") if s.get(k)},
             recorded_at=contact.received_at,
         )
-    _ensure_front_door_involvement(person, contact.partnership, actor)
+    front_door_involvement_ensure(person=person, partnership=contact.partnership, by=actor)
     people_services.chronology_add(
         person=person,
         kind=ChronologyEvent.Kind.CONTACT,
@@ -259,6 +222,7 @@ def contact_receive(
                 subject=subject,
                 match_status=match.decision.status,
                 match_score=match.decision.score,
+                match_model=match.decision.model_version,
                 summary=data.summary.strip(),
                 concerns=sorted(set(data.concerns)),
                 child_voice=data.child_voice.strip(),
@@ -266,7 +230,9 @@ def contact_receive(
             )
             person = data.person or match.person
             if person is None and match.decision.status == Contact.Match.NEW:
-                person = _person_from_subject(subject, partnership, data.source_agency)
+                person = people_services.person_from_subject(
+                    subject=subject, partnership=partnership, agency=data.source_agency, by=actor
+                )
             if person is not None:
                 _attach(contact, person, actor)
                 contact.save(update_fields=["person"])
@@ -281,6 +247,7 @@ def contact_receive(
                         "route": route,
                         "match": match.decision.status,
                         "score": round(match.decision.score, 4),
+                        "model": match.decision.model_version,
                     },
                 ),
             )
@@ -366,7 +333,9 @@ def contact_create_person(*, contact: Contact, by: Any, version: int | None = No
             raise ValidationError({"person": "This contact is already linked to a child"})
         if not (contact.subject.get("family_name") or contact.subject.get("given_names")):
             raise ValidationError({"person": "Add at least the child's name before creating a record"})
-        person = _person_from_subject(contact.subject, contact.partnership, contact.source_agency)
+        person = people_services.person_from_subject(
+            subject=contact.subject, partnership=contact.partnership, agency=contact.source_agency, by=actor
+        )
         contact.match_status = Contact.Match.NEW
         _attach(contact, person, actor)
         save_next_version(contact, ["person", "match_status"])

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import tabular
+from mace.core import tabular, ui
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
@@ -45,7 +45,7 @@ PUBLIC_MAX_SECONDS = 24 * 3600  # a form open longer than this is sent again wit
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontdoor/not_found.html", {"title": "Contact not available"}, status=404)
+    return ui.not_found(request, "contact")
 
 
 def queue(request: HttpRequest) -> HttpResponse:

@@ -3,18 +3,20 @@ identified is still accepted and reaches the review queue; the same reference re
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
+from mace.people.selectors import person_for_user
 
 from . import selectors, services
-from .models import Attendance
+from .models import AssessmentWait, Attendance
 
 
 class AttendanceIn(Schema):
@@ -193,3 +195,94 @@ def review(request: HttpRequest, attendance_id: int, payload: DischargeReviewIn)
 
 
 conflict_shows(Attendance, _out)
+
+
+# Waits for an autism or ADHD assessment (action 3.4): /api/v1/assessment-waits ----------------------
+
+waits_router = Router(tags=["assessment waits"])
+
+
+class WaitIn(Schema):
+    person_id: int = Field(..., ge=1)
+    kind: str = Field(..., pattern="^(autism|adhd|both)$")
+    referred_on: date
+    fast_track: bool = False
+    fast_track_reason: str = Field("", max_length=10_000)
+    provider: str = Field("", max_length=200)
+
+
+class WaitOutcomeIn(Schema):
+    outcome: str = Field(..., pattern="^(diagnosed|not_diagnosed|withdrawn)$")
+    assessed_on: date
+    version: int = Field(..., ge=1, description="The referral version this was based on (any other is a 409)")
+
+
+class WaitOut(Schema):
+    id: int
+    version: int
+    person_id: int
+    kind: str
+    referred_on: date
+    fast_track: bool
+    fast_track_reason: str
+    provider: str
+    assessed_on: date | None
+    outcome: str
+    waiting: bool
+    wait_weeks: int = Field(..., description="Whole weeks from the referral to the assessment, or to today")
+
+
+def _wait_out(w: AssessmentWait) -> dict[str, object]:
+    return {
+        "id": w.pk,
+        "version": w.version,
+        "person_id": w.person_id,
+        "kind": w.kind,
+        "referred_on": w.referred_on,
+        "fast_track": w.fast_track,
+        "fast_track_reason": w.fast_track_reason,
+        "provider": w.provider,
+        "assessed_on": w.assessed_on,
+        "outcome": w.outcome,
+        "waiting": w.waiting,
+        "wait_weeks": w.wait_weeks(timezone.localdate()),
+    }
+
+
+@waits_router.get("", response={200: list[WaitOut], 404: ErrorOut}, summary="A child's assessment referrals")
+def list_waits(request: HttpRequest, person_id: int) -> Status[object]:
+    person, _ = person_for_user(request.user, person_id, purpose="view")
+    return Status(200, [_wait_out(w) for w in selectors.waits_of(person)])
+
+
+@waits_router.post(
+    "",
+    response={201: WaitOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a child's referral for an autism or ADHD assessment",
+)
+def create_wait(request: HttpRequest, payload: WaitIn) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).health_waits:
+        return Status(403, {"detail": "This account cannot record assessment referrals"})
+    person, _ = person_for_user(user, payload.person_id, purpose="record-assessment-referral")
+    data = services.WaitIn(**payload.dict(exclude={"person_id"}))
+    return Status(201, _wait_out(services.assessment_wait_record(person=person, data=data, by=user)))
+
+
+@waits_router.post(
+    "/{wait_id}/outcome",
+    response={200: WaitOut, 403: ErrorOut, 404: ErrorOut, 409: VersionConflictOut, 422: ErrorOut},
+    summary="Record the assessment (or the referral closed): the wait stops",
+)
+def wait_outcome(request: HttpRequest, wait_id: int, payload: WaitOutcomeIn) -> Status[dict[str, object]]:
+    user = request.user
+    if not capabilities(user).health_waits:
+        return Status(403, {"detail": "This account cannot record assessments"})
+    wait = selectors.wait_by_id(user, wait_id, purpose="record-assessment")
+    wait = services.assessment_wait_outcome(
+        wait=wait, assessed_on=payload.assessed_on, outcome=payload.outcome, by=user, version=payload.version
+    )
+    return Status(200, _wait_out(wait))
+
+
+conflict_shows(AssessmentWait, _wait_out)

@@ -19,18 +19,19 @@ from django.utils import timezone
 from mace.core import audit
 from mace.demo import bulk
 from mace.demo.organisation import MAIN
-from mace.demo.registry import DemoContext, step
+from mace.demo.registry import HISTORY_DAYS, DemoContext, step
 from mace.frontdoor import demo as frontdoor_demo
 from mace.frontdoor import services as frontdoor_services
 from mace.frontdoor.models import Contact
-from mace.people.models import ChronologyEvent, Identifier, Involvement, Person
+from mace.people.models import ChronologyEvent, Flag, Identifier, Involvement, Person
 from mace.screening import demo as screening_demo
 from mace.screening import selectors as screening_selectors
 from mace.screening import services as screening_services
 from mace.screening.demo import EVIDENCE, close_old_contacts
+from mace.screening.models import Screening
 
 from . import services
-from .models import Attendance, Audit, AuditAnswer, DischargeReview, Question
+from .models import AssessmentWait, Attendance, Audit, AuditAnswer, DischargeReview, Question
 
 TRUSTS = [("mshft-ed", "mshft-safeguarding", 0.6), ("est-ed", "est-safeguarding", 0.4)]
 COMPLAINTS = [
@@ -83,7 +84,7 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         )
     )
     frequent = rng.sample(children, k=max(1, len(children) // 60))
-    total = max(50, len(ctx.child_ids) // 3)
+    total = max(50, len(ctx.child_ids) * HISTORY_DAYS // (3 * 365))  # a third of the children a year
     actor = audit.Actor.system("demo-generator")
     attendances: list[Attendance] = []
     # Each attendance, then the four phases that follow: saving, screening, reviews, audits.
@@ -94,11 +95,11 @@ def build_emergency_departments(ctx: DemoContext) -> dict[str, int]:
         recent = index >= total
         ed_code = "mshft-ed" if recent else rng.choices(TRUSTS, weights=[w for *_, w in TRUSTS])[0][0]
         team = teams[ed_code]
-        progress = 1.0 if recent else rng.random()  # where in the year: practice improves with the plan
+        progress = 1.0 if recent else rng.random()  # where in the history: practice improves with the plan
         if recent:
             arrived = (ctx.now - timedelta(minutes=rng.randrange(4 * 60, 30 * 60))).astimezone(UTC)
         else:
-            arrived = _arrival(rng, ctx.today - timedelta(days=int(365 * (1 - progress))))
+            arrived = _arrival(rng, ctx.today - timedelta(days=int(HISTORY_DAYS * (1 - progress))))
         if arrived > ctx.now - timedelta(hours=1):
             continue
         child = rng.choice(frequent) if rng.random() < 0.15 else rng.choice(children)
@@ -427,3 +428,85 @@ def _audits(ctx: DemoContext, rng: random.Random) -> int:
             bulk.log_created(ctx.actor, "ed_audit_answer", [result], answers=len(answers))
             made += 1
     return made
+
+
+# Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------
+
+PROVIDERS = ["Shire neurodevelopmental pathway", "Eastshire CAMHS", "Westshire community paediatrics"]
+FAST_TRACK_REASONS = [
+    "At high risk of criminal exploitation: agreed at the MACE panel.",
+    "Exploited child with escalating missing episodes; expedition checklist completed by the referrer.",
+    "Sexual exploitation concerns; school reports the child cannot cope in class.",
+]
+
+
+@step(56, "assessment waits")
+def build_assessment_waits(ctx: DemoContext) -> dict[str, int]:
+    """About three children at risk in ten referred for an autism or ADHD assessment over the two years, most
+    still waiting (waits of a year or more, as inspectors found), and fast-tracking rising as the action
+    plan's expedition checklist takes hold; a few children not at risk waiting too."""
+    rng = ctx.rng
+    at_risk = sorted(
+        set(
+            Flag.objects.filter(
+                person_id__in=ctx.child_ids, kind__in=[Flag.Kind.CSE, Flag.Kind.CCE], removed_at__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+        | set(
+            Screening.objects.filter(
+                person_id__in=ctx.child_ids, status=Screening.Status.COMPLETE, judgement__gt=0
+            ).values_list("person_id", flat=True)
+        )
+    )
+    others = rng.sample(ctx.child_ids, k=min(len(ctx.child_ids), len(ctx.child_ids) // 100))
+    chosen = [(p, True) for p in at_risk if rng.random() < 0.3] + [(p, False) for p in others]
+    advance = ctx.task("Waits for autism and ADHD assessments", len(chosen))
+    partnership_of = dict(
+        Person.objects.filter(pk__in=[p for p, _ in chosen]).values_list("pk", "partnership_id")
+    )
+    waits: list[AssessmentWait] = []
+    events: list[ChronologyEvent] = []
+    for person_id, risky in chosen:
+        advance(1)
+        days_ago = rng.randrange(7, HISTORY_DAYS)
+        referred = ctx.today - timedelta(days=days_ago)
+        progress = 1 - days_ago / HISTORY_DAYS  # 0 two years ago, 1 today
+        fast = risky and rng.random() < 0.1 + 0.6 * progress
+        kind = rng.choices(list(AssessmentWait.Kind.values), weights=[4, 4, 1])[0]
+        # Fast-tracked referrals are seen sooner; most referrals wait a year or more.
+        weeks = rng.randint(6, 20) if fast else rng.randint(26, 110)
+        assessed = referred + timedelta(weeks=weeks, days=rng.randrange(7))
+        done = assessed < ctx.today
+        waits.append(
+            bulk.row(
+                AssessmentWait,
+                partnership_id=partnership_of[person_id],
+                person_id=person_id,
+                kind=kind,
+                referred_on=referred,
+                fast_track=fast,
+                fast_track_reason=rng.choice(FAST_TRACK_REASONS) if fast else "",
+                provider=rng.choice(PROVIDERS) if rng.random() < 0.8 else "",
+                assessed_on=assessed if done else None,
+                outcome=rng.choices(list(AssessmentWait.Outcome.values), weights=[6, 3, 1])[0]
+                if done
+                else "",
+                recorded_by_label="Demo: social worker",
+                recorded_at=datetime.combine(referred, time(11), tzinfo=UTC),
+            )
+        )
+        events.append(
+            bulk.row(
+                ChronologyEvent,
+                person_id=person_id,
+                occurred_at=datetime.combine(referred, time(12), tzinfo=UTC),
+                kind=ChronologyEvent.Kind.HEALTH,
+                title=f"Referred for an assessment: {AssessmentWait.Kind(kind).label}"
+                + (" (fast-tracked)" if fast else ""),
+                actor_label=ctx.actor.label,
+            )
+        )
+    made = bulk.create(AssessmentWait, waits)
+    bulk.create(ChronologyEvent, events)
+    bulk.log_created(ctx.actor, "assessment_wait", made)
+    return {"Assessment referrals": len(made), "Still waiting": sum(1 for w in made if not w.outcome)}

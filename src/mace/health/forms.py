@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from mace.core.forms import day as date_input
 from mace.frontdoor.forms import SubjectFields
 
-from .models import Attendance, DischargeReview
+from .models import AssessmentWait, Attendance, DischargeReview
 
 LONDON = ZoneInfo("Europe/London")
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -101,3 +102,39 @@ class AuditStartForm(forms.Form):
         error_messages={"required": "Choose the month to audit", "invalid": "Choose a month"},
     )
     sample_size = forms.IntegerField(min_value=1, max_value=200, initial=22)
+
+
+class WaitForm(forms.Form):
+    """A referral for an autism or ADHD assessment: parsing only (services.validate_wait judges it)."""
+
+    kind = forms.ChoiceField(
+        choices=AssessmentWait.Kind.choices,
+        error_messages={
+            "required": "Choose the assessment the child was referred for: autism, ADHD, or both"
+        },
+    )
+    fast_track = forms.ChoiceField(
+        choices=YES_NO, error_messages={"required": "Say whether the referral was fast-tracked"}
+    )
+    fast_track_reason = forms.CharField(max_length=10_000, required=False)
+    provider = forms.CharField(max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["referred_on"] = date_input(self, "referred", label="the date of the referral")
+        return data
+
+
+class WaitOutcomeForm(forms.Form):
+    version = forms.IntegerField(required=False)
+    outcome = forms.ChoiceField(
+        choices=AssessmentWait.Outcome.choices,
+        error_messages={
+            "required": "Choose the outcome: diagnosis made, no diagnosis, or closed without an assessment"
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["assessed_on"] = date_input(self, "assessed", label="the date of the assessment")
+        return data

@@ -3,6 +3,8 @@ discharged child, and ED audits (actions 2.2 and 2.3)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -190,3 +192,62 @@ class AuditAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.answer}"
+
+
+class AssessmentWait(VersionedModel):
+    """A child's referral for an autism or ADHD assessment and how long they have waited (action 3.4:
+    exploited children with autism or ADHD were waiting too long for their health needs to be met). The
+    wait is worked out from the dates, never typed: to the assessment, or to today while still waiting."""
+
+    class Kind(models.TextChoices):
+        AUTISM = "autism", "Autism"
+        ADHD = "adhd", "ADHD"
+        BOTH = "both", "Autism and ADHD"
+
+    class Outcome(models.TextChoices):
+        DIAGNOSED = "diagnosed", "Assessed: diagnosis made"
+        NOT_DIAGNOSED = "not_diagnosed", "Assessed: no diagnosis"
+        WITHDRAWN = "withdrawn", "Referral closed without an assessment"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessment_waits")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    referred_on = models.DateField()
+    fast_track = models.BooleanField(default=False)
+    fast_track_reason = models.TextField(blank=True)
+    provider = models.CharField(max_length=200, blank=True)  # the service the referral went to
+    assessed_on = models.DateField(null=True, blank=True)  # or the day a withdrawn referral closed
+    outcome = models.CharField(max_length=15, choices=Outcome.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # An outcome and its date come together; an assessment is never before the referral.
+            models.CheckConstraint(
+                condition=(models.Q(outcome="") & models.Q(assessed_on__isnull=True))
+                | (~models.Q(outcome="") & models.Q(assessed_on__gte=models.F("referred_on"))),
+                name="assessment_wait_outcome_dated",
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "referred_on"], name="assessment_wait_referred")]
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} assessment referral {self.pk}"
+
+    @property
+    def waiting(self) -> bool:
+        return not self.outcome
+
+    def wait_weeks(self, today: date) -> int:
+        """Whole weeks from the referral to the assessment (or to `today` while waiting)."""
+        return weeks_between(self.referred_on, self.assessed_on or today)
+
+
+def weeks_between(start: date, end: date) -> int:
+    """Completed weeks, as the NHS reports waits: 0 to 6 days is 0 weeks."""
+    return max((end - start).days, 0) // 7

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from mace.accounts.models import Agency
@@ -16,10 +16,10 @@ from mace.accounts.selectors import figure_partnership_ids
 from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
-from mace.people.selectors import PersonNotFound
+from mace.people.selectors import PersonNotFound, person_for_user
 
 from . import figures
-from .models import Attendance, Audit, AuditAnswer, Question
+from .models import AssessmentWait, Attendance, Audit, AuditAnswer, Question, weeks_between
 
 PAGE = 100
 
@@ -175,3 +175,51 @@ def work_waiting(user: Any) -> dict[str, int]:
             attendances_visible_to(user).filter(status=Attendance.Status.IN_DEPARTMENT).count()
         )
     return waiting
+
+
+# Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------
+
+
+def waits_of(person: Any) -> list[AssessmentWait]:
+    """The child's referrals, newest first, for the record section (the page has opened the record and
+    logged the read)."""
+    return list(AssessmentWait.objects.filter(person=person).order_by("-referred_on", "-pk"))
+
+
+def wait_for_user(user: Any, person_id: int, wait_id: int, *, purpose: str) -> AssessmentWait:
+    """One of the child's referrals: the child opened (and the read logged) as for any record; a referral
+    of another child is not found (PersonNotFound, a 404)."""
+    person, _ = person_for_user(user, person_id, purpose=purpose)
+    wait = AssessmentWait.objects.select_related("person").filter(person=person, pk=wait_id).first()
+    if wait is None:
+        raise PersonNotFound()
+    return wait
+
+
+def wait_by_id(user: Any, wait_id: int, *, purpose: str) -> AssessmentWait:
+    """A referral by its id alone (the API): the child's record must open for the user."""
+    person_id = AssessmentWait.objects.filter(pk=wait_id).values_list("person_id", flat=True).first()
+    if person_id is None:
+        raise PersonNotFound()
+    return wait_for_user(user, person_id, wait_id, purpose=purpose)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    person_id: int
+    referred_on: date
+    fast_track: bool
+
+    def weeks(self, day: date) -> int:
+        return weeks_between(self.referred_on, day)
+
+
+def waiting_on(partnership_ids: Any, day: date, person_ids: Any = None) -> list[Waiting]:
+    """The referrals still waiting at the end of `day` (referred by then, not yet assessed by then), for
+    the scorecard and the profile: one row per referral."""
+    qs = AssessmentWait.objects.filter(partnership_id__in=list(partnership_ids), referred_on__lte=day).filter(
+        Q(assessed_on__isnull=True) | Q(assessed_on__gt=day)
+    )
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=list(person_ids))
+    return [Waiting(*row) for row in qs.values_list("person_id", "referred_on", "fast_track")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from mace.accounts.models import Agency
 from mace.accounts.selectors import partnership_of
-from mace.core import audit
+from mace.core import audit, clocks
+from mace.core import services as core_services
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry
@@ -30,7 +31,7 @@ from mace.people import services as people_services
 from mace.people.identifiers import nhs_number_is_valid
 from mace.people.models import ChronologyEvent, Flag, Involvement, Person
 
-from .models import Attendance, Audit, AuditAnswer, DischargeReview, Question
+from .models import AssessmentWait, Attendance, Audit, AuditAnswer, DischargeReview, Question
 
 MAX_TEXT = 10_000
 CONTACT_SOURCE = "mace-ed"
@@ -152,10 +153,9 @@ def _cpis_flag(person: Person, attendance: Attendance, actor: audit.Actor) -> Fl
     """What CP-IS showed becomes a flag on the child's record, so every agency sees it, unless the
     same flag is already live. Set on the system's authority from the ED's check, not the clinician's."""
     kind = CPIS_FLAGS.get(attendance.cpis_result)  # type: ignore[call-overload]
-    if kind is None or Flag.objects.filter(person=person, kind=kind, removed_at__isnull=True).exists():
+    if kind is None:
         return None
-    now = timezone.now()
-    flag = Flag.objects.create(
+    return people_services.flag_set_from_check(
         person=person,
         kind=kind,
         reason=(
@@ -163,25 +163,12 @@ def _cpis_flag(person: Person, attendance: Attendance, actor: audit.Actor) -> Fl
             f"{timezone.localtime(attendance.arrived_at):%-d %B %Y}: "
             f"{attendance.get_cpis_result_display().lower()}"
         ),
-        set_by=attendance.recorded_by,
-        set_by_label=f"{actor.label} (CP-IS check in the emergency department)",
+        check="CP-IS check in the emergency department",
         agency=attendance.trust,
-        set_at=now,
-        review_due=timezone.localdate(now) + timedelta(days=90),
+        recorded_by=attendance.recorded_by,
+        by=actor,
+        detail={"cpis": kind},
     )
-    people_services.chronology_add(
-        person=person,
-        kind=ChronologyEvent.Kind.FLAG,
-        title=f"Flag set: {flag.get_kind_display()}",
-        body=flag.reason,
-        actor=actor,
-        agency=attendance.trust,
-    )
-    audit.record(
-        actor,
-        audit.Event(AccessLogEntry.Action.CREATE, "flag", str(flag.pk), person.pk, detail={"cpis": kind}),
-    )
-    return flag
 
 
 def attendance_record(*, data: AttendanceIn, by: Any, route: str = "web") -> tuple[Attendance, bool]:
@@ -570,3 +557,118 @@ def audit_answer(*, ed_audit: Audit, answers: dict[tuple[int, str], str], by: An
             ),
         )
     return ed_audit
+
+
+# Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------
+
+
+@dataclass
+class WaitIn:
+    kind: str
+    referred_on: date | None
+    fast_track: bool = False
+    fast_track_reason: str = ""
+    provider: str = ""
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def validate_wait(data: WaitIn, *, today: date | None = None) -> dict[str, str]:
+    """Every problem at once, keyed by field."""
+    today = today or _today()
+    errors: dict[str, str] = {}
+    if data.kind not in AssessmentWait.Kind.values:
+        errors["kind"] = "Choose the assessment the child was referred for: autism, ADHD, or both"
+    if data.referred_on is None:
+        errors["referred_on"] = "Enter the date of the referral"
+    elif data.referred_on > today:
+        errors["referred_on"] = f"The referral cannot be in the future (today is {today:%-d %B %Y})"
+    if data.fast_track and not data.fast_track_reason.strip():
+        errors["fast_track_reason"] = "Say why the referral was fast-tracked, like the risk of exploitation"
+    if len(data.fast_track_reason) > MAX_TEXT:
+        errors["fast_track_reason"] = f"This must be {MAX_TEXT:,} characters or fewer"
+    if len(data.provider) > 200:
+        errors["provider"] = "The service must be 200 characters or fewer"
+    return errors
+
+
+def _wait_log(by: Any, action: str, wait: AssessmentWait) -> None:
+    audit.record(
+        core_services.actor(by),
+        audit.Event(action, "assessment_wait", str(wait.pk), wait.person_id),
+    )
+
+
+def assessment_wait_record(*, person: Person, data: WaitIn, by: Any) -> AssessmentWait:
+    """A child's referral for an autism or ADHD assessment, on the child's record and in the
+    chronology. The wait is counted from the referral date."""
+    core_services.require(by, "health_waits", "This role does not record assessment referrals.")
+    errors = validate_wait(data)
+    if errors:
+        raise ValidationError(errors)
+    assert data.referred_on is not None
+    with transaction.atomic():
+        wait = AssessmentWait.objects.create(
+            partnership_id=person.partnership_id,
+            person=person,
+            kind=data.kind,
+            referred_on=data.referred_on,
+            fast_track=data.fast_track,
+            fast_track_reason=data.fast_track_reason.strip() if data.fast_track else "",
+            provider=data.provider.strip(),
+            recorded_by=by if getattr(by, "is_authenticated", False) else None,
+            recorded_by_label=core_services.label(by),
+            recorded_at=timezone.now(),
+        )
+        people_services.chronology_add(
+            person=person,
+            kind=ChronologyEvent.Kind.HEALTH,
+            occurred_at=datetime.combine(data.referred_on, time(12), tzinfo=clocks.LONDON),
+            title=f"Referred for an assessment: {wait.get_kind_display()}"
+            + (" (fast-tracked)" if wait.fast_track else ""),
+            actor=core_services.actor(by),
+            agency=getattr(by, "agency", None),
+        )
+        _wait_log(by, AccessLogEntry.Action.CREATE, wait)
+    return wait
+
+
+def assessment_wait_outcome(
+    *, wait: AssessmentWait, assessed_on: date | None, outcome: str, by: Any, version: int | None
+) -> AssessmentWait:
+    """The assessment happened (or the referral closed without one): the wait stops on that day."""
+    core_services.require(by, "health_waits", "This role does not record assessments.")
+    errors: dict[str, str] = {}
+    if outcome not in AssessmentWait.Outcome.values:
+        errors["outcome"] = (
+            "Choose the outcome: diagnosis made, no diagnosis, or closed without an assessment"
+        )
+    if assessed_on is None:
+        errors["assessed_on"] = "Enter the date of the assessment"
+    elif assessed_on > _today():
+        errors["assessed_on"] = "The assessment cannot be in the future"
+    elif assessed_on < wait.referred_on:
+        errors["assessed_on"] = f"The assessment cannot be before the referral ({wait.referred_on:%-d %B %Y})"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = AssessmentWait.objects.select_for_update().get(pk=wait.pk)
+        require_version(locked, version, {"assessed_on": assessed_on, "outcome": outcome})
+        if locked.outcome:
+            raise ValidationError({"outcome": "This referral's outcome is already recorded"})
+        locked.assessed_on = assessed_on
+        locked.outcome = outcome
+        save_next_version(locked, ["assessed_on", "outcome"])
+        people_services.chronology_add(
+            person=locked.person,
+            kind=ChronologyEvent.Kind.HEALTH,
+            occurred_at=datetime.combine(assessed_on, time(12), tzinfo=clocks.LONDON),  # type: ignore[arg-type]
+            title=f"{locked.get_kind_display()} assessment: {locked.get_outcome_display()}, after "
+            f"{locked.wait_weeks(_today())} weeks",
+            actor=core_services.actor(by),
+            agency=getattr(by, "agency", None),
+        )
+        _wait_log(by, AccessLogEntry.Action.UPDATE, locked)
+    return locked

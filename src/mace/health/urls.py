@@ -21,4 +21,10 @@ urlpatterns = [
     path("health/discharge-reviews/<int:attendance_id>/", views.review, name="review"),
     path("health/ed-audits/", views.audits, name="audits"),
     path("health/ed-audits/<int:audit_id>/", views.audit_detail, name="audit"),
+    path("health/children/<int:person_id>/assessment-waits/new/", views.wait_new, name="wait-new"),
+    path(
+        "health/children/<int:person_id>/assessment-waits/<int:wait_id>/outcome/",
+        views.wait_outcome,
+        name="wait-outcome",
+    ),
 ]

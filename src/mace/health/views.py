@@ -17,12 +17,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
-from mace.people.selectors import PersonNotFound, openable
+from mace.people.selectors import PersonNotFound, openable, person_for_user
 from mace.screening import views as screening_views
 
 from . import selectors, services
-from .forms import LONDON, AttendanceForm, AuditStartForm, DischargeForm, ReviewForm
-from .models import Attendance, AuditAnswer, DischargeReview, Question
+from .forms import (
+    LONDON,
+    AttendanceForm,
+    AuditStartForm,
+    DischargeForm,
+    ReviewForm,
+    WaitForm,
+    WaitOutcomeForm,
+)
+from .models import AssessmentWait, Attendance, AuditAnswer, DischargeReview, Question
 
 
 def _require_ed_records(request: HttpRequest) -> None:
@@ -363,3 +371,96 @@ def _suggest(a: Attendance) -> dict[str, str]:
         Question.SEEN_ALONE: {True: "yes", False: "no", None: ""}[a.seen_alone],
         Question.RISK_ASSESSMENT: "yes" if a.exploitation_question_asked else "no",
     }
+
+
+# Waits for an autism or ADHD assessment (action 3.4) ------------------------------------------------
+
+WAIT_RENAME = {"referred_on": "referred_day", "assessed_on": "assessed_day"}
+
+
+def _record_href(person_id: int) -> str:
+    return reverse("people:detail", args=[person_id]) + "#assessment-waits"
+
+
+@require_http_methods(["GET", "POST"])
+def wait_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "health_waits")
+    try:
+        person, _ = person_for_user(request.user, person_id, purpose="record-assessment-referral")
+    except PersonNotFound as exc:
+        raise Http404("Not found") from exc
+    form = WaitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and not form.errors:
+        d = form.cleaned_data
+        data = services.WaitIn(
+            kind=d["kind"],
+            referred_on=d["referred_on"],
+            fast_track=d["fast_track"] == "yes",
+            fast_track_reason=d["fast_track_reason"],
+            provider=d["provider"],
+        )
+        try:
+            services.assessment_wait_record(person=person, data=data, by=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc, WAIT_RENAME)
+        else:
+            messages.success(request, "Referral recorded. The wait is counted from the referral date.")
+            return HttpResponseRedirect(_record_href(person.pk))
+    return render(
+        request,
+        "health/wait_new.html",
+        {
+            "title": f"Record a referral for an assessment: {person.display_name}",
+            "person": person,
+            "form": form,
+            "page_errors": error_list(form),
+            "kinds": AssessmentWait.Kind.choices,
+            "back": _record_href(person.pk),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wait_outcome(request: HttpRequest, person_id: int, wait_id: int) -> HttpResponse:
+    _require(request, "health_waits")
+    try:
+        wait = selectors.wait_for_user(request.user, person_id, wait_id, purpose="record-assessment")
+    except PersonNotFound as exc:
+        raise Http404("Not found") from exc
+    form = WaitOutcomeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and not form.errors:
+        try:
+            services.assessment_wait_outcome(
+                wait=wait,
+                assessed_on=form.cleaned_data["assessed_on"],
+                outcome=form.cleaned_data["outcome"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except services.Conflict:
+            return render(
+                request,
+                "health/wait_conflict.html",
+                {"title": "Someone else changed this referral", "back": _record_href(person_id)},
+                status=409,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, WAIT_RENAME)
+        else:
+            messages.success(request, "Outcome recorded. The wait stopped on the day of the assessment.")
+            return HttpResponseRedirect(_record_href(person_id))
+    return render(
+        request,
+        "health/wait_outcome.html",
+        {
+            "title": f"Record the assessment: {wait.person.display_name}",
+            "wait": wait,
+            "person": wait.person,
+            "form": form,
+            "page_errors": error_list(form),
+            "outcomes": AssessmentWait.Outcome.choices,
+            "back": _record_href(person_id),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -7,4 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Strategy and MACE meetings"
 
     def ready(self) -> None:
-        from . import voice  # noqa: F401 - registers where meetings record the child's voice
+        from mace.core import home
+
+        from . import selectors, voice  # noqa: F401 - registers where meetings record the child's voice
+
+        home.provide("meetings_summary", lambda user, caps: selectors.home_summary(user))

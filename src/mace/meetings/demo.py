@@ -1,7 +1,7 @@
 """Meetings in the synthetic partnership: a strategy meeting for every front door strategy decision and
 every 48-hour missing requirement, a monthly MACE panel, and plan reviews; every professional with the
 child invited, the police officer on the rota, actions with owners. Minutes compliance differs by team
-as inspectors found (from nearly none to all) and improves over the year.
+as inspectors found (from none to all) and improves over the two years.
 """
 
 from __future__ import annotations
@@ -15,21 +15,22 @@ from mace.accounts.models import Role, User
 from mace.core import clocks
 from mace.demo import bulk
 from mace.demo.organisation import MAIN
-from mace.demo.registry import DemoContext, step
+from mace.demo.registry import HISTORY_DAYS, DemoContext, step
 from mace.frontdoor.models import Task
 from mace.missing.models import StrategyRequirement
 from mace.people.models import Involvement, Person
 
 from .models import Invitation, Meeting, MeetingAction, RotaSlot
 
-# How good each team is at sharing minutes a year ago, and today (3.2c: "from 0% to 100% by team").
+# How good each team is at sharing minutes two years ago, and today (3.2c: "from 0% to 100% by team").
 TEAM_COMPLIANCE = {
-    "cin-1": (0.1, 0.7),
-    "cin-2": (0.5, 0.9),
-    "cp": (0.9, 1.0),
-    "ce": (0.3, 0.85),
+    "cin-1": (0.0, 0.6),
+    "cin-2": (0.4, 0.9),
+    "cp": (0.97, 1.0),
+    "ce": (0.2, 0.85),
     "ifd": (0.6, 0.95),
 }
+PANELS = HISTORY_DAYS // 30  # a MACE panel a month over the history
 DECISIONS = [
     "Threshold for section 47 met: joint investigation with police; disruption of the adults involved.",
     "Not a section 47 enquiry: continue the child and family assessment with a safety plan.",
@@ -44,14 +45,14 @@ def build_meetings(ctx: DemoContext) -> dict[str, int]:
     teams = ctx.org["teams"]
     partnership = ctx.org["partnerships"][MAIN]
     now = ctx.now
-    start = now - timedelta(days=365)
+    start = now - timedelta(days=HISTORY_DAYS)
     officers = list(
         User.objects.filter(team=teams["police-vh"], role_assignments__role=Role.POLICE_OFFICER).order_by(
             "pk"
         )
     )
     rota = []
-    for n in range(-365, 15):
+    for n in range(-HISTORY_DAYS, 15):
         day = (now + timedelta(days=n)).astimezone(clocks.LONDON).date()
         if officers and clocks.is_working_day(day):
             rota.append(RotaSlot(partnership=partnership, day=day, officer=officers[n % len(officers)]))
@@ -93,7 +94,7 @@ def build_meetings(ctx: DemoContext) -> dict[str, int]:
     ):
         involvements.setdefault(inv.person_id, []).append(inv)
 
-    advance = ctx.task("Generating strategy meetings and MACE panels", len(needs) + 12 + 1)
+    advance = ctx.task("Generating strategy meetings and MACE panels", len(needs) + PANELS + 1)
     made: list[_Made] = []
     for when, person_id, task, requirement in sorted(needs, key=lambda n: n[0]):
         code = code_of_team.get(allocated_team.get(person_id, 0), "ifd")
@@ -122,7 +123,7 @@ def build_meetings(ctx: DemoContext) -> dict[str, int]:
     panel_team = csc.get("ce") or next(iter(csc.values()))
     panel_code = code_of_team[panel_team.pk]
     high = list(people.values())[:40]
-    for m in range(12):
+    for m in range(PANELS):
         when = datetime.combine(
             (start + timedelta(days=30 * m + 20)).astimezone(clocks.LONDON).date(),
             time(10),
@@ -251,7 +252,7 @@ def _meeting(
         for u, role in people.values()
     ]
     if held:
-        progress = (when - (now - timedelta(days=365))) / timedelta(days=365)
+        progress = (when - (now - timedelta(days=HISTORY_DAYS))) / timedelta(days=HISTORY_DAYS)
         early, late = TEAM_COMPLIANCE.get(code, (0.5, 0.9))
         on_time = rng.random() < early + (late - early) * progress
         days = rng.uniform(1, 9.5) if on_time else rng.uniform(11, 40)

@@ -13,12 +13,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mace.accounts.models import Role, Team, User
-from mace.accounts.selectors import figure_partnership_ids
+from mace.accounts.selectors import agency_partnership_ids, figure_partnership_ids
 from mace.core import audit, clocks
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
 from mace.frontdoor.models import Task
-from mace.frontdoor.selectors import Rate, _partnership_ids
+from mace.frontdoor.selectors import Rate
 from mace.missing.models import StrategyRequirement
 from mace.people.models import Person
 from mace.people.selectors import PersonNotFound, visible_to
@@ -158,7 +158,7 @@ def police_officers(user: Any) -> list[User]:
         User.objects.filter(
             is_active=True,
             role_assignments__role=Role.POLICE_OFFICER,
-            agency__partnerships__pk__in=_partnership_ids(user),
+            agency__partnerships__pk__in=agency_partnership_ids(user),
         )
         .distinct()
         .order_by("last_name")
@@ -168,7 +168,7 @@ def police_officers(user: Any) -> list[User]:
 def rota(user: Any, start: date, days: int = 14) -> list[tuple[date, User | None]]:
     from .models import RotaSlot
 
-    partnership_ids = _partnership_ids(user)
+    partnership_ids = agency_partnership_ids(user)
     slots = {
         s.day: s.officer
         for s in RotaSlot.objects.filter(
@@ -214,7 +214,9 @@ def minutes_compliance(user: Any, *, since: date, until: date, now: datetime | N
     meetings = list(
         Meeting.objects.filter(
             partnership_id__in=(
-                figure_partnership_ids(user) if capabilities(user).aggregates else _partnership_ids(user)
+                figure_partnership_ids(user)
+                if capabilities(user).aggregates
+                else agency_partnership_ids(user)
             ),
             status=Meeting.Status.HELD,
             held_at__gte=start,

@@ -20,6 +20,7 @@ from mace.core.models import AccessLogEntry, Notification
 from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor.models import Task
 from mace.frontdoor.services import standards
+from mace.missing import services as missing_services
 from mace.missing.models import StrategyRequirement
 from mace.people import services as people_services
 from mace.people.models import ChronologyEvent, Involvement, Person
@@ -250,21 +251,20 @@ def meeting_hold(*, meeting: Meeting, data: HeldIn, by: Any, version: int | None
 
 
 def _requirement_held(meeting: Meeting, by: Any) -> None:
-    """A strategy meeting for a child missing 48 hours turns the requirement green."""
-    assert meeting.requirement_id is not None
-    requirement = StrategyRequirement.objects.select_for_update().get(pk=meeting.requirement_id)
-    if requirement.held_at is not None:
-        return
+    """A strategy meeting for a child missing 48 hours meets the missing module's requirement."""
+    assert meeting.requirement_id is not None and meeting.held_at is not None
     present = {i.agency_id for i in meeting.invitations.all() if i.attended and i.agency_id}
-    requirement.held_at = meeting.held_at
-    requirement.outcome = meeting.decision
-    requirement.police_attended = bool(
-        meeting.police_attendee_id
-        and meeting.invitations.filter(user_id=meeting.police_attendee_id, attended=True).exists()
+    missing_services.strategy_requirement_meet(
+        requirement_id=meeting.requirement_id,
+        held_at=meeting.held_at,
+        outcome=meeting.decision,
+        agencies=list(Agency.objects.filter(pk__in=present)),
+        police_attended=bool(
+            meeting.police_attendee_id
+            and meeting.invitations.filter(user_id=meeting.police_attendee_id, attended=True).exists()
+        ),
+        by=by,
     )
-    requirement.recorded_by_label = by.get_full_name() if isinstance(by, User) else str(by)
-    requirement.save()
-    requirement.agencies_present.set(Agency.objects.filter(pk__in=present))
 
 
 def minutes_write(*, meeting: Meeting, minutes: str, by: Any, version: int | None = None) -> Meeting:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import clocks, tabular
+from mace.core import clocks, tabular, ui
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
@@ -28,7 +28,7 @@ RENAME = {"scheduled_at": "at_day", "held_at": "held_day"}
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "missing/not_found.html", {"title": "Not available"}, status=404)
+    return ui.not_found(request)
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:

@@ -45,6 +45,9 @@ class ReturnIn(Schema):
     child_account: str = Field("", max_length=20_000)
     harm_disclosed: bool = False
     harm_details: str = Field("", max_length=20_000)
+    found_outside_area: bool | None = Field(
+        None, description="Found outside the partnership's area (true or false); leave out when not known"
+    )
     version: int | None = Field(
         None,
         ge=1,
@@ -64,10 +67,14 @@ class EpisodeOut(Schema):
     police_ref: str
     person_id: int | None
     match_status: str
+    match_model: str = ""  # the linkage model's version
     status: str
     risk: int
     last_seen_at: datetime
     returned_at: datetime | None
+    found_outside_area: bool | None = Field(
+        None, description="Found outside the partnership's area; null: not known"
+    )
     strategy_meeting_due_at: datetime
     return_interview_due_at: datetime | None
 
@@ -147,10 +154,12 @@ def _out(e: MissingEpisode) -> dict[str, object]:
         "police_ref": e.police_ref,
         "person_id": e.person_id,
         "match_status": e.match_status,
+        "match_model": e.match_model,
         "status": e.status,
         "risk": e.risk,
         "last_seen_at": e.last_seen_at,
         "returned_at": e.returned_at,
+        "found_outside_area": e.found_outside_area,
         "strategy_meeting_due_at": e.strategy_due_at,
         "return_interview_due_at": interview.offer_due_at if interview else None,
     }

@@ -20,7 +20,7 @@ from django.utils import timezone
 from mace.core import clocks
 from mace.demo import bulk
 from mace.demo.organisation import MAIN
-from mace.demo.registry import DemoContext, step
+from mace.demo.registry import HISTORY_DAYS, DemoContext, step
 from mace.people.models import ChronologyEvent, Involvement, Person
 
 from .models import (
@@ -33,7 +33,8 @@ from .models import (
 )
 from .services import PULL_FACTORS, PUSH_FACTORS, place_key
 
-DAYS = 365
+DAYS = HISTORY_DAYS
+YEARS = DAYS / 365
 SHARE_OF_CHILDREN = 0.10  # children in the demo cohort who go missing in a year
 # (place as usually typed, other spellings)
 PLACES = [
@@ -51,6 +52,13 @@ PLACES = [
     ("Home address (returned by themselves)", ["Home"]),
 ]
 GROUP_PLACES = [PLACES[2], PLACES[0], PLACES[1]]
+# Places beyond the four partnerships: a child found there was found outside the area (county lines).
+OUTSIDE_PLACES = [
+    ("Piccadilly station, Manchester", ["Manchester Piccadilly", "Piccadilly train station"]),
+    ("Lime Street station, Liverpool", ["Liverpool Lime St"]),
+    ("Flat in Digbeth, Birmingham", ["Birmingham flat", "Digbeth, Birmingham"]),
+]
+OUTSIDE = {name for main, others in OUTSIDE_PLACES for name in [main, *others]}
 FOUND_WITH = [
     "Friends of the same age",
     "Older males",
@@ -96,6 +104,8 @@ def _duration(rng: random.Random, long: bool = False) -> timedelta:
 
 
 def _place(rng: random.Random, choice: tuple[str, list[str]] | None = None) -> str:
+    if choice is None and rng.random() < 0.06:
+        choice = rng.choice(OUTSIDE_PLACES)
     main, others = choice or rng.choice(PLACES)
     return main if rng.random() < 0.7 else rng.choice(others)
 
@@ -111,7 +121,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
         .values_list("pk", "given_names", "family_name")
     )
     if not children:
-        ctx.task("Generating a year of missing episodes", 0)
+        ctx.task("Generating two years of missing episodes", 0)
         return {}
     police_team = teams["police-vh"]
     rhi_team = teams.get("compass-rhi-east")
@@ -136,7 +146,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
     plans: dict[int, list[tuple[datetime, timedelta, str, str, bool]]] = {p: [] for p in goers}
     for index, group in enumerate(groups):
         place = GROUP_PLACES[index % len(GROUP_PLACES)]
-        for _ in range(rng.randint(5, 9)):
+        for _ in range(round(rng.randint(5, 9) * YEARS)):
             seen = start + timedelta(days=rng.uniform(0, DAYS - 3))
             seen = seen.replace(hour=_hour(rng), minute=rng.randrange(60), second=0, microsecond=0)
             length = _duration(rng, long=rng.random() < 0.3)
@@ -152,7 +162,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
             if p in repeaters and p not in grouped
             else (0 if p in grouped else 1 + (rng.random() < 0.25))
         )
-        for _ in range(count):
+        for _ in range(round(count * YEARS)):  # as many a year as before, over the whole history
             seen = start + timedelta(days=rng.uniform(0, DAYS - 1))
             seen = seen.replace(hour=_hour(rng), minute=rng.randrange(60), second=0, microsecond=0)
             plans[p].append(
@@ -208,6 +218,8 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                     if open_now
                     else rng.choice(["police", "family", "self", "self", "professional"]),
                     found_with="" if open_now else with_,
+                    # Not recorded on about one return in ten (the question is new to some officers).
+                    found_outside_area=None if open_now or rng.random() < 0.1 else found in OUTSIDE,
                     child_account="" if open_now or rng.random() < 0.3 else rng.choice(ACCOUNTS),
                     harm_disclosed=harm,
                     harm_details="Disclosed being made to carry drugs to another town." if harm else "",
@@ -216,7 +228,7 @@ def build_missing(ctx: DemoContext) -> dict[str, int]:
                 )
             )
     bulk.create(MissingEpisode, episodes)
-    advance = ctx.task("Generating a year of missing episodes", len(episodes))
+    advance = ctx.task("Generating two years of missing episodes", len(episodes))
 
     notices: list[MissingNotice] = []
     interviews: list[ReturnInterview] = []
@@ -373,7 +385,7 @@ def _interview(
 ) -> ReturnInterview:
     assert e.returned_at is not None
     due = clocks.rhi_offer_due(e.returned_at)
-    progress = (e.returned_at - start) / (now - start)  # 0 a year ago, 1 today
+    progress = (e.returned_at - start) / (now - start)  # 0 two years ago, 1 today
     on_time = 0.7 + 0.22 * progress
     offered = e.returned_at + timedelta(
         hours=rng.uniform(3, 70) if rng.random() < on_time else rng.uniform(73, 150)

@@ -46,6 +46,9 @@ class ReturnForm(forms.Form):
     found_place = forms.CharField(max_length=200)
     found_by = forms.ChoiceField(choices=MissingEpisode.FoundBy.choices)
     found_with = forms.CharField(max_length=200, required=False)
+    found_outside_area = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Not known")], required=False
+    )
     child_account = forms.CharField(max_length=20_000, required=False)
     harm_disclosed = forms.ChoiceField(choices=[("no", "No"), ("yes", "Yes")])
     harm_details = forms.CharField(max_length=20_000, required=False)

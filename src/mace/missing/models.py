@@ -58,6 +58,8 @@ class MissingEpisode(VersionedModel):
     )
     match_status = models.CharField(max_length=15, choices=Match.choices)
     match_score = models.FloatField(default=0.0)
+    # The version of the linkage model that scored the match (blank when a person linked it by hand).
+    match_model = models.CharField(max_length=60, blank=True)
 
     category = models.CharField(max_length=8, choices=Category.choices)
     setting = models.CharField(max_length=5, choices=Setting.choices)
@@ -74,6 +76,9 @@ class MissingEpisode(VersionedModel):
     found_place_key = models.CharField(max_length=200, blank=True)  # normalised, for patterns
     found_by = models.CharField(max_length=12, choices=FoundBy.choices, blank=True)
     found_with = models.CharField(max_length=200, blank=True)
+    # Found outside the partnership's area (issue 11: children exploited across borders): None when not
+    # recorded (returns recorded before the question was asked).
+    found_outside_area = models.BooleanField(null=True, blank=True)
     child_account = models.TextField(blank=True)  # the child's words
     harm_disclosed = models.BooleanField(default=False)
     harm_details = models.TextField(blank=True)

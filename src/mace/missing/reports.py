@@ -343,7 +343,7 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 HOUR_BANDS = [("Midnight to 6am", 0), ("6am to noon", 6), ("Noon to 6pm", 12), ("6pm to midnight", 18)]
 
 
-def _ranked(pairs: list[tuple[str, str, int | None]], limit: int = 10) -> list[Ranked]:
+def ranked_places(pairs: list[tuple[str, str, int | None]], limit: int = 10) -> list[Ranked]:
     """(key, label as typed, person) → the most frequent keys, each shown as its commonest spelling."""
     episodes: Counter[str] = Counter()
     children: dict[str, set[int]] = defaultdict(set)
@@ -368,7 +368,7 @@ def _find(parent: dict[int, int], x: int) -> int:
     return x
 
 
-def _together(
+def seen_together(
     rows: list[tuple[int, int, str, str, datetime, datetime]],
 ) -> list[tuple[str, set[int], int, datetime]]:
     """Children missing at the same time and found at the same place, grouped (union-find per place)."""
@@ -464,10 +464,10 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
         if person and key
     ]
     group_people = (
-        Person.objects.in_bulk({p for g in _together(together_rows) for p in g[1]}) if names else {}
+        Person.objects.in_bulk({p for g in seen_together(together_rows) for p in g[1]}) if names else {}
     )
     groups = []
-    for index, (place, members, times, last) in enumerate(_together(together_rows)[:30]):
+    for index, (place, members, times, last) in enumerate(seen_together(together_rows)[:30]):
         labels = (
             sorted(group_people[p].display_name for p in members if p in group_people)
             if names
@@ -484,8 +484,10 @@ def patterns(user: Any, *, since: date, until: date, now: datetime | None = None
         repeat=repeat,
         frequent=frequent,
         # Where and with whom are free text, which names children: only for readers who may see names.
-        places=_ranked([(key, place, person) for _pk, person, _s, _r, key, place, _w in names_rows]),
-        associates=_ranked([(place_key(w), w, person) for _pk, person, _s, _r, _k, _p, w in names_rows if w]),
+        places=ranked_places([(key, place, person) for _pk, person, _s, _r, key, place, _w in names_rows]),
+        associates=ranked_places(
+            [(place_key(w), w, person) for _pk, person, _s, _r, _k, _p, w in names_rows if w]
+        ),
         hours=[(label, hours[i]) for i, (label, _h) in enumerate(HOUR_BANDS)],
         weekdays=[(name, weekdays[i]) for i, name in enumerate(WEEKDAYS)],
         groups=groups,

@@ -20,10 +20,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mace.accounts.models import Agency
+from mace.accounts.selectors import agency_partnership_ids
 from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
-from mace.frontdoor.selectors import _partnership_ids
 from mace.people import linkage
 from mace.people.matching import Comparison, compare
 from mace.people.models import Flag, Involvement, Person
@@ -47,7 +47,7 @@ def episodes_visible_to(user: Any) -> QuerySet[MissingEpisode]:
         return MissingEpisode.objects.none()
     condition = Q(reported_by_id=user.pk)
     if caps.missing_list:
-        condition |= Q(partnership_id__in=_partnership_ids(user))
+        condition |= Q(partnership_id__in=agency_partnership_ids(user))
     if caps.records:
         condition |= Q(person_id__in=visible_to(user).values("pk"))
     if caps.return_interviews and user.team_id:
@@ -164,7 +164,7 @@ def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
     now = now or timezone.now()
     caps = capabilities(user)
     if caps.missing_list:
-        qs = MissingEpisode.objects.filter(partnership_id__in=_partnership_ids(user))
+        qs = MissingEpisode.objects.filter(partnership_id__in=agency_partnership_ids(user))
         scope = "partnership"
     else:
         qs = episodes_visible_to(user)
@@ -225,7 +225,7 @@ def morning_list(user: Any, *, now: datetime | None = None) -> MorningListView:
     last = None
     if caps.missing_list:
         last = (
-            MorningList.objects.filter(partnership_id__in=_partnership_ids(user))
+            MorningList.objects.filter(partnership_id__in=agency_partnership_ids(user))
             .order_by("-shared_at")
             .first()
         )
@@ -238,7 +238,7 @@ def to_identify_rows(user: Any) -> QuerySet[MissingEpisode]:
     if not capabilities(user).missing_list:
         return MissingEpisode.objects.none()
     return MissingEpisode.objects.filter(
-        partnership_id__in=_partnership_ids(user), person__isnull=True
+        partnership_id__in=agency_partnership_ids(user), person__isnull=True
     ).order_by("-reported_at", "-pk")
 
 
@@ -246,6 +246,7 @@ def to_identify_rows(user: Any) -> QuerySet[MissingEpisode]:
 class Candidate:
     person: Person
     comparison: Comparison
+    model_version: str = ""  # the linkage model that scored it
 
 
 def identify_candidates(user: Any, episode: MissingEpisode) -> list[Candidate]:
@@ -261,7 +262,8 @@ def identify_candidates(user: Any, episode: MissingEpisode) -> list[Candidate]:
         key=lambda pair: -pair[0].probability,
     )[:10]
     people = Person.objects.in_bulk([pk for _, pk in scored])
-    shown = [Candidate(people[pk], c) for c, pk in scored if pk in people]
+    version = match.decision.model_version
+    shown = [Candidate(people[pk], c, version) for c, pk in scored if pk in people]
     audit.record_many(
         audit.Actor.of(user),
         [
@@ -295,7 +297,7 @@ def strategy_for_user(user: Any, episode_id: int) -> StrategyRequirement | None:
 
 def meeting_agencies(user: Any) -> list[Agency]:
     return list(
-        Agency.objects.filter(partnerships__pk__in=_partnership_ids(user)).distinct().order_by("name")
+        Agency.objects.filter(partnerships__pk__in=agency_partnership_ids(user)).distinct().order_by("name")
     )
 
 
@@ -325,7 +327,7 @@ def _open_interviews(user: Any) -> QuerySet[ReturnInterview]:
     if caps.return_interviews and user.team_id:
         qs = ReturnInterview.objects.filter(team_id=user.team_id)
     elif caps.missing_list:
-        qs = ReturnInterview.objects.filter(partnership_id__in=_partnership_ids(user))
+        qs = ReturnInterview.objects.filter(partnership_id__in=agency_partnership_ids(user))
     else:
         return ReturnInterview.objects.none()
     return qs.filter(completed_at__isnull=True).filter(

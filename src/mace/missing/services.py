@@ -24,8 +24,7 @@ from mace.core.conflict import Conflict as Conflict  # the views catch services.
 from mace.core.models import AccessLogEntry, Notification
 from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor.services import (
-    _ensure_front_door_involvement,
-    _person_from_subject,
+    front_door_involvement_ensure,
     standards,
 )
 from mace.people import linkage
@@ -175,7 +174,7 @@ def _attach(episode: MissingEpisode, person: Person, actor: audit.Actor, reporte
     if clash is not None:
         raise ValidationError({"last_seen_at": _overlap_error(clash)})
     episode.person = person
-    _ensure_front_door_involvement(person, episode.partnership, actor)
+    front_door_involvement_ensure(person=person, partnership=episode.partnership, by=actor)
     _involve(person, reporter_team, "Reported the child missing", actor)
     people_services.chronology_add(
         person=person,
@@ -249,6 +248,7 @@ def episode_report(
             person = data.person
             status: str
             score: float
+            model_version = ""
             if person is not None:
                 status, score = MissingEpisode.Match.LINKED, 1.0
             else:
@@ -256,6 +256,7 @@ def episode_report(
                 # unknown child at once make one record.
                 match = linkage.match_subject_for_write(subject, partnership.pk)
                 status, score = match.decision.status, match.decision.score
+                model_version = match.decision.model_version
                 person = match.person
             episode = MissingEpisode.objects.create(
                 partnership=partnership,
@@ -266,6 +267,7 @@ def episode_report(
                 subject=subject,
                 match_status=status,
                 match_score=score,
+                match_model=model_version,
                 category=data.category,
                 setting=data.setting,
                 risk=int(data.risk or 0),
@@ -277,7 +279,9 @@ def episode_report(
                 strategy_due_at=clocks.strategy_meeting_due(last_seen, standards()),
             )
             if person is None and status == MissingEpisode.Match.NEW:
-                person = _person_from_subject(subject, partnership, episode.reporting_agency)
+                person = people_services.person_from_subject(
+                    subject=subject, partnership=partnership, agency=episode.reporting_agency, by=actor
+                )
             if person is not None:
                 _attach(episode, person, actor, reporter_team)
                 episode.save(update_fields=["person"])
@@ -288,7 +292,7 @@ def episode_report(
                     "missing_episode",
                     str(episode.pk),
                     episode.person_id,
-                    detail={"route": route, "match": status, "police_ref": ref},
+                    detail={"route": route, "match": status, "police_ref": ref, "model": model_version},
                 ),
             )
             _send_notice(episode, MissingNotice.Kind.REPORTED, timezone.now())
@@ -376,7 +380,12 @@ def episode_create_person(*, episode: MissingEpisode, by: Any, version: int | No
     with transaction.atomic():
         episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
         require_version(episode, version, {"person": "new"})
-        person = _person_from_subject(episode.subject, episode.partnership, episode.reporting_agency)
+        person = people_services.person_from_subject(
+            subject=episode.subject,
+            partnership=episode.partnership,
+            agency=episode.reporting_agency,
+            by=by,
+        )
         _attach(episode, person, _actor(by), None)
         episode.match_status = MissingEpisode.Match.NEW
         save_next_version(episode, ["person", "match_status"])
@@ -421,6 +430,7 @@ class ReturnIn:
     child_account: str = ""
     harm_disclosed: bool = False
     harm_details: str = ""
+    found_outside_area: bool | None = None  # None: not known
 
 
 def validate_return(
@@ -487,6 +497,7 @@ def episode_return(
         episode.found_place_key = place_key(data.found_place)
         episode.found_by = data.found_by
         episode.found_with = data.found_with.strip()[:200]
+        episode.found_outside_area = data.found_outside_area
         episode.child_account = data.child_account.strip()
         episode.harm_disclosed = data.harm_disclosed
         episode.harm_details = data.harm_details.strip()
@@ -636,6 +647,7 @@ def strategy_held(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        before = audit.snapshot(requirement)
         requirement.held_at = held_at
         requirement.outcome = outcome.strip()
         requirement.police_attended = police_attended
@@ -653,11 +665,47 @@ def strategy_held(
                 actor=_actor(by),
                 agency=by.agency if isinstance(by, User) else None,
             )
-        audit.record(
+        audit.record_change(
+            _actor(by), AccessLogEntry.Action.UPDATE, requirement, before=before, person_id=episode.person_id
+        )
+    return requirement
+
+
+def strategy_requirement_meet(
+    *,
+    requirement_id: int,
+    held_at: datetime,
+    outcome: str,
+    agencies: list[Agency],
+    police_attended: bool,
+    by: Any,
+) -> StrategyRequirement | None:
+    """A strategy meeting arranged for the requirement (in the meetings module) was held: the requirement
+    is met as `strategy_held` would meet it, and logged. The meeting records the child's chronology itself.
+    A requirement already met is left alone (None)."""
+    _require(by, "record_strategy", "This account cannot record strategy meetings.")
+    with transaction.atomic():
+        requirement = (
+            StrategyRequirement.objects.select_for_update().select_related("episode").get(pk=requirement_id)
+        )
+        if requirement.held_at is not None:
+            return None
+        if held_at < requirement.episode.last_seen_at:
+            raise ValidationError({"held_at": "The meeting cannot be before the child went missing"})
+        before = audit.snapshot(requirement)
+        requirement.held_at = held_at
+        requirement.outcome = outcome.strip()
+        requirement.police_attended = police_attended
+        requirement.recorded_by_label = _label(by)
+        requirement.save()
+        requirement.agencies_present.set(agencies)
+        audit.record_change(
             _actor(by),
-            audit.Event(
-                AccessLogEntry.Action.UPDATE, "strategy_requirement", str(requirement.pk), episode.person_id
-            ),
+            AccessLogEntry.Action.UPDATE,
+            requirement,
+            before=before,
+            person_id=requirement.episode.person_id,
+            detail={"met_by": "meeting"},
         )
     return requirement
 

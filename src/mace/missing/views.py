@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
-from mace.core import clocks, disclosure, tabular
+from mace.core import clocks, disclosure, tabular, ui
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager, problems_text
 from mace.core.ui import require as _require
@@ -48,7 +48,7 @@ RENAME = {
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "missing/not_found.html", {"title": "Not available"}, status=404)
+    return ui.not_found(request)
 
 
 def _conflict(request: HttpRequest, record: Any, attempted: dict[str, Any]) -> HttpResponse:
@@ -265,6 +265,7 @@ def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
             found_place=form.cleaned_data["found_place"],
             found_by=form.cleaned_data["found_by"],
             found_with=form.cleaned_data["found_with"],
+            found_outside_area={"yes": True, "no": False}.get(form.cleaned_data["found_outside_area"]),
             child_account=form.cleaned_data["child_account"],
             harm_disclosed=form.cleaned_data["harm_disclosed"] == "yes",
             harm_details=form.cleaned_data["harm_details"],

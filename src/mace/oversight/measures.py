@@ -21,7 +21,9 @@ from typing import Any
 from . import sources
 
 SHIPPED = Path(__file__).parent / "definitions" / "scorecard-v1.json"
-UNITS = ("count", "percent")
+# "weeks": a wait in whole weeks (a median or a longest) over the children waiting: the figure's numerator
+# is the weeks and its denominator the children it was worked out from (sources.Figure.weeks).
+UNITS = ("count", "percent", "weeks")
 BETTER = ("higher", "lower")
 
 
@@ -54,7 +56,7 @@ class Measure:
     title: str
     source: str
     params: dict[str, Any]
-    unit: str  # count or percent
+    unit: str  # count, percent or weeks
     better: str | None  # higher, lower, or None (for information: no direction is better)
     target: float | None
     amber_from: float | None  # the edge of amber on the far side of the target
@@ -66,10 +68,18 @@ class Measure:
     def percent(self) -> bool:
         return self.unit == "percent"
 
+    @property
+    def weeks(self) -> bool:
+        return self.unit == "weeks"
+
     def rule_text(self) -> str:
         if self.target is None or self.better is None:
             return "No target: shown for information"
-        fmt = (lambda v: f"{v:g}%") if self.percent else (lambda v: f"{v:g}")
+        fmt = (
+            (lambda v: f"{v:g}%")
+            if self.percent
+            else ((lambda v: f"{v:g} weeks") if self.weeks else (lambda v: f"{v:g}"))
+        )
         no_amber = self.amber_from is None or self.amber_from == self.target
         if self.better == "higher":
             green = f"green at {fmt(self.target)} or more"

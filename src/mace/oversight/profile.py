@@ -27,7 +27,7 @@ from mace.casework.models import Placement, TimetableSession
 from mace.missing.models import MissingEpisode, ReturnInterview
 
 # The patterns page's own grouping of places and of children missing together: one logic, two pages.
-from mace.missing.reports import _ranked, _together
+from mace.missing.reports import ranked_places, seen_together
 from mace.missing.services import place_key
 from mace.people.models import Flag, Involvement, Person, Sex
 from mace.people.selectors import openable
@@ -37,7 +37,7 @@ from . import charts, disclosure
 from .periods import Period
 from .scorecard import figure_partnerships
 from .selectors import AGE_BANDS, age_band
-from .sources import EDUCATION_KINDS, Scope, _plans_at_end, cohort
+from .sources import EDUCATION_KINDS, Scope, _plans_at_end, _waiting_at_risk, cohort
 
 PER = 10_000
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("not_screened", "Flagged, not screened")]
@@ -64,6 +64,7 @@ GAPS = {
     "no-plan": "Without an agreed plan",
     "no-return-interview": "Without a return home interview after a missing episode",
     "no-timetable": "Without an education timetable",
+    "autism-adhd": "Waiting for an autism or ADHD assessment",
     "no-lead-professional": "Without a lead professional (an allocated worker)",
 }
 
@@ -283,6 +284,7 @@ def facts(partnership_ids: list[int], period: Period) -> Facts:
         "no-return-interview": no_interview,
         "no-timetable": set(ids) - timetabled,
         "no-lead-professional": set(ids) - led,
+        "autism-adhd": set(_waiting_at_risk(scope)),
     }
     # Places and groups: every episode that began in the period in these partnerships (not only the
     # cohort's: a place where children go missing matters before anyone has screened them).
@@ -310,7 +312,7 @@ def facts(partnership_ids: list[int], period: Period) -> Facts:
         for pk, person, seen, returned, key, place, _last in rows
         if person and key
     ]
-    groups = [members for _label, members, _times, _last in _together(together)]
+    groups = [members for _label, members, _times, _last in seen_together(together)]
     return Facts(at_risk, people, cared_for, placements, gaps, found, last_seen, len(rows), groups)
 
 
@@ -406,7 +408,7 @@ def build(user: Any, period: Period, partnership_id: int | None = None) -> Profi
             return []
         return [
             Place(r.label, disclosure.count_text(r.episodes, user), disclosure.count_text(r.children, user))
-            for r in _ranked(pairs, TOP_PLACES)
+            for r in ranked_places(pairs, TOP_PLACES)
             if r.episodes > 1
         ]
 
@@ -441,16 +443,9 @@ def build(user: Any, period: Period, partnership_id: int | None = None) -> Profi
         "timetables for children not in full-time school, so a child in full-time school with no timetable "
         "recorded is counted here too."
     )
-    gaps.insert(
-        3,
-        Gap(
-            "autism-adhd",
-            "Waiting for an autism or ADHD assessment",
-            None,
-            "Not recorded",
-            "",
-            note="MACE does not record referrals for autism or ADHD assessment yet: this is not counted.",
-        ),
+    gaps[3].note = (
+        "Waiting on the period's last day: referred for an autism or ADHD assessment and not yet assessed "
+        "(health waits on the child's record, action 3.4)."
     )
     return Profile(
         period=period,
@@ -475,7 +470,6 @@ def build(user: Any, period: Period, partnership_id: int | None = None) -> Profi
         not_recorded=[
             "Disability: MACE does not record whether a child is disabled yet, so it cannot be compared.",
             "Placed out of area: MACE records the kind of placement, not where it is.",
-            "Waiting for an autism or ADHD assessment: MACE does not record these referrals yet.",
             "Places on contacts and screenings: neither records a place, so places come from missing "
             "episodes only.",
         ],

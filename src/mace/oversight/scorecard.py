@@ -209,7 +209,21 @@ def figures_for(
             for code, f in fresh.items():
                 have[(code, key, pid)] = (f.numerator, f.denominator, now)
     out: dict[tuple[str, str], Stored] = {}
+    recount = {
+        m.code: m
+        for m in definition_of(measure_set).measures
+        if sources.SOURCES[m.source].combine == "recount" and len(partnership_ids) > 1
+    }
+    shared: dict[str, Any] = {}
+    for code, m in recount.items():
+        # A median or a longest over several partnerships is not the sum of theirs: counted afresh (from
+        # the few children waiting, not the whole cohort: see sources.at_risk_among).
+        for period in periods:
+            scope = Scope(tuple(partnership_ids), period, now=now, _memo=shared)
+            out[(code, period.key)] = Stored(sources.compute(m.source, scope, m.params), now)
     for code in codes:
+        if code in recount:
+            continue
         for period in periods:
             parts = [
                 have[(code, period.key, pid)] for pid in partnership_ids if (code, period.key, pid) in have
@@ -284,6 +298,13 @@ def cell(measure: measures.Measure, stored: Stored | None, user: Any) -> Cell:
     if stored is None:
         return Cell(None, "No data", None)
     f = stored.figure
+    if measure.weeks:
+        # A wait: shown unless it was worked out from fewer than 5 children for a reader of aggregates.
+        if not f.denominator:
+            return Cell(f, "Nobody waiting", None)
+        if disclosure.suppressed(f.denominator, user):
+            return Cell(f, f"{disclosure.SUPPRESSED} children waiting", None)
+        return Cell(f, f"{f.numerator:,} weeks ({f.denominator:,} waiting)", f.weeks())
     if f.denominator is None:
         text = disclosure.count_text(f.numerator, user)
         value = None if disclosure.suppressed(f.numerator, user) else f.value
@@ -304,8 +325,10 @@ def partnership_filter(partnership_id: int | None) -> Q:
     return Q(partnership__isnull=True) if partnership_id is None else Q(partnership_id=partnership_id)
 
 
-def _value(c: Cell) -> float | None:
-    return c.figure.value if c.figure is not None else None
+def _value(m: measures.Measure, c: Cell) -> float | None:
+    if c.figure is None:
+        return None
+    return c.figure.weeks() if m.weeks else c.figure.value
 
 
 def build(
@@ -353,8 +376,8 @@ def build(
                 trend=[(p, cell(m, stored.get((m.code, p.key)), user)) for p in points_for],
                 # The colour and direction come from the figures themselves: a small count is hidden from
                 # an aggregate reader, but whether the measure is red is what leaders need to know.
-                rag=m.rag(_value(current)),
-                direction=m.direction(_value(current), _value(previous)),
+                rag=m.rag(_value(m, current)),
+                direction=m.direction(_value(m, current), _value(m, previous)),
                 per_10000=_rate_per_10000(current.figure, pop, user) if m.per_10000 else None,
                 commentary=comments.get(m.code),
             )

@@ -28,6 +28,7 @@ from mace.core import clocks, voice
 from mace.frontdoor.models import Contact
 from mace.frontdoor.selectors import DECISION_MET, REVIEW_MET, decision_due_by, review_due_by
 from mace.frontdoor.thresholds import EXPLOITATION
+from mace.health import selectors as health_selectors
 from mace.meetings.models import Meeting
 from mace.missing.models import MissingEpisode, ReturnInterview, StrategyRequirement
 from mace.people.models import Flag, Involvement, Person
@@ -44,6 +45,11 @@ class Figure:
     numerator: int
     denominator: int | None = None  # None: a count, not a rate
     people: frozenset[int] | None = None  # the children behind the numerator, when asked for
+
+    def weeks(self) -> float | None:
+        """A "weeks" figure's value: the weeks (numerator) over the children waiting (denominator); None
+        when nobody is waiting."""
+        return float(self.numerator) if self.denominator else None
 
     @property
     def value(self) -> float | None:
@@ -101,6 +107,9 @@ class Source:
     # as the month that ends it), "additive" (the sum of its months' numerators and denominators) or
     # "distinct" (children counted once over the whole period: counted afresh).
     kind: str = "additive"
+    # How figures for several partnerships combine: "sum" (numerators and denominators add up), or
+    # "recount" (a median or a longest does not add up: the pan-area figure is counted afresh).
+    combine: str = "sum"
 
 
 SOURCES: dict[str, Source] = {}
@@ -112,9 +121,10 @@ def source(
     params: dict[str, tuple[Any, ...] | type] | None = None,
     people: str = "children",
     kind: str = "additive",
+    combine: str = "sum",
 ) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
     def register(fn: Callable[..., Figure]) -> Callable[..., Figure]:
-        SOURCES[name] = Source(name, unit, params or {}, fn, people, kind)
+        SOURCES[name] = Source(name, unit, params or {}, fn, people, kind, combine)
         return fn
 
     return register
@@ -208,6 +218,35 @@ def _cohort(scope: Scope) -> dict[int, AtRisk]:
             have = out[person_id]
             out[person_id] = AtRisk(have.level, have.models | more)
     return out
+
+
+def at_risk_among(scope: Scope, person_ids: set[int]) -> set[int]:
+    """Which of these children were at risk at the end of the period (the cohort's rule, asked only about
+    a few children: the cohort itself when it is already worked out for the scope)."""
+    key = f"cohort@{scope.partnership_ids}@{scope.end.isoformat()}"
+    if key in scope._memo:
+        return person_ids & set(scope._memo[key])
+    if not person_ids:
+        return set()
+    end = scope.end
+    flagged = set(
+        Flag.objects.filter(
+            person_id__in=list(person_ids), kind__in=[Flag.Kind.CSE, Flag.Kind.CCE], set_at__lt=end
+        )
+        .filter(Q(removed_at__isnull=True) | Q(removed_at__gte=end))
+        .values_list("person_id", flat=True)
+    )
+    latest: dict[int, tuple[datetime, int]] = {}
+    for person_id, at, judgement in Screening.objects.filter(
+        partnership_id__in=scope.partnership_ids,
+        person_id__in=list(person_ids),
+        status=Screening.Status.COMPLETE,
+        completed_at__lt=end,
+        completed_at__gte=end - YEAR,
+    ).values_list("person_id", "completed_at", "judgement"):
+        if person_id not in latest or at > latest[person_id][0]:
+            latest[person_id] = (at, judgement)
+    return flagged | {pid for pid, (_at, judgement) in latest.items() if judgement > Level.NONE}
 
 
 def _model_matches(found: frozenset[str], model: str) -> bool:
@@ -360,6 +399,31 @@ def repeat_missing(scope: Scope, min_episodes: int = 3, category: str = "any") -
     """Children with at least `min_episodes` episodes beginning in the period."""
     counts = Counter(p for _pk, p in _episodes(scope, category) if p)
     return scope.figure({p for p, n in counts.items() if n >= min_episodes})
+
+
+@source("found_outside_children", "count", kind="distinct")
+def found_outside_children(scope: Scope) -> Figure:
+    """Children (identified) found outside the partnership's area at the end of an episode that ended
+    (they were found or came back) in the period."""
+    return scope.figure(set(_found_outside(scope).values()) - {None})  # type: ignore[arg-type]
+
+
+@source("found_outside_episodes", "count", people="episodes")
+def found_outside_episodes(scope: Scope) -> Figure:
+    """Episodes that ended in the period with the child found outside the partnership's area."""
+    rows = _found_outside(scope)
+    people = frozenset(p for p in rows.values() if p) if scope.want_people else None
+    return Figure(len(rows), None, people)
+
+
+def _found_outside(scope: Scope) -> dict[int, int | None]:
+    return dict(
+        MissingEpisode.objects.filter(
+            partnership_id__in=scope.partnership_ids,
+            found_outside_area=True,
+            **_in_period("returned_at", scope),
+        ).values_list("pk", "person_id")
+    )
 
 
 @source(
@@ -626,3 +690,54 @@ def plan_impact(scope: Scope, outcome: str = "risk_reduced_at_review", months: i
     )
     numerator, denominator, people = found[outcome]
     return Figure(numerator, denominator, frozenset(people) if scope.want_people else None)
+
+
+# Waits for an autism or ADHD assessment (action 3.4) ---------------------------------------------------
+
+
+def _waiting_at_risk(scope: Scope) -> dict[int, tuple[int, bool]]:
+    """{child at risk at the end: (their longest wait in whole weeks then, any waiting referral
+    fast-tracked)} for the children at risk waiting for an autism or ADHD assessment on the period's last
+    day. A child waiting for both counts once, at their longer wait."""
+
+    def build() -> dict[int, tuple[int, bool]]:
+        day = scope.end_day - timedelta(days=1)
+        waits = health_selectors.waiting_on(scope.partnership_ids, day)
+        at_risk = at_risk_among(scope, {w.person_id for w in waits})
+        out: dict[int, tuple[int, bool]] = {}
+        for w in waits:
+            if w.person_id not in at_risk:
+                continue
+            weeks, fast = out.get(w.person_id, (0, False))
+            out[w.person_id] = (max(weeks, w.weeks(day)), fast or w.fast_track)
+        return out
+
+    return scope.memo("assessment_waiting", build)
+
+
+@source("assessment_waiting", "count", kind="at_end")
+def assessment_waiting(scope: Scope) -> Figure:
+    """Children at risk at the end of the period waiting then for an autism or ADHD assessment."""
+    return scope.figure(set(_waiting_at_risk(scope)))
+
+
+@source(
+    "assessment_wait_weeks", "weeks", {"statistic": ("median", "longest")}, kind="at_end", combine="recount"
+)
+def assessment_wait_weeks(scope: Scope, statistic: str = "median") -> Figure:
+    """Of the children at risk waiting for an autism or ADHD assessment at the end of the period, the
+    median (the lower middle one of an even number) or the longest wait in whole weeks since referral."""
+    waiting = _waiting_at_risk(scope)
+    weeks = sorted(w for w, _fast in waiting.values())
+    if not weeks:
+        return Figure(0, 0, frozenset() if scope.want_people else None)
+    value = weeks[-1] if statistic == "longest" else weeks[(len(weeks) - 1) // 2]
+    return Figure(value, len(weeks), frozenset(waiting) if scope.want_people else None)
+
+
+@source("assessment_fast_tracked", "percent", kind="at_end")
+def assessment_fast_tracked(scope: Scope) -> Figure:
+    """Of the children at risk waiting for an autism or ADHD assessment at the end of the period, those
+    whose referral (either, when waiting for both) was fast-tracked."""
+    waiting = _waiting_at_risk(scope)
+    return scope.figure({pid for pid, (_w, fast) in waiting.items() if fast}, len(waiting))

@@ -321,6 +321,16 @@ def predict_pairs(frame: pd.DataFrame, *, engine: str = "duckdb") -> list[tuple[
 # --------------------------------------------------------------------------------------------------
 
 
+PERSONAL_IDENTIFIERS = ("nhs_number", "upn", "la_child_id")
+
+
+def _beyond_household(comparison: Comparison) -> bool:
+    """As for an automatic link: two records that could be brothers, sisters or twins in one household
+    (family, address and birthday agreeing) are listed only when a personal identifier agrees too."""
+    household = bool(getattr(comparison, "household", False))
+    return not household or any(comparison.evidence_for(f).level == "exact" for f in PERSONAL_IDENTIFIERS)
+
+
 def evidence_rows(comparison: Comparison) -> list[dict[str, Any]]:
     return [
         {
@@ -341,7 +351,7 @@ class DedupeResult:
     splink_pairs: int = 0
     added: int = 0
     already_listed: int = 0
-    not_likely: int = 0  # Splink thought likely, MACE's household-aware scorer did not
+    not_likely: int = 0  # Splink thought likely; MACE's scorer or its household rule did not
     resumed: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
     pairs: list[tuple[int, int]] = field(default_factory=list)  # every pair listed by this run or before
@@ -387,7 +397,7 @@ def _write(
             if a not in records or b not in records:
                 continue  # archived since Splink ran
             weighed = compare(records[a], records[b])
-            if weighed.probability < LIKELY:
+            if weighed.probability < LIKELY or not _beyond_household(weighed):
                 result.not_likely += 1
                 continue
             rows.append(

@@ -45,7 +45,19 @@ def subject_record(subject: dict[str, Any]) -> Record:
         la_child_id=subject.get("la_child_id") or None,
         upn=subject.get("upn") or None,
         postcode=subject.get("postcode") or None,
+        other_names=_other_names(subject.get("other_names")),
     )
+
+
+def _other_names(value: Any) -> tuple[tuple[str, str], ...]:
+    """A subject's other names (a list of {"given_names", "family_name"}) as matching pairs."""
+    if not isinstance(value, list):
+        return ()
+    names = []
+    for item in value[:10]:
+        if isinstance(item, dict):
+            names.append((str(item.get("given_names") or ""), str(item.get("family_name") or "")))
+    return tuple(names)
 
 
 def _identifier_values(record: Record) -> list[tuple[str, str]]:

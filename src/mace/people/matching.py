@@ -35,18 +35,20 @@ Pure Python with no Django imports.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from mace.demo.names import NICKNAMES
 from mace.people.identifiers import (
     nhs_number_is_valid,
     normalise_police_id,
@@ -54,6 +56,7 @@ from mace.people.identifiers import (
     normalise_upn,
 )
 from mace.people.keys import name_key
+from mace.people.nicknames import nickname_groups
 
 __all__ = [
     "AGREES",
@@ -67,15 +70,24 @@ __all__ = [
     "PRIOR_WEIGHT",
     "SAME_FAMILY_U",
     "SAME_HOUSEHOLD_U",
+    "STATED_MODEL",
     "STRONG_IDENTIFIERS",
     "Comparison",
     "Evidence",
+    "Levels",
+    "LinkageModel",
     "MatchDecision",
     "Record",
     "compare",
+    "comparison_levels",
     "decide",
+    "default_model",
+    "load_model",
+    "model_from_dict",
+    "model_to_dict",
     "normalise",
     "probability_from_weight",
+    "score_pairs",
 ]
 
 # Outcomes of one field's comparison.
@@ -104,11 +116,14 @@ FIELDS: Final = (
 
 # Identifiers that name one child: present on both sides and different means a conflict.
 STRONG_IDENTIFIERS: Final = ("nhs_number", "upn", "police_id", "la_child_id")
+# Those given to one child only (a police reference is sometimes the incident's): the ones that can
+# anchor an automatic link or tell brothers and sisters apart.
+PERSONAL_IDENTIFIERS: Final = ("nhs_number", "upn", "la_child_id")
 
 # 1 in 20,000: in a county's worth of children, a record picked at random and an incoming contact
-# are the same child about this often (before looking at anything about either of them).
-PRIOR_PROBABILITY: Final = 1 / 20_000
-PRIOR_WEIGHT: Final = math.log2(PRIOR_PROBABILITY / (1 - PRIOR_PROBABILITY))
+# are the same child about this often (before looking at anything about either of them). The stated
+# model's prior; a trained model carries its own (see ``LinkageModel.prior_probability``).
+STATED_PRIOR_PROBABILITY: Final = 1 / 20_000
 
 # "Similar" names: Jaro-Winkler at least this, or one typing slip apart (a letter dropped, doubled,
 # changed or two swapped) when both names are at least this long, or spelt to sound the same.
@@ -116,6 +131,14 @@ GIVEN_NAME_SIMILARITY: Final = 0.90
 FAMILY_NAME_SIMILARITY: Final = 0.92
 GIVEN_NAME_ONE_EDIT_LENGTH: Final = 4  # Milo/Mylo, Luca/Luka; not Ava/Eva
 FAMILY_NAME_ONE_EDIT_LENGTH: Final = 5  # Clark/Clarke; not Hall/Hill or Bell/Ball
+# Identifiers shorter than this are never "one keystroke off" (LA1/LA2 are different numbers).
+IDENTIFIER_TYPO_LENGTH: Final = 6
+# Sikh girls take Kaur and boys Singh; one agency may record it as the family name, another the
+# family surname (Harpreet Kaur / Harpreet Kaur Gill / Harpreet Gill).
+SIKH_NAMES: Final = frozenset({"kaur", "singh"})
+# Term-frequency adjustment: a name's own frequency is its u, but never less than the level's u
+# divided by this (a name seen once in training is rare, not unique).
+TF_FLOOR_DIVISOR: Final = 8.0
 
 
 class MU(NamedTuple):
@@ -130,47 +153,55 @@ class MU(NamedTuple):
 
 
 # --------------------------------------------------------------------------------------------------
-# The m/u table
+# The stated m/u table (the starting point of training, and the model used if none is trained)
 # --------------------------------------------------------------------------------------------------
 # Approximate weights (bits) are given after each row. The m values are data-entry error rates seen
 # between agencies; the u values are how often unrelated children coincide. They are deliberately
 # cautious: where in doubt, m for "close" levels is kept low and u high, so that weak evidence is
-# never enough to link.
+# never enough to link. `mace linkage train` re-estimates m by expectation-maximisation and u from
+# value frequencies; the online matcher uses the trained model file (see ``default_model``).
 
-M_U_TABLE: Final[Mapping[str, Mapping[str, MU]]] = MappingProxyType(
+
+def _identifier_levels(exact: MU, typo: MU, different: MU) -> Mapping[str, MU]:
+    return MappingProxyType({"exact": exact, "typo": typo, "different": different})
+
+
+STATED_M_U_TABLE: Final[Mapping[str, Mapping[str, MU]]] = MappingProxyType(
     {
-        "nhs_number": MappingProxyType(
-            {
-                # The same child's number is almost always copied right (the check digit catches most
-                # typos). Two children share a number only by misfiling, ~1 in 100,000.   +16.6
-                "exact": MU(0.98, 0.00001),
-                # A valid but different number for the same child needs a misfiled number.   -6.6
-                "different": MU(0.01, 0.99999),
-            }
+        "nhs_number": _identifier_levels(
+            # The same child's number is almost always copied right (the check digit catches most
+            # typos). Two children share a number only by misfiling, ~1 in 100,000.   +16.6
+            MU(0.98, 0.00001),
+            # Both numbers pass the check digit yet the first nine digits are one keystroke apart:
+            # not a typo (the check digit would catch it) but often twins' consecutive numbers.
+            # Weighs nothing and is a warning: never a link by itself, never a conflict.   0
+            MU(0.001, 0.001),
+            # A valid but different number for the same child needs a misfiled number.   -6.6
+            MU(0.01, 0.99999),
         ),
-        "upn": MappingProxyType(
-            {
-                # Pupil numbers are unique, but schools issue temporary ones and re-issue.   +13.2
-                "exact": MU(0.95, 0.0001),
-                # A child can have a temporary UPN at one school and a permanent one later.   -5.0
-                "different": MU(0.03, 0.9999),
-            }
+        "upn": _identifier_levels(
+            # Pupil numbers are unique, but schools issue temporary ones and re-issue.   +13.2
+            MU(0.95, 0.0001),
+            # One keystroke off (a character changed, dropped or two swapped): weak evidence.   +3.3
+            MU(0.01, 0.001),
+            # A child can have a temporary UPN at one school and a permanent one later.   -5.1
+            MU(0.03, 0.999),
         ),
-        "police_id": MappingProxyType(
-            {
-                # A police reference is usually a person's, but is sometimes the incident's.   +13.1
-                "exact": MU(0.90, 0.0001),
-                # Police references are often wrong or for the wrong person: only moderate.   -3.3
-                "different": MU(0.10, 0.9999),
-            }
+        "police_id": _identifier_levels(
+            # A police reference is usually a person's, but is sometimes the incident's.   +13.1
+            MU(0.90, 0.0001),
+            # One keystroke off.   +3.3
+            MU(0.01, 0.001),
+            # Police references are often wrong or for the wrong person: only moderate.   -3.3
+            MU(0.09, 0.999),
         ),
-        "la_child_id": MappingProxyType(
-            {
-                # The local authority's own case number, unique within the authority.   +13.2
-                "exact": MU(0.95, 0.0001),
-                # Duplicated LA records exist (that is what matching is for).   -5.0
-                "different": MU(0.03, 0.9999),
-            }
+        "la_child_id": _identifier_levels(
+            # The local authority's own case number, unique within the authority.   +13.2
+            MU(0.95, 0.0001),
+            # One keystroke off.   +3.3
+            MU(0.01, 0.001),
+            # Duplicated LA records exist (that is what matching is for).   -5.1
+            MU(0.03, 0.999),
         ),
         "date_of_birth": MappingProxyType(
             {
@@ -178,8 +209,10 @@ M_U_TABLE: Final[Mapping[str, Mapping[str, MU]]] = MappingProxyType(
                 "exact": MU(0.93, 0.0002),
                 # 03/11 for 11/03: a classic US/UK reading error. Coincidence is as rare as exact.   +7.2
                 "swapped": MU(0.03, 0.0002),
-                # A day out, a month out, one year digit mistyped: about 20 neighbouring dates.   +2.9
-                "one_off": MU(0.03, 0.004),
+                # A day, a month or a year out: about 6 neighbouring dates.   +3.6
+                "one_off": MU(0.015, 0.0012),
+                # One digit of DD/MM/YYYY wrong, or two neighbouring digits transposed: ~20 dates.   +2.3
+                "one_digit": MU(0.02, 0.004),
                 # Only the year agrees: for the same child this means a badly wrong date.   -3.0
                 "same_year": MU(0.01, 0.08),
                 # Nothing agrees.   -6.5
@@ -188,7 +221,8 @@ M_U_TABLE: Final[Mapping[str, Mapping[str, MU]]] = MappingProxyType(
         ),
         "family_name": MappingProxyType(
             {
-                # Surnames as common as Smith are ~1%; most are far rarer. 0.4% is cautious.   +7.8
+                # Surnames as common as Smith are ~1%; most are far rarer. 0.4% is cautious (a trained
+                # model adjusts it for the name's own frequency).   +7.8
                 "exact": MU(0.88, 0.004),
                 # One side is one half of the other's double-barrelled name (Smith / Smith-Jones).
                 # Half-siblings share a half, so kept below exact.   +5.3
@@ -198,20 +232,33 @@ M_U_TABLE: Final[Mapping[str, Mapping[str, MU]]] = MappingProxyType(
                 "similar": MU(0.06, 0.002),
                 # Matches only a previous or alternative name (a step-parent's name, say).   +3.3
                 "alias": MU(0.04, 0.004),
+                # Given and family names written the other way round (Chen Wei / Wei Chen).   +3.3
+                "swapped": MU(0.01, 0.001),
+                # Kaur or Singh on one side, another family name on the other.   +0.3
+                "kaur_singh": MU(0.005, 0.004),
                 # Nothing alike: a change of name not recorded as an alias.   -5.6
                 "different": MU(0.02, 0.99),
             }
         ),
         "given_names": MappingProxyType(
             {
-                # First given names agree; the most popular names are ~1.5% of children.   +5.7
+                # First given names agree; the most popular names are ~1.5% of children (a trained
+                # model adjusts it for the name's own frequency).   +5.7
                 "exact": MU(0.80, 0.015),
                 # Tom for Thomas, Mo for Mohammed: a known short form.   +5.6
                 "nickname": MU(0.10, 0.002),
+                # Agrees only with a recorded alias, previous or "called" name (an English name used
+                # at school, a child's preferred name).   +4.3
+                "alias": MU(0.04, 0.002),
                 # A misspelling: Jaro-Winkler >= 0.90, one slip apart in a name of 4+ letters
                 # (Milo/Mylo) or sounding alike (Skott/Scott). Also what twins' names look like.   +2.3
                 "similar": MU(0.05, 0.01),
-                # Only a middle name agrees (a child known by a middle name; siblings share them).   +1.6
+                # One record's first given name is the other's middle name (a child known by their
+                # middle name; a sibling named for another's middle name is rarer).   +2.3
+                "known_by_middle": MU(0.03, 0.006),
+                # Given and family names written the other way round.   +2.3
+                "swapped": MU(0.01, 0.002),
+                # Only a middle name agrees (siblings share them).   +1.6
                 "middle": MU(0.03, 0.01),
                 # Nothing alike. A child is rarely recorded under a wholly different name.   -6.6
                 "different": MU(0.01, 0.98),
@@ -243,12 +290,13 @@ M_U_TABLE: Final[Mapping[str, Mapping[str, MU]]] = MappingProxyType(
 # Dependency corrections. Fellegi-Sunter treats fields as independent, but among children who are
 # NOT the same child, relatives are over-represented exactly where records look alike: brothers and
 # sisters share a family name and an address, and twins share a date of birth as well. So some u
-# values are taken from these tables instead of M_U_TABLE:
+# values are taken from these tables instead of the m/u table:
 #
-# SAME_FAMILY_U applies when the family names agree (exact, part, similar or alias). About 1 in 20
-# non-matching pairs who share a surname are relatives at the same postcode, and (when their first
-# given names do not agree, so they could be siblings) about 1 in 1,000 share a birthday.
-SAME_FAMILY_U: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
+# SAME_FAMILY_U applies when the family names agree (exact, part, similar, alias, swapped or
+# Kaur/Singh). About 1 in 20 non-matching pairs who share a surname are relatives at the same
+# postcode, and (when their first given names do not agree, so they could be siblings) about 1 in
+# 1,000 share a birthday.
+STATED_SAME_FAMILY_U: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
     {
         ("postcode", "exact"): 0.05,  # +3.7 instead of +10.3
         ("postcode", "sector"): 0.05,  # 0.0 instead of +2.3
@@ -258,16 +306,156 @@ SAME_FAMILY_U: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
 
 # SAME_HOUSEHOLD_U applies when the family names agree, the postcode is the same and the first given
 # names do not agree exactly or as a nickname: possibly siblings in one household. About 1 in 80
-# pairs of siblings are twins, so a shared birthday proves little; the given names must decide.
+# pairs of siblings are twins, so a shared birthday proves little; the given names must decide, and
+# brothers and sisters are often given look-alike names (Jayden and Jaydon, Alexander and Alexandra)
+# or share middle names, so those weigh little too.
 # (Twins are never given the same first name, so when the names agree this correction is not used.)
-SAME_HOUSEHOLD_U: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
+STATED_SAME_HOUSEHOLD_U: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
     {
         ("date_of_birth", "exact"): 0.012,  # +6.3 instead of +12.2
+        ("given_names", "similar"): 0.1,  # -1.0 instead of +2.3
+        ("given_names", "middle"): 0.05,  # -0.7 instead of +1.6
+        ("given_names", "known_by_middle"): 0.02,  # +0.6 instead of +2.3
     }
 )
+# Every other date-of-birth level is corrected too: for possible siblings its u is at least the
+# corrected exact u times (m of the level / m of exact), the rate at which a twin's date keyed with
+# that slip would look like it. So a swapped or mistyped date never weighs more than an exact one.
 
-_FAMILY_AGREES = frozenset({"exact", "part", "similar", "alias"})
-_SAME_CHILDS_NAME = frozenset({"exact", "nickname"})  # given-name levels that rule out a sibling
+_FAMILY_AGREES = frozenset({"exact", "part", "similar", "alias", "swapped", "kaur_singh"})
+# Given-name levels that rule out a brother or sister (nobody's sibling has their name the other way round).
+_SAME_CHILDS_NAME = frozenset({"exact", "nickname", "alias", "swapped"})
+_TF_FIELDS: Final = ("family_name", "given_names")
+
+
+# --------------------------------------------------------------------------------------------------
+# The model: m/u table, dependency corrections, term frequencies and prior, with a version
+# --------------------------------------------------------------------------------------------------
+
+MODEL_FORMAT: Final = "mace-linkage-model/1"
+
+
+@dataclass(frozen=True)
+class LinkageModel:
+    """Everything the scorer needs, loaded from a versioned JSON file (``mace linkage train``).
+
+    ``term_frequencies`` maps "family_name" and "given_names" to {name key: share of records}: the u
+    of an exact agreement on that name. ``version`` is recorded on every match decision."""
+
+    version: str
+    table: Mapping[str, Mapping[str, MU]]
+    same_family_u: Mapping[tuple[str, str], float]
+    same_household_u: Mapping[tuple[str, str], float]
+    prior_probability: float
+    term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    trained_on: str = ""
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def prior_weight(self) -> float:
+        return math.log2(self.prior_probability / (1 - self.prior_probability))
+
+    def name_u(self, field_name: str, key: str) -> float | None:
+        """The term-frequency u of an exact agreement on this name, or None without a table."""
+        frequencies = self.term_frequencies.get(field_name)
+        if not frequencies:
+            return None
+        floor = self.table[field_name]["exact"].u / TF_FLOOR_DIVISOR
+        return max(frequencies.get(key, 0.0), floor)
+
+
+def model_to_dict(model: LinkageModel) -> dict[str, Any]:
+    """The JSON form of a model (the file ``mace linkage train`` writes)."""
+    return {
+        "format": MODEL_FORMAT,
+        "version": model.version,
+        "trained_on": model.trained_on,
+        "prior_probability": model.prior_probability,
+        "levels": {
+            name: {level: {"m": mu.m, "u": mu.u} for level, mu in levels.items()}
+            for name, levels in model.table.items()
+        },
+        "same_family_u": [[f, level, u] for (f, level), u in model.same_family_u.items()],
+        "same_household_u": [[f, level, u] for (f, level), u in model.same_household_u.items()],
+        "term_frequencies": {name: dict(values) for name, values in model.term_frequencies.items()},
+        "notes": dict(model.notes),
+    }
+
+
+def model_from_dict(data: Mapping[str, Any]) -> LinkageModel:
+    """A model from its JSON form; refuses a file of another format or with a level missing."""
+    if data.get("format") != MODEL_FORMAT:
+        raise ValueError(f"Not a {MODEL_FORMAT} file")
+    table = MappingProxyType(
+        {
+            name: MappingProxyType(
+                {level: MU(float(mu["m"]), float(mu["u"])) for level, mu in data["levels"][name].items()}
+            )
+            for name in STATED_M_U_TABLE
+        }
+    )
+    for name, levels in STATED_M_U_TABLE.items():
+        missing = set(levels) - set(table[name])
+        if missing:
+            raise ValueError(f"The model has no {', '.join(sorted(missing))} level for {name}")
+        for level, mu in table[name].items():
+            if not (0 < mu.m <= 1 and 0 < mu.u <= 1):
+                raise ValueError(f"{name} {level}: m and u must be probabilities above 0")
+    prior = float(data["prior_probability"])
+    if not 0 < prior < 1:
+        raise ValueError("The prior must be between 0 and 1")
+    return LinkageModel(
+        version=str(data["version"]),
+        table=table,
+        same_family_u=MappingProxyType({(f, level): float(u) for f, level, u in data["same_family_u"]}),
+        same_household_u=MappingProxyType({(f, level): float(u) for f, level, u in data["same_household_u"]}),
+        prior_probability=prior,
+        term_frequencies=MappingProxyType(
+            {
+                name: MappingProxyType({str(k): float(v) for k, v in values.items()})
+                for name, values in data.get("term_frequencies", {}).items()
+                if name in _TF_FIELDS
+            }
+        ),
+        trained_on=str(data.get("trained_on", "")),
+        notes=MappingProxyType(dict(data.get("notes", {}))),
+    )
+
+
+def load_model(path: str | Path) -> LinkageModel:
+    """Read a model file written by ``mace linkage train``."""
+    return model_from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+STATED_MODEL: Final = LinkageModel(
+    version="stated-2",
+    table=STATED_M_U_TABLE,
+    same_family_u=STATED_SAME_FAMILY_U,
+    same_household_u=STATED_SAME_HOUSEHOLD_U,
+    prior_probability=STATED_PRIOR_PROBABILITY,
+    trained_on="m and u set by hand (docs/decisions/0005-matching.md)",
+)
+
+# The trained default ships in the package; MACE_LINKAGE_MODEL names another file to use instead.
+DEFAULT_MODEL_PATH: Final = Path(__file__).resolve().parent / "linkage_models" / "default.json"
+
+
+@lru_cache(maxsize=1)
+def default_model() -> LinkageModel:
+    """The model the online matcher uses: the file named by MACE_LINKAGE_MODEL, else the shipped
+    default trained on synthetic demo data, else the stated model."""
+    path = os.environ.get("MACE_LINKAGE_MODEL") or DEFAULT_MODEL_PATH
+    if Path(path).exists():
+        return load_model(path)
+    return STATED_MODEL
+
+
+# The active model's tables (read-only views, for explanations and tests).
+M_U_TABLE: Final = default_model().table
+SAME_FAMILY_U: Final = default_model().same_family_u
+SAME_HOUSEHOLD_U: Final = default_model().same_household_u
+PRIOR_PROBABILITY: Final = default_model().prior_probability
+PRIOR_WEIGHT: Final = default_model().prior_weight
 
 
 def probability_from_weight(weight: float) -> float:
@@ -323,6 +511,11 @@ class Comparison:
     probability: float  # 0..1
     evidence: tuple[Evidence, ...]
     conflicting_identifier: bool  # a strong identifier on both sides and different
+    # Family names agree, first given names do not and the address does not tell them apart: the two
+    # could be brothers, sisters or twins. Such a pair is linked automatically only on an identifier.
+    household: bool = False
+    # Things a person must check before linking (an NHS number one digit off): never auto-linked.
+    warnings: tuple[str, ...] = ()
 
     def evidence_for(self, field: str) -> Evidence:
         """The evidence of one field (every field in ``FIELDS`` has exactly one item)."""
@@ -340,6 +533,7 @@ class MatchDecision:
     best_index: int | None  # index into candidates of the matched (or otherwise best) candidate
     score: float  # probability of the best candidate, 0.0 with none
     comparisons: tuple[tuple[int, Comparison], ...]  # (candidate index, comparison), best first
+    model_version: str = ""  # the linkage model that scored it (recorded with the decision)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -482,6 +676,7 @@ _SOUND_RULES: Final = (
 _DOUBLE_LETTERS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=65_536)
 def _sound_key(key: str) -> str:
     """Fold sound-alike spellings (Skott/Scott, Payge/Paige, Harpa/Harper) to one form."""
     for written, heard in _SOUND_RULES:
@@ -504,21 +699,45 @@ def _similarity(a: str, b: str, *, threshold: float, one_edit_length: int) -> tu
     return False, f"similarity {score:.2f}"
 
 
-def _nickname_groups() -> Mapping[str, frozenset[int]]:
-    """Name key -> the nickname groups it belongs to; a group is a formal name and its short forms."""
-    groups: dict[str, set[int]] = {}
-    for index, (formal, shorts) in enumerate(NICKNAMES.items()):
-        for name in (formal, *shorts):
-            groups.setdefault(name_key(name), set()).add(index)
-    return MappingProxyType({key: frozenset(value) for key, value in groups.items()})
-
-
-_NICKNAME_GROUPS: Final = _nickname_groups()
+_NICKNAME_GROUPS: Final = nickname_groups()
 
 
 def _nickname_equivalent(a: str, b: str) -> bool:
     """True for two different keys that are forms of the same name (tom/thomas, tom/tommy)."""
     return a != b and bool(_NICKNAME_GROUPS.get(a, frozenset()) & _NICKNAME_GROUPS.get(b, frozenset()))
+
+
+def _group_members() -> Mapping[int, frozenset[str]]:
+    members: dict[int, set[str]] = {}
+    for key, groups in _NICKNAME_GROUPS.items():
+        for group in groups:
+            members.setdefault(group, set()).add(key)
+    return MappingProxyType({group: frozenset(keys) for group, keys in members.items()})
+
+
+_GROUP_MEMBERS: Final = _group_members()
+LOOK_ALIKE_NAME_SIMILARITY: Final = 0.88  # Alexander/Alexandra, Samuel/Samantha, Daniel/Danielle
+
+
+@lru_cache(maxsize=16_384)
+def _also_a_look_alikes_form(short: str, full: str) -> bool:
+    """Whether ``short`` is also a form of a name that looks like ``full`` but is another name (Alex
+    for Alexander and for Alexandra): twins may be given such names and both be called by it."""
+    own = _NICKNAME_GROUPS.get(full, frozenset())
+    for group in _NICKNAME_GROUPS.get(short, frozenset()) - own:
+        for other in _GROUP_MEMBERS[group]:
+            if (
+                other not in (short, full)
+                and not _nickname_equivalent(other, full)
+                and _sound_key(other) != _sound_key(full)  # Katherine and Catherine are one name
+                and JaroWinkler.similarity(other, full) >= LOOK_ALIKE_NAME_SIMILARITY
+            ):
+                return True
+    return False
+
+
+def _ambiguous_nickname(a: str, b: str) -> bool:
+    return _also_a_look_alikes_form(a, b) or _also_a_look_alikes_form(b, a)
 
 
 @lru_cache(maxsize=4096)
@@ -559,11 +778,15 @@ _LEVEL_OUTCOMES: Final[Mapping[str, str]] = MappingProxyType(
         "agrees": AGREES,
         "swapped": CLOSE,
         "one_off": CLOSE,
+        "one_digit": CLOSE,
+        "typo": CLOSE,
         "part": CLOSE,
         "similar": CLOSE,
         "alias": CLOSE,
         "nickname": CLOSE,
+        "known_by_middle": CLOSE,
         "middle": CLOSE,
+        "kaur_singh": CLOSE,
         "sector": CLOSE,
         "district": CLOSE,
         "same_year": DISAGREES,
@@ -583,12 +806,25 @@ _IDENTIFIER_LABELS: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 
-def _compare_identifier(field: str, a: str | None, b: str | None) -> tuple[str, str]:
-    label = _IDENTIFIER_LABELS[field]
+def _one_keystroke(a: str, b: str) -> bool:
+    """One character changed, added or dropped, or two neighbours swapped."""
+    return OSA.distance(a, b) == 1
+
+
+def _compare_identifier(field_name: str, a: str | None, b: str | None) -> tuple[str, str]:
+    label = _IDENTIFIER_LABELS[field_name]
     if a is None or b is None:
         return "missing", f"{label} is not recorded on {'either record' if a == b else 'one record'}"
     if a == b:
         return "exact", f"{label} agrees ({a})"
+    if field_name == "nhs_number":
+        # Both pass the check digit (normalise drops those that do not), so a single slip cannot
+        # explain them: the first nine digits one keystroke apart is a warning (twins are often given
+        # consecutive numbers), never a link and never a conflict.
+        if _one_keystroke(a[:9], b[:9]):
+            return "typo", f"{label} is one digit off ({a} vs {b}): check which is right"
+    elif min(len(a), len(b)) >= IDENTIFIER_TYPO_LENGTH and _one_keystroke(a, b):
+        return "typo", f"{label} is one keystroke off ({a} vs {b}): weak evidence, not a conflict"
     return "different", f"{label} differs ({a} vs {b})"
 
 
@@ -596,24 +832,27 @@ def _format_date(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def _one_digit_apart(a: int, b: int, width: int) -> bool:
-    left, right = f"{a:0{width}d}", f"{b:0{width}d}"
-    return sum(x != y for x, y in zip(left, right, strict=True)) == 1
-
-
-def _one_component_off(a: date, b: date) -> str | None:
-    """Describe how ``a`` and ``b`` differ by one slip of the pen, or None if they do not."""
+def _date_slip(a: date, b: date) -> tuple[str, str] | None:
+    """The level and description of a one-slip difference between two dates, or None."""
     if abs((a - b).days) == 1:
-        return "one day apart"
+        return "one_off", "one day apart"
     same = (a.year == b.year, a.month == b.month, a.day == b.day)
-    if sum(same) != 2:
-        return None
-    if not same[0] and (abs(a.year - b.year) == 1 or _one_digit_apart(a.year, b.year, 4)):
-        return "the year differs by one digit or one year"
-    if not same[1] and (abs(a.month - b.month) == 1 or _one_digit_apart(a.month, b.month, 2)):
-        return "the month differs by one"
-    if not same[2] and _one_digit_apart(a.day, b.day, 2):
-        return "the day differs by one digit"
+    if sum(same) == 2:
+        if not same[0] and abs(a.year - b.year) == 1:
+            return "one_off", "one year apart"
+        if not same[1] and abs(a.month - b.month) == 1:
+            return "one_off", "one month apart"
+    left, right = f"{a.day:02d}{a.month:02d}{a.year:04d}", f"{b.day:02d}{b.month:02d}{b.year:04d}"
+    differ = [i for i in range(8) if left[i] != right[i]]
+    if len(differ) == 1:
+        return "one_digit", "one digit differs"
+    if (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and left[differ[0]] == right[differ[1]]
+        and left[differ[1]] == right[differ[0]]
+    ):
+        return "one_digit", "two neighbouring digits are transposed"
     return None
 
 
@@ -628,9 +867,10 @@ def _compare_dates(a: date | None, b: date | None) -> tuple[str, str]:
             f"Date of birth agrees with day and month swapped ({a.day:02d}/{a.month:02d} vs "
             f"{b.day:02d}/{b.month:02d})",
         )
-    slip = _one_component_off(a, b)
+    slip = _date_slip(a, b)
     if slip is not None:
-        return "one_off", f"Date of birth is close: {slip} ({_format_date(a)} vs {_format_date(b)})"
+        level, how = slip
+        return level, f"Date of birth is close: {how} ({_format_date(a)} vs {_format_date(b)})"
     if a.year == b.year:
         return (
             "same_year",
@@ -658,15 +898,25 @@ def _family_pair_level(a: _Name, b: _Name) -> tuple[str, str] | None:
         )
         if similar:
             return "similar", f"Family names are similar ({fa.text} vs {fb.text}, {how})"
+    if (fa.key in SIKH_NAMES) != (fb.key in SIKH_NAMES):
+        sikh = fa if fa.key in SIKH_NAMES else fb
+        other = fb if sikh is fa else fa
+        return (
+            "kaur_singh",
+            f"Family name {sikh.text} on one record, {other.text} on the other (Kaur and Singh are often "
+            "recorded as the family name)",
+        )
     return "different", f"Family name differs ({fa.text} vs {fb.text})"
 
 
-def _compare_family(a: tuple[_Name, ...], b: tuple[_Name, ...]) -> tuple[str, str]:
+def _compare_family(
+    a: tuple[_Name, ...], b: tuple[_Name, ...], table: Mapping[str, Mapping[str, MU]]
+) -> tuple[str, str]:
     primary = _family_pair_level(a[0], b[0])
     level, detail = primary if primary is not None else ("missing", "")
     if level != "exact":
-        alias_weight = M_U_TABLE["family_name"]["alias"].weight
-        current = M_U_TABLE["family_name"][level].weight if level != "missing" else -math.inf
+        alias_weight = table["family_name"]["alias"].weight
+        current = table["family_name"][level].weight if level != "missing" else -math.inf
         if alias_weight > current:
             for x in a:
                 for y in b:
@@ -687,6 +937,12 @@ def _given_pair_level(a: _Name, b: _Name) -> tuple[str, str] | None:
     if first_a.key == first_b.key or a.given_key == b.given_key:
         return "exact", f"First given name agrees ({first_a.text})"
     if _nickname_equivalent(first_a.key, first_b.key):
+        if _ambiguous_nickname(first_a.key, first_b.key):
+            # Alex for Alexander or Alexandra: twins can share it, so it is only "similar".
+            return "similar", (
+                f"Given names agree as a nickname ({first_a.text} and {first_b.text}), one used for "
+                "more than one name"
+            )
         return "nickname", f"Given names agree as a nickname ({first_a.text} and {first_b.text})"
     similar, how = _similarity(
         first_a.key, first_b.key, threshold=GIVEN_NAME_SIMILARITY, one_edit_length=GIVEN_NAME_ONE_EDIT_LENGTH
@@ -703,9 +959,15 @@ def _given_pair_level(a: _Name, b: _Name) -> tuple[str, str] | None:
                     "similar",
                     f"Given name {x.text} is like {form.capitalize()}, a form of {y.text} ({how})",
                 )
-    for i, x in enumerate(a.given):
-        for j, y in enumerate(b.given):
-            if (i or j) and (x.key == y.key or _nickname_equivalent(x.key, y.key)):
+    for first, other in ((first_a, b.given[1:]), (first_b, a.given[1:])):
+        for middle in other:
+            if first.key == middle.key or _nickname_equivalent(first.key, middle.key):
+                return "known_by_middle", (
+                    f"First given name {first.text} is the other record's middle name ({middle.text})"
+                )
+    for x in a.given[1:]:
+        for y in b.given[1:]:
+            if x.key == y.key or _nickname_equivalent(x.key, y.key):
                 return "middle", (
                     f"Only a middle name agrees ({x.text}); first given names differ "
                     f"({first_a.text} vs {first_b.text})"
@@ -713,8 +975,10 @@ def _given_pair_level(a: _Name, b: _Name) -> tuple[str, str] | None:
     return "different", f"Given names differ ({first_a.text} vs {first_b.text})"
 
 
-def _compare_given(a: tuple[_Name, ...], b: tuple[_Name, ...]) -> tuple[str, str]:
-    table = M_U_TABLE["given_names"]
+def _compare_given(
+    a: tuple[_Name, ...], b: tuple[_Name, ...], table: Mapping[str, Mapping[str, MU]]
+) -> tuple[str, str]:
+    levels = table["given_names"]
     best: tuple[str, str] | None = None
     for x in a:
         for y in b:
@@ -722,10 +986,24 @@ def _compare_given(a: tuple[_Name, ...], b: tuple[_Name, ...]) -> tuple[str, str
             if result is None:
                 continue
             if x.is_alias or y.is_alias:
-                result = (result[0], f"{result[1]}, using a recorded other name")
-            if best is None or table[result[0]].weight > table[best[0]].weight:
+                if result[0] in ("exact", "nickname"):
+                    other = x if x.is_alias else y
+                    result = (
+                        "alias",
+                        f"Given name agrees with a recorded other name ({other.given[0].text})",
+                    )
+                else:
+                    result = (result[0], f"{result[1]}, using a recorded other name")
+            if best is None or levels[result[0]].weight > levels[best[0]].weight:
                 best = result
     return best if best is not None else ("missing", "Given names are not recorded on one record")
+
+
+def _names_swapped(a: _Name, b: _Name) -> bool:
+    """Given and family names written the other way round (the first given name for the family)."""
+    if not (a.given and b.given and a.family and b.family):
+        return False
+    return a.given[0].key == b.family.key and b.given[0].key == a.family.key and a.family.key != b.family.key
 
 
 def _postcode_parts(postcode: str) -> tuple[str, str]:
@@ -761,61 +1039,178 @@ def _compare_sex(a: str | None, b: str | None) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _evidence(field: str, level: str, detail: str, *, u: float | None = None) -> Evidence:
-    if level == "missing":
-        return Evidence(field=field, outcome=MISSING, weight=0.0, detail=detail, level=level)
-    row = M_U_TABLE[field][level]
-    weight = math.log2(row.m / (row.u if u is None else u))
-    return Evidence(field=field, outcome=_LEVEL_OUTCOMES[level], weight=weight, detail=detail, level=level)
+class Levels(NamedTuple):
+    """The comparison level of each field (before weighing), and the details that explain them."""
+
+    levels: tuple[str, ...]  # one per FIELDS, in order
+    details: tuple[str, ...]
+    name_keys: tuple[str, str]  # the agreeing family and first given name keys (for term frequencies)
 
 
-def compare(subject: Record, candidate: Record) -> Comparison:
+def comparison_levels(subject: Record, candidate: Record, model: LinkageModel | None = None) -> Levels:
+    """Which level of each field two records fall in: what training counts and scoring weighs."""
+    table = (model or default_model()).table
+    a, b = normalise(subject), normalise(candidate)
+    names_a, names_b = _prepared_names(a), _prepared_names(b)
+    family_level, family_detail = _compare_family(names_a, names_b, table)
+    given_level, given_detail = _compare_given(names_a, names_b, table)
+    if (
+        family_level in ("different", "kaur_singh")
+        and given_level in ("different", "middle")
+        and _names_swapped(names_a[0], names_b[0])
+    ):
+        swapped = f"Given and family names are the other way round ({a.given_names} {a.family_name} vs "
+        swapped += f"{b.given_names} {b.family_name})"
+        family_level, family_detail = "swapped", swapped
+        given_level, given_detail = "swapped", swapped
+    postcode = _compare_postcodes(a.postcode, b.postcode)
+    dob = _compare_dates(a.date_of_birth, b.date_of_birth)
+    results = (
+        _compare_identifier("nhs_number", a.nhs_number, b.nhs_number),
+        dob,
+        (family_level, family_detail),
+        (given_level, given_detail),
+        postcode,
+        _compare_sex(a.sex, b.sex),
+        _compare_identifier("upn", a.upn, b.upn),
+        _compare_identifier("police_id", a.police_id, b.police_id),
+        _compare_identifier("la_child_id", a.la_child_id, b.la_child_id),
+    )
+    family_key = names_a[0].family.key if names_a[0].family and family_level == "exact" else ""
+    given_key = names_a[0].given[0].key if names_a[0].given and given_level == "exact" else ""
+    if given_key and names_b[0].given and names_b[0].given[0].key != given_key:
+        given_key = ""  # agreed on all given names run together, or through another name
+    if family_key and names_b[0].family and names_b[0].family.key != family_key:
+        family_key = ""
+    return Levels(
+        levels=tuple(level for level, _ in results),
+        details=tuple(detail for _, detail in results),
+        name_keys=(family_key, given_key),
+    )
+
+
+_INDEX: Final = MappingProxyType({name: i for i, name in enumerate(FIELDS)})
+
+
+def household_flags(levels: Sequence[str]) -> tuple[bool, bool]:
+    """(possible siblings, possibly one household): family names agree and the first given names do
+    not rule a brother or sister out; and the address does not tell them apart either."""
+    same_family = levels[_INDEX["family_name"]] in _FAMILY_AGREES
+    possible_sibling = same_family and levels[_INDEX["given_names"]] not in _SAME_CHILDS_NAME
+    postcode = levels[_INDEX["postcode"]]
+    return possible_sibling, possible_sibling and postcode in ("exact", "sector", "missing")
+
+
+def level_u(model: LinkageModel, levels: Sequence[str], name_keys: tuple[str, str]) -> tuple[float, ...]:
+    """The u of each field's level for this pair, with the dependency corrections and term
+    frequencies applied (0.0 for missing)."""
+    table = model.table
+    same_family = levels[_INDEX["family_name"]] in _FAMILY_AGREES
+    possible_sibling, _ = household_flags(levels)
+    in_household = possible_sibling and levels[_INDEX["postcode"]] == "exact"
+    out: list[float] = []
+    for name, level in zip(FIELDS, levels, strict=True):
+        if level == "missing":
+            out.append(0.0)
+            continue
+        u = table[name][level].u
+        if name == "postcode" and same_family:
+            u = model.same_family_u.get((name, level), u)
+        elif name == "date_of_birth" and possible_sibling:
+            corrections = model.same_household_u if in_household else model.same_family_u
+            exact_u = corrections.get((name, "exact"))
+            if exact_u is not None:
+                if level == "exact":
+                    u = exact_u
+                else:
+                    # A twin's date keyed with this slip: never more telling than an exact date.
+                    ratio = table[name][level].m / table[name]["exact"].m
+                    u = max(corrections.get((name, level), u), exact_u * ratio)
+        elif name == "given_names" and in_household:
+            u = model.same_household_u.get((name, level), u)
+        elif level == "exact" and name in _TF_FIELDS and not possible_sibling:
+            # How rare the name is says nothing about which brother or sister, so only outside a
+            # possible household does a rare name count for more than a common one.
+            key = name_keys[0] if name == "family_name" else name_keys[1]
+            tf = model.name_u(name, key) if key else None
+            if tf is not None:
+                u = tf
+        out.append(u)
+    return tuple(out)
+
+
+_CORRECTION_NOTES: Final = MappingProxyType(
+    {
+        "postcode": " (weighed knowing relatives often share an address)",
+        "date_of_birth": " (weighed knowing twins share it)",
+        "given_names": " (weighed knowing brothers and sisters often have names alike)",
+    }
+)
+
+
+def compare(subject: Record, candidate: Record, *, model: LinkageModel | None = None) -> Comparison:
     """Weigh the evidence that ``subject`` and ``candidate`` describe the same child.
 
     Symmetric: swapping the records gives the same weight and probability.
     """
-    a, b = normalise(subject), normalise(candidate)
-    names_a, names_b = _prepared_names(a), _prepared_names(b)
-
-    family_level, family_detail = _compare_family(names_a, names_b)
-    given_level, given_detail = _compare_given(names_a, names_b)
-    same_family = family_level in _FAMILY_AGREES
-    possible_sibling = same_family and given_level not in _SAME_CHILDS_NAME
-
-    postcode_level, postcode_detail = _compare_postcodes(a.postcode, b.postcode)
-    postcode_u: float | None = None
-    if same_family and ("postcode", postcode_level) in SAME_FAMILY_U:
-        postcode_u = SAME_FAMILY_U["postcode", postcode_level]
-        postcode_detail += " (weighed knowing relatives often share an address)"
-
-    dob_level, dob_detail = _compare_dates(a.date_of_birth, b.date_of_birth)
-    dob_u: float | None = None
-    if possible_sibling and postcode_level == "exact" and ("date_of_birth", dob_level) in SAME_HOUSEHOLD_U:
-        dob_u = SAME_HOUSEHOLD_U["date_of_birth", dob_level]
-        dob_detail += " (weighed knowing twins in one household share it)"
-    elif possible_sibling and ("date_of_birth", dob_level) in SAME_FAMILY_U:
-        dob_u = SAME_FAMILY_U["date_of_birth", dob_level]
-        dob_detail += " (weighed knowing twins share it)"
-
-    evidence = (
-        _evidence("nhs_number", *_compare_identifier("nhs_number", a.nhs_number, b.nhs_number)),
-        _evidence("date_of_birth", dob_level, dob_detail, u=dob_u),
-        _evidence("family_name", family_level, family_detail),
-        _evidence("given_names", given_level, given_detail),
-        _evidence("postcode", postcode_level, postcode_detail, u=postcode_u),
-        _evidence("sex", *_compare_sex(a.sex, b.sex)),
-        _evidence("upn", *_compare_identifier("upn", a.upn, b.upn)),
-        _evidence("police_id", *_compare_identifier("police_id", a.police_id, b.police_id)),
-        _evidence("la_child_id", *_compare_identifier("la_child_id", a.la_child_id, b.la_child_id)),
-    )
-    weight = PRIOR_WEIGHT + sum(item.weight for item in evidence)
+    model = model or default_model()
+    found = comparison_levels(subject, candidate, model)
+    levels = found.levels
+    us = level_u(model, levels, found.name_keys)
+    possible_sibling, household = household_flags(levels)
+    evidence: list[Evidence] = []
+    for name, level, detail, u in zip(FIELDS, levels, found.details, us, strict=True):
+        if level == "missing":
+            evidence.append(Evidence(field=name, outcome=MISSING, weight=0.0, detail=detail, level=level))
+            continue
+        row = model.table[name][level]
+        if u != row.u:
+            if name in _CORRECTION_NOTES and (possible_sibling or name == "postcode"):
+                detail += _CORRECTION_NOTES[name]
+            elif name in _TF_FIELDS:
+                detail += f" (a name about 1 in {max(1, round(1 / u)):,} children share)"
+        evidence.append(
+            Evidence(
+                field=name,
+                outcome=_LEVEL_OUTCOMES[level],
+                weight=math.log2(row.m / u),
+                detail=detail,
+                level=level,
+            )
+        )
+    weight = model.prior_weight + sum(item.weight for item in evidence)
     conflict = any(item.field in STRONG_IDENTIFIERS and item.level == "different" for item in evidence)
+    warnings = tuple(item.detail for item in evidence if item.field == "nhs_number" and item.level == "typo")
     return Comparison(
         weight=weight,
         probability=probability_from_weight(weight),
-        evidence=evidence,
+        evidence=tuple(evidence),
         conflicting_identifier=conflict,
+        household=household,
+        warnings=warnings,
     )
+
+
+def score_pairs(pairs: Sequence[tuple[Record, Record]], *, model: LinkageModel | None = None) -> list[float]:
+    """The probability of each pair, as ``compare`` gives it, for batch work (training checks,
+    benchmarks, de-duplication): no evidence is kept, and pairs with the same levels are weighed once."""
+    model = model or default_model()
+    weights: dict[tuple[tuple[str, ...], tuple[str, str]], float] = {}
+    out: list[float] = []
+    for a, b in pairs:
+        found = comparison_levels(a, b, model)
+        key = (found.levels, found.name_keys)
+        weight = weights.get(key)
+        if weight is None:
+            us = level_u(model, found.levels, found.name_keys)
+            weight = model.prior_weight + sum(
+                math.log2(model.table[name][level].m / u)
+                for name, level, u in zip(FIELDS, found.levels, us, strict=True)
+                if level != "missing"
+            )
+            weights[key] = weight
+        out.append(probability_from_weight(weight))
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -829,19 +1224,32 @@ def _identifiable(record: Record) -> bool:
     return bool(
         name_key(record.family_name)
         or record.date_of_birth is not None
-        or any(getattr(record, field) for field in STRONG_IDENTIFIERS)
-    )
-
-
-def _anchored(comparison: Comparison) -> bool:
-    """An automatic link needs the date of birth exact (or day/month swapped) or the NHS number exact."""
-    return comparison.evidence_for("date_of_birth").level in ("exact", "swapped") or (
-        comparison.evidence_for("nhs_number").level == "exact"
+        or any(getattr(record, name) for name in STRONG_IDENTIFIERS)
     )
 
 
 def _shares_identifier(comparison: Comparison) -> bool:
-    return any(comparison.evidence_for(field).level == "exact" for field in STRONG_IDENTIFIERS)
+    return any(comparison.evidence_for(name).level == "exact" for name in STRONG_IDENTIFIERS)
+
+
+def _shares_personal_identifier(comparison: Comparison) -> bool:
+    """An NHS number, UPN or LA child ID agrees: numbers given to one child. (A police reference is
+    sometimes the incident's, which brothers and sisters at one incident share.)"""
+    return any(comparison.evidence_for(name).level == "exact" for name in PERSONAL_IDENTIFIERS)
+
+
+def _anchored(comparison: Comparison) -> bool:
+    """An automatic link needs the date of birth exact (or day/month swapped) or a personal
+    identifier exact: names and an address alone never link."""
+    return comparison.evidence_for("date_of_birth").level in ("exact", "swapped") or (
+        _shares_personal_identifier(comparison)
+    )
+
+
+def _beyond_household(comparison: Comparison) -> bool:
+    """Possible brothers, sisters or twins in one household are linked only on a shared personal
+    identifier: family, address and birthday say nothing about which of them it is."""
+    return not comparison.household or _shares_personal_identifier(comparison)
 
 
 def decide(
@@ -850,29 +1258,36 @@ def decide(
     *,
     match_threshold: float = 0.995,
     review_threshold: float = 0.30,
+    model: LinkageModel | None = None,
 ) -> MatchDecision:
     """Decide whether ``subject`` is one of ``candidates`` ("matched"), might be ("needs_review") or
     is a child not yet on record ("new").
 
     Matched only when the best candidate's probability reaches ``match_threshold``, it has no
-    conflicting identifier, no other candidate reaches ``review_threshold``, and its date of birth
-    agrees (exactly or with day and month swapped) or its NHS number agrees. Needs review when the
-    best probability reaches ``review_threshold`` without meeting all of those, when a candidate
-    shares an NHS number, UPN, police reference or LA child ID however low its probability (never
-    silently create a second person holding the same identifier), and whenever the subject cannot
-    be identified at all (no family name, date of birth or identifier). New otherwise.
+    conflicting identifier and no warning, no other candidate reaches ``review_threshold``, its date
+    of birth agrees (exactly or with day and month swapped) or an NHS number, UPN or LA child ID
+    agrees, and, if the two could be brothers or sisters in one household, one of those agrees.
+    Needs review when the best probability reaches ``review_threshold`` without meeting all of
+    those, when a candidate shares an NHS number, UPN, police reference or LA child ID however low
+    its probability (never silently create a second person holding the same identifier), or has an
+    NHS number one digit off, and whenever the subject cannot be identified at all (no family name,
+    date of birth or identifier).
+    New otherwise. The decision records the model's version.
     """
     if not 0.0 <= review_threshold <= match_threshold <= 1.0:
         raise ValueError("Thresholds must satisfy 0 <= review_threshold <= match_threshold <= 1")
+    model = model or default_model()
     subject = normalise(subject)
-    scored = [(index, compare(subject, candidate)) for index, candidate in enumerate(candidates)]
+    scored = [(index, compare(subject, candidate, model=model)) for index, candidate in enumerate(candidates)]
     scored.sort(key=lambda pair: (-pair[1].probability, pair[0]))
     comparisons = tuple(scored)
     identifiable = _identifiable(subject)
 
     if not comparisons:
         status = NEW if identifiable else NEEDS_REVIEW
-        return MatchDecision(status=status, best_index=None, score=0.0, comparisons=())
+        return MatchDecision(
+            status=status, best_index=None, score=0.0, comparisons=(), model_version=model.version
+        )
 
     best_index, best = comparisons[0]
     runner_up = comparisons[1][1].probability if len(comparisons) > 1 else 0.0
@@ -880,18 +1295,24 @@ def decide(
         identifiable
         and best.probability >= match_threshold
         and not best.conflicting_identifier
+        and not best.warnings
         and runner_up < review_threshold
         and _anchored(best)
+        and _beyond_household(best)
     ):
         status = MATCHED
     elif (
         not identifiable
         or best.probability >= review_threshold
-        or any(_shares_identifier(comparison) for _, comparison in comparisons)
+        or any(_shares_identifier(comparison) or comparison.warnings for _, comparison in comparisons)
     ):
         status = NEEDS_REVIEW
     else:
         status = NEW
     return MatchDecision(
-        status=status, best_index=best_index, score=best.probability, comparisons=comparisons
+        status=status,
+        best_index=best_index,
+        score=best.probability,
+        comparisons=comparisons,
+        model_version=model.version,
     )

@@ -185,6 +185,50 @@ def person_create(*, data: NewPerson, partnership: Partnership, by: Any) -> Pers
     return person
 
 
+def person_from_subject(
+    *, subject: dict[str, Any], partnership: Partnership, agency: Agency | None, by: Any
+) -> Person:
+    """A new child from the subject of a contact or a missing report that matched no one on record: the
+    names, date of birth, sex, identifiers and address as the sender gave them (already validated by the
+    intake). Logged as a creation, like `person_create`."""
+    from . import linkage
+
+    actor = core_services.actor(by)
+    dob = subject.get("date_of_birth")
+    with transaction.atomic():
+        person = Person.objects.create(
+            partnership=partnership,
+            # A name not given is stored empty; the pages say "Not known", the API returns "".
+            given_names=str(subject.get("given_names") or "").strip(),
+            family_name=str(subject.get("family_name") or "").strip(),
+            date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) and dob else None,
+            sex=str(subject.get("sex")) if subject.get("sex") in ("F", "M", "X") else "X",
+            family_key=name_key(str(subject.get("family_name") or "")),
+            given_key=name_key(str(subject.get("given_names") or "")),
+        )
+        ids = {
+            Identifier.Scheme.NHS: normalise_nhs_number(subject["nhs_number"])
+            if subject.get("nhs_number")
+            else "",
+            Identifier.Scheme.POLICE: str(subject.get("police_id") or "").strip().upper(),
+            Identifier.Scheme.LA_CHILD: str(subject.get("la_child_id") or "").strip().upper(),
+            Identifier.Scheme.UPN: str(subject.get("upn") or "").strip().upper(),
+        }
+        Identifier.objects.bulk_create(
+            Identifier(person=person, scheme=k, value=v, agency=agency) for k, v in ids.items() if v
+        )
+        postcode = linkage.postcode_or_blank(subject.get("postcode"))
+        if postcode or subject.get("address"):
+            person.addresses.create(
+                line1=str(subject.get("address") or "Address not known")[:200],
+                postcode=postcode,
+                from_date=timezone.localdate(),
+                agency=agency,
+            )
+        audit.record_change(actor, AccessLogEntry.Action.CREATE, person, detail={"from": "subject"})
+    return person
+
+
 def flag_set(*, person: Person, kind: str, reason: str, by: Any, review_due: date | None = None) -> Flag:
     if kind not in Flag.Kind.values:
         raise ValidationError({"kind": "Choose a flag"})
@@ -223,6 +267,49 @@ def flag_set(*, person: Person, kind: str, reason: str, by: Any, review_due: dat
             actor,
             audit.Event(AccessLogEntry.Action.UPDATE, "flag", str(flag.pk), person.pk, detail={"set": kind}),
         )
+    return flag
+
+
+def flag_set_from_check(
+    *,
+    person: Person,
+    kind: str,
+    reason: str,
+    check: str,
+    agency: Agency,
+    recorded_by: Any,
+    by: Any,
+    detail: dict[str, Any],
+) -> Flag | None:
+    """A flag set on the authority of a check of a national system (CP-IS in the emergency department),
+    not of the person who ran it: no `set_flags` capability is needed, and a flag of the same kind that is
+    still live is not set again (None). Reviewed in 90 days like any flag."""
+    if kind not in Flag.Kind.values:
+        raise ValidationError({"kind": "Choose a flag"})
+    actor = core_services.actor(by)
+    with transaction.atomic():
+        if Flag.objects.filter(person=person, kind=kind, removed_at__isnull=True).exists():
+            return None
+        now = timezone.now()
+        flag = Flag.objects.create(
+            person=person,
+            kind=kind,
+            reason=reason,
+            set_by=recorded_by,
+            set_by_label=f"{actor.label} ({check})",
+            agency=agency,
+            set_at=now,
+            review_due=timezone.localdate(now) + timedelta(days=90),
+        )
+        chronology_add(
+            person=person,
+            kind=ChronologyEvent.Kind.FLAG,
+            title=f"Flag set: {flag.get_kind_display()}",
+            body=flag.reason,
+            actor=actor,
+            agency=agency,
+        )
+        audit.record_change(actor, AccessLogEntry.Action.CREATE, flag, detail=detail)
     return flag
 
 

@@ -18,8 +18,6 @@ from mace.core import due, sections
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, problems_text
 from mace.core.ui import require as _require
-from mace.missing.selectors import history_for_person as missing_history
-from mace.plans.selectors import summary_for_person as plan_summary
 
 from . import presenters, selectors, services
 from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, MergeForm, PersonForm
@@ -61,9 +59,6 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     except selectors.PersonNotFound:
         return _not_found(request, person_id)
-    from mace.screening.selectors import risk_trajectory
-
-    screenings, trajectory = risk_trajectory(record.person)
     return render(
         request,
         "people/detail.html",
@@ -72,16 +67,13 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "r": record,
             "kinds": ChronologyEvent.Kind.choices,
             "can_flag": capabilities(request.user).set_flags,
-            "missing": missing_history(record.person),
             "can_report_missing": capabilities(request.user).report_missing,
             "can_screen": capabilities(request.user).complete_screenings,
-            "screenings": screenings,
-            "trajectory": trajectory,
-            "plan": plan_summary(record.person),
             "can_edit_plans": capabilities(request.user).edit_plans,
             "due": due.for_person(record.person),
             "now": timezone.now(),
             "sections": sections.for_person(record.person, request.user),
+            **sections.context_for(record.person, request.user),
         },
     )
 

@@ -7,4 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = "The child's one plan"
 
     def ready(self) -> None:
-        from . import due, voice  # noqa: F401 - registers the child's voice and what is due for the child
+        from mace.core import sections
+
+        from . import due, selectors, voice  # noqa: F401 - registers the child's voice and what is due for the child
+
+        sections.provide("plan", lambda person, user: {"plan": selectors.summary_for_person(person)})

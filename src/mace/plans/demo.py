@@ -152,7 +152,7 @@ def build_plans(ctx: DemoContext) -> dict[str, int]:
             for i in range(count)
         ]
         types[-1] = final
-        started = now - timedelta(days=rng.randint(60, 330))
+        started = now - timedelta(days=rng.randint(60, 690))  # within the two years of history
         times = sorted(
             started + timedelta(days=rng.uniform(0, (now - started).days - 1)) for _ in range(count - 1)
         )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mace.core import ui
 from mace.core.access import capabilities
 from mace.core.ui import error_list, pager
 from mace.core.ui import require as _require
@@ -25,7 +26,7 @@ from .models import PlanReview, PlanType
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/not_found.html", {"title": "Not available"}, status=404)
+    return ui.not_found(request)
 
 
 def _apply(form: Any, exc: ValidationError) -> None:

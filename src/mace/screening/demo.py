@@ -18,7 +18,7 @@ from django.db.models import F
 from mace.core.models import Notification
 from mace.demo import bulk
 from mace.demo.organisation import MAIN
-from mace.demo.registry import DemoContext, step
+from mace.demo.registry import HISTORY_DAYS, DemoContext, step
 from mace.frontdoor import demo as frontdoor_demo
 from mace.frontdoor.models import Contact
 from mace.frontdoor.services import ContactIn
@@ -341,11 +341,14 @@ def build_screenings(ctx: DemoContext) -> dict[str, int]:
         ctx.task("Completing screenings", 0)
         return {}
     managers = _managers(ctx)
-    screened = rng.sample(children, k=max(1, min(len(children), len(ctx.child_ids) // 40)))
+    # One child in 40 screened a year, over the two years of history.
+    screened = rng.sample(
+        children, k=max(1, min(len(children), len(ctx.child_ids) * HISTORY_DAYS // (40 * 365)))
+    )
     incoming: list[tuple[services.ScreeningIn, Any, Any]] = []
     advance = ctx.task("Completing screenings", len(screened) + 2)
     for child in screened:
-        times = sorted(rng.sample(range(5, 360), k=rng.choice([1, 1, 2, 3, 4])), reverse=True)
+        times = sorted(rng.sample(range(5, HISTORY_DAYS - 5), k=rng.choice([1, 1, 2, 3, 4])), reverse=True)
         start = rng.randrange(1, len(TEMPLATES))
         direction = rng.choice([-1, -1, 1])  # most children's risk falls once they are supported
         for step_index, days_ago in enumerate(times):

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from mace.accounts.selectors import agency_partnership_ids
 from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -43,12 +44,6 @@ def tool_versions(user: Any) -> list[ToolVersion]:
     return list(ToolVersion.objects.order_by("code", "-version"))
 
 
-def _partnership_ids(user: Any) -> list[int]:
-    if user.agency_id:
-        return list(user.agency.partnerships.values_list("pk", flat=True))
-    return []
-
-
 def screenings_visible_to(user: Any) -> QuerySet[Screening]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Screening.objects.none()
@@ -61,7 +56,7 @@ def screenings_visible_to(user: Any) -> QuerySet[Screening]:
             .values("person_id")
         )
     if caps.front_door:
-        condition |= Q(partnership_id__in=_partnership_ids(user))
+        condition |= Q(partnership_id__in=agency_partnership_ids(user))
     if caps.agree_judgements and user.agency_id:
         condition |= Q(agency_id=user.agency_id)
     return Screening.objects.filter(condition)

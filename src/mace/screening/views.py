@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mace.accounts.selectors import partnership_of
+from mace.core import ui
 from mace.core.access import capabilities
 from mace.core.ui import pager
 from mace.core.ui import require as _require
@@ -29,7 +30,7 @@ from .models import Level, Screening, ToolVersion
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "screening/not_found.html", {"title": "Screening not available"}, status=404)
+    return ui.not_found(request, "screening")
 
 
 def _int(value: Any) -> int | None:
