@@ -698,7 +698,7 @@ def linkage_dedupe(
             "Likely pairs (Splink)": result.splink_pairs,
             "Added to the merge-review list": result.added,
             "Already in the list (skipped)": result.already_listed,
-            "Not likely by MACE's household-aware scorer": result.not_likely,
+            "Not likely by MACE's scorer or household rule": result.not_likely,
         },
         time.monotonic() - started,
         title=f"De-duplication on {engine} finished",
