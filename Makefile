@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STATIC := src/mace/static
 WEBROOT := src/mace/webroot
 
-.PHONY: demo test lint install assets chromium faketime validators clean format
+.PHONY: demo test lint install assets chromium java faketime validators clean format
 
 install: $(BIN)/mace assets
 
@@ -34,6 +34,13 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; fi; \
+	fi
+
+# Debian's Java 17 for Splink on a local Spark (the `spark` tests: mace linkage dedupe --engine spark).
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; fi; \
 	fi
 
 # Debian's faketime moves the process clock for CI's shifted-clock reruns (scripts/shifted_clocks.sh).
@@ -69,7 +76,7 @@ demo: install validators
 # worker so module-scoped fixtures (the browser crawls' seeded partnership) are built once. PYTEST_WORKERS=0
 # runs in one process.
 PYTEST_WORKERS ?= 2
-test: install chromium faketime validators
+test: install chromium java faketime validators
 	$(BIN)/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope) $(PYTEST_ARGS)
 
 lint: install

@@ -9,19 +9,29 @@ Builds a fresh synthetic partnership (the generator's children and a year of con
 history to the named number of closed contacts with copies shifted back in time, then times:
 full API requests through Django (authentication, validation, matching, writes, access log), the
 queue page as the demo front door worker, and `import_contacts` on a generated CSV of messy VPAs.
-The intake runs in one process, one request after another: the figure is per process.
+The in-process intake runs one request after another (the figure is per process); `--served` then
+measures sustained intake through the demo server (`mace serve`: gunicorn with its worker processes,
+the background worker beside it) from 1, 4 and 8 concurrent clients over real HTTP, with p50 and p95.
+`--profile N` prints where N in-process contacts spend their time (cProfile) and queries a contact.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import json
+import os
+import pstats
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,6 +124,129 @@ def bench_intake(n: int, rng: random.Random, people: list[tuple]) -> None:
         f"p50 {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 95):.1f} ms; "
         f"matches {statuses}"
     )
+
+
+def _body(rng: random.Random, people: list[tuple], ref: str) -> dict:
+    from django.utils import timezone
+
+    return {
+        "source_system": "bench",
+        "external_ref": ref,
+        "kind": "vpa",
+        "received_at": timezone.now().isoformat(),
+        "source_agency": "shire-police",
+        "subject": messy_subject(rng, people),
+        "summary": "Found out of area with older associates.",
+        "concerns": ["found_out_of_area", "older_associates"],
+    }
+
+
+def profile_intake(n: int, rng: random.Random, people: list[tuple]) -> None:
+    """Where the time of an API contact goes, and how many queries it makes."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from mace.accounts.models import User
+    from mace.accounts.services import token_create
+    from mace.core.audit import Actor
+
+    token = token_create(user=User.objects.get(username="police"), by=Actor.system("benchmark")).raw
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    run = int(time.time())
+    post = lambda i: client.post(  # noqa: E731
+        "/api/v1/contacts",
+        data=json.dumps(_body(rng, people, f"PROFILE-{run}-{i}")),
+        content_type="application/json",
+    )
+    for i in range(20):
+        post(i)  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        for i in range(20, 70):
+            post(i)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(70, 70 + n):
+        post(i)
+    profiler.disable()
+    print(f"profile: {len(queries.captured_queries) / 50:.1f} queries a contact; the top of {n} contacts:")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"mace/(people|frontdoor|core)", 25)
+
+
+def bench_served(clients: list[int], seconds: float, rng: random.Random, people: list[tuple]) -> None:
+    """Sustained intake through `mace serve` (gunicorn, 2 web worker processes) over HTTP."""
+    from mace.accounts.models import User
+    from mace.accounts.services import token_create
+    from mace.core.audit import Actor
+
+    token = token_create(user=User.objects.get(username="police"), by=Actor.system("benchmark")).raw
+    port = 8700 + os.getpid() % 200
+    env = dict(os.environ, MACE_ALLOWED_HOSTS="127.0.0.1,localhost")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mace.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1/contacts"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.5)
+        run = int(time.time())
+        bodies = iter(range(10**9))
+        lock = threading.Lock()
+
+        def post(ref: str) -> tuple[int, float]:
+            with lock:
+                data = json.dumps(_body(rng, people, ref)).encode()
+            request = urllib.request.Request(
+                url,
+                data=data,
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            return status, (time.perf_counter() - started) * 1000
+
+        for i in range(10):
+            post(f"WARM-{run}-{i}")
+        for n in clients:
+            latencies: list[float] = []
+            statuses: dict[int, int] = {}
+            stop = time.perf_counter() + seconds
+
+            def client(stop: float = stop, latencies: list = latencies, statuses: dict = statuses) -> None:
+                while time.perf_counter() < stop:
+                    status, ms = post(f"SERVED-{run}-{next(bodies)}")
+                    with lock:
+                        latencies.append(ms)
+                        statuses[status] = statuses.get(status, 0) + 1
+
+            started = time.perf_counter()
+            threads = [threading.Thread(target=client) for _ in range(n)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - started
+            print(
+                f"served intake, {n} client(s), 2 web workers: {len(latencies) / elapsed:.0f} contacts/s "
+                f"sustained over {elapsed:.0f} s; p50 {statistics.median(latencies):.0f} ms, "
+                f"p95 {percentile(latencies, 95):.0f} ms; statuses {statuses}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def bench_queue(samples: int) -> None:
@@ -209,6 +342,9 @@ def main() -> int:
     parser.add_argument("--queue-samples", type=int, default=200)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="measure the dataset a previous run left")
+    parser.add_argument("--served", type=float, default=0, help="seconds of served intake per client count")
+    parser.add_argument("--clients", default="1,4,8", help="concurrent clients for --served")
+    parser.add_argument("--profile", type=int, default=0, help="profile this many in-process contacts")
     args = parser.parse_args()
     if not args.reuse:
         fresh_database()
@@ -238,8 +374,14 @@ def main() -> int:
         )[:20000]
     )
     print(f"matching against {Person.objects.count():,} people on {connection.vendor}")
-    bench_intake(args.intake, rng, people)
-    bench_queue(args.queue_samples)
+    if args.profile:
+        profile_intake(args.profile, rng, people)
+    if args.intake:
+        bench_intake(args.intake, rng, people)
+    if args.served:
+        bench_served([int(n) for n in args.clients.split(",")], args.served, rng, people)
+    if args.queue_samples:
+        bench_queue(args.queue_samples)
     if args.import_rows:
         bench_import(args.import_rows, rng, people)
     return 0

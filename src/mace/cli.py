@@ -44,7 +44,10 @@ export_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(export_app, name="export")
-linkage_app = typer.Typer(help="Record linkage: the matcher's model.", no_args_is_help=True)
+linkage_app = typer.Typer(
+    help="Record linkage: the matcher's model, and de-duplication of the whole register.",
+    no_args_is_help=True,
+)
 app.add_typer(linkage_app, name="linkage")
 console = Console(stderr=False)
 
@@ -643,6 +646,70 @@ def export_annex_a(
 def export_ssd(partnership: _PARTNERSHIP = "", out: _OUT = None, user: _USER = "") -> None:
     """The Standard Safeguarding Dataset: one CSV per SSD table, zipped."""
     _export("ssd", year="", partnership=partnership, out=out, validate=False, user=user)
+
+
+@linkage_app.command("dedupe")
+def linkage_dedupe(
+    engine: Annotated[str, typer.Option(help="Where Splink runs: duckdb (one machine) or spark")] = "duckdb",
+    partnership: Annotated[str, typer.Option(help="Partnership code (default: every partnership)")] = "",
+    score_demo: Annotated[
+        bool, typer.Option("--score-demo", help="Also score against the demo's planted duplicates")
+    ] = False,
+) -> None:
+    """Find likely duplicate children across the register (Splink) and list each new pair for review
+    with MACE's evidence. Resumable (an interrupted run carries on) and idempotent (a second run adds
+    nothing)."""
+    _setup()
+    from mace.accounts.models import Partnership
+    from mace.core.audit import Actor
+    from mace.people import dedupe
+
+    if engine not in dedupe.ENGINES:
+        console.print(f"[red]Unknown engine {engine!r}: choose duckdb or spark.[/]")
+        raise typer.Exit(code=2)
+    partnership_id = None
+    if partnership:
+        found = Partnership.objects.filter(code=partnership).first()
+        if found is None:
+            console.print(f"[red]No partnership {partnership!r}.[/]")
+            raise typer.Exit(code=2)
+        partnership_id = found.pk
+    started = time.monotonic()
+    with progress_bar() as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = dedupe.dedupe(
+            engine=engine,
+            partnership_id=partnership_id,
+            actor=Actor.system(f"linkage-dedupe:{engine}"),
+            checkpoint_dir=var_dir() / "linkage",
+            progress=advance,
+        )
+    if result.resumed:
+        console.print("Carried on from the pairs an interrupted run had found.")
+    _print_summary(
+        {
+            "Children compared": result.people,
+            "Likely pairs (Splink)": result.splink_pairs,
+            "Added to the merge-review list": result.added,
+            "Already in the list (skipped)": result.already_listed,
+            "Not likely by MACE's scorer or household rule": result.not_likely,
+        },
+        time.monotonic() - started,
+        title=f"De-duplication on {engine} finished",
+    )
+    if score_demo:
+        figures = dedupe.score(set(result.pairs), dedupe.planted_duplicates(partnership_id))
+        console.print(
+            f"Planted duplicates: {figures['planted']:,}; listed {figures['found']:,}, of which "
+            f"{figures['true']:,} planted: precision {figures['precision']:.3f}, "
+            f"recall {figures['recall']:.3f}"
+        )
 
 
 @linkage_app.command("train")

@@ -387,6 +387,7 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/people/", RECORD_ROLES),
         ("/front-door/", FRONT_DOOR_ROLES),
         ("/front-door/matching/", FRONT_DOOR_ROLES),
+        ("/people/duplicates/", FRONT_DOOR_ROLES),
         ("/front-door/meetings/daily/", FRONT_DOOR_ROLES),
         ("/front-door/meetings/weekly/", FRONT_DOOR_ROLES),
         ("/front-door/contacts/new/", RECORD_ROLES),
@@ -778,3 +779,28 @@ def test_audit_and_review_pages_follow_the_policy(role: str) -> None:
 
     client.post("/improvement/audits/programme/", {"year": "2026", "title": "Programme"})
     assert AuditProgramme.objects.exists() is (role in IMPROVEMENT_ROLES)
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_only_the_front_door_dismisses_a_likely_duplicate(role: str) -> None:
+    from mace.people.models import LikelyDuplicate
+
+    user = UserFactory(roles=[role])
+    partnership = user.agency.partnerships.first() if user.agency_id else None
+    a = PersonFactory(partnership=partnership) if partnership else PersonFactory()
+    b = PersonFactory(partnership=a.partnership)
+    pair = LikelyDuplicate.objects.create(
+        partnership=a.partnership,
+        person_a=min(a, b, key=lambda p: p.pk),
+        person_b=max(a, b, key=lambda p: p.pk),
+        probability=0.99,
+        mace_probability=0.9,
+        engine="duckdb",
+        run_label="test",
+        found_at=NOW,
+    )
+    client = Client()
+    sign_in(client, user)
+    client.post(f"/people/duplicates/{pair.pk}/dismiss/", {"reason": "Different schools and parents"})
+    pair.refresh_from_db()
+    assert (pair.status == "dismissed") is (role in FRONT_DOOR_ROLES)

@@ -115,17 +115,14 @@ def _front_door_teams(partnership: Partnership) -> list[Team]:
 def front_door_involvement_ensure(*, person: Person, partnership: Partnership, by: Any) -> None:
     """The partnership's front door teams are involved with a child the front door has heard about (so
     they may open the record), each involvement started and logged by the people module."""
-    for team in _front_door_teams(partnership):
-        if not Involvement.objects.filter(
-            person=person, team=team, kind=Involvement.Kind.FRONT_DOOR, ended_at__isnull=True
-        ).exists():
-            people_services.involvement_start(
-                person=person,
-                team=team,
-                kind=Involvement.Kind.FRONT_DOOR,
-                role_description="Front door",
-                by=by,
-            )
+    # One query for the teams not yet involved (not one a team): this runs for every contact.
+    involved = Involvement.objects.filter(
+        person=person, kind=Involvement.Kind.FRONT_DOOR, ended_at__isnull=True
+    ).values("team_id")
+    for team in list(Team.objects.filter(partnership=partnership, front_door=True).exclude(pk__in=involved)):
+        people_services.involvement_start(
+            person=person, team=team, kind=Involvement.Kind.FRONT_DOOR, role_description="Front door", by=by
+        )
 
 
 def _attach(contact: Contact, person: Person, actor: audit.Actor) -> None:

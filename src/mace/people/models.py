@@ -294,3 +294,42 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} into {self.survivor_id}"
+
+
+class LikelyDuplicate(models.Model):
+    """Two records that batch de-duplication (`mace linkage dedupe`) found likely to be one child,
+    waiting for a front door worker to compare them and merge or dismiss. One row per pair, lower id
+    first, whatever the engine or run: a second run adds nothing, and a dismissed pair stays dismissed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for review"
+        MERGED = "merged", "Merged"
+        DISMISSED = "dismissed", "Not the same child"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    person_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # Splink's probability (the batch model) and MACE's own (the online scorer) for the same pair.
+    probability = models.FloatField()
+    mace_probability = models.FloatField()
+    # MACE's evidence field by field: [{"field", "level", "outcome", "weight", "detail"}, ...].
+    evidence = models.JSONField(default=list)
+    engine = models.CharField(max_length=20)
+    run_label = models.CharField(max_length=60)
+    found_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-probability", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="likely_duplicate_pair"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="likely_duplicate_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "status"], name="likely_duplicate_open")]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} and {self.person_b_id} ({self.probability:.3f})"

@@ -424,3 +424,51 @@ def people_for_returns(partnership_id: int, person_ids: Iterable[int] | None = N
         if found is not None and scheme not in found.identifiers:
             found.identifiers[scheme] = value
     return list(people.values())
+
+
+# Batch de-duplication ----------------------------------------------------------------------------------
+
+DUPLICATES_PAGE = 100
+
+
+def likely_duplicates(user: Any, *, limit: int = DUPLICATES_PAGE) -> tuple[list[Any], int]:
+    """The merge-review list: open likely duplicates in the front door user's partnerships, most likely
+    first, with the number open in all. Logged with the records it shows (their names are on the page)."""
+    from .models import LikelyDuplicate
+
+    if not capabilities(user).front_door or not user.agency_id:
+        return [], 0
+    partnerships = list(user.agency.partnerships.values_list("pk", flat=True))
+    open_pairs = LikelyDuplicate.objects.filter(
+        partnership_id__in=partnerships,
+        status=LikelyDuplicate.Status.OPEN,
+        person_a__archived_at__isnull=True,
+        person_b__archived_at__isnull=True,
+    )
+    pairs = list(
+        open_pairs.select_related("person_a", "person_b").order_by("-mace_probability", "pk")[:limit]
+    )
+    audit.record(
+        audit.Actor.of(user),
+        audit.Event(
+            action=AccessLogEntry.Action.VIEW,
+            object_type="likely_duplicates",
+            detail={"pairs": [[p.person_a_id, p.person_b_id] for p in pairs]},
+        ),
+    )
+    return pairs, open_pairs.count()
+
+
+def likely_duplicate_for_user(user: Any, pair_id: int) -> Any:
+    """One open pair the front door user may act on, or None."""
+    from .models import LikelyDuplicate
+
+    if not capabilities(user).front_door or not user.agency_id:
+        return None
+    return (
+        LikelyDuplicate.objects.filter(
+            pk=pair_id, partnership_id__in=user.agency.partnerships.values_list("pk", flat=True)
+        )
+        .select_related("person_a", "person_b")
+        .first()
+    )

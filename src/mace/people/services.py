@@ -27,6 +27,7 @@ from .models import (
     Flag,
     Identifier,
     Involvement,
+    LikelyDuplicate,
     Person,
     PersonMerge,
     PersonName,
@@ -539,7 +540,7 @@ def _person_foreign_keys() -> list[tuple[Any, str]]:
     found = []
     for rel in Person._meta.related_objects:
         field = rel.field
-        if not isinstance(field, ForeignKey) or rel.related_model in (Person, PersonMerge):
+        if not isinstance(field, ForeignKey) or rel.related_model in (Person, PersonMerge, LikelyDuplicate):
             continue
         found.append((rel.related_model, field.name))
     return found
@@ -590,6 +591,12 @@ def person_merge(*, survivor: Person, merged: Person, reason: str, by: Any) -> P
             archive_reason=f"Merged into record {survivor.pk}: {reason.strip()}",
             merged_into=survivor,
         )
+        # The pair on the merge-review list (if batch de-duplication found it) is done with.
+        LikelyDuplicate.objects.filter(
+            person_a_id=min(survivor.pk, merged.pk),
+            person_b_id=max(survivor.pk, merged.pk),
+            status=LikelyDuplicate.Status.OPEN,
+        ).update(status=LikelyDuplicate.Status.MERGED, reviewed_at=now, reviewed_by_label=actor.label)
         merge = PersonMerge.objects.create(
             survivor=survivor,
             merged=merged,
@@ -658,6 +665,11 @@ def person_unmerge(*, merge: PersonMerge, reason: str, by: Any) -> PersonMerge:
             reason.strip(),
         )
         merge.save(update_fields=["undone_at", "undone_by_label", "undo_reason"])
+        LikelyDuplicate.objects.filter(
+            person_a_id=min(merge.survivor_id, merge.merged_id),
+            person_b_id=max(merge.survivor_id, merge.merged_id),
+            status=LikelyDuplicate.Status.MERGED,
+        ).update(status=LikelyDuplicate.Status.OPEN, reviewed_at=None, reviewed_by_label="")
         for person_id in (merge.survivor_id, merge.merged_id):
             ChronologyEvent.objects.create(
                 person_id=person_id,
@@ -679,3 +691,32 @@ def person_unmerge(*, merge: PersonMerge, reason: str, by: Any) -> PersonMerge:
             ),
         )
     return merge
+
+
+def likely_duplicate_dismiss(*, pair: LikelyDuplicate, reason: str, by: Any) -> LikelyDuplicate:
+    """A front door worker has compared the two records: they are different children. The pair leaves
+    the merge-review list for good (a later de-duplication run does not add it again)."""
+    actor = audit.Actor.of(by)
+    if not capabilities(by).front_door:
+        raise PermissionError("Only the front door reviews likely duplicates.")
+    if pair.status != LikelyDuplicate.Status.OPEN:
+        raise ValidationError({"pair": "This pair has already been reviewed"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say how you know these are different children"})
+    with transaction.atomic():
+        pair.status = LikelyDuplicate.Status.DISMISSED
+        pair.reviewed_at = timezone.now()
+        pair.reviewed_by_label = actor.label
+        pair.save(update_fields=["status", "reviewed_at", "reviewed_by_label"])
+        audit.record(
+            actor,
+            audit.Event(
+                AccessLogEntry.Action.UPDATE,
+                "likely_duplicate",
+                f"{pair.person_a_id}-{pair.person_b_id}",
+                pair.person_a_id,
+                reason.strip(),
+                {"other": pair.person_b_id, "status": "dismissed"},
+            ),
+        )
+    return pair

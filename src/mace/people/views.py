@@ -19,7 +19,7 @@ from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, problems_text
 from mace.core.ui import require as _require
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .forms import BreakGlassForm, BreakGlassReviewForm, FlagForm, MergeForm, PersonForm
 from .models import ChronologyEvent, Sex
 
@@ -292,3 +292,33 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Merge undone: record {merge_record.merged_id} restored")
     return HttpResponseRedirect(reverse("people:merge", args=[merge_record.survivor_id]))
+
+
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The merge-review list: pairs batch de-duplication found likely to be one child."""
+    _require(request, "front_door")
+    pairs, total = selectors.likely_duplicates(request.user)
+    return render(
+        request,
+        "people/duplicates.html",
+        {
+            "title": "Likely duplicate records",
+            "cards": [presenters.duplicate_card(pair) for pair in pairs],
+            "total": total,
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def duplicate_dismiss(request: HttpRequest, pair_id: int) -> HttpResponse:
+    _require(request, "front_door")
+    pair = selectors.likely_duplicate_for_user(request.user, pair_id)
+    if pair is None:
+        raise Http404("Not found")
+    try:
+        services.likely_duplicate_dismiss(pair=pair, reason=request.POST.get("reason", ""), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, problems_text(exc))
+    else:
+        messages.success(request, f"Records {pair.person_a_id} and {pair.person_b_id} kept apart")
+    return HttpResponseRedirect(reverse("people:duplicates"))
