@@ -47,10 +47,15 @@ class Capabilities:
     )
     manage_improvement: bool = False  # records progress and evidence on the partnership's action plans
     sign_off_areas: bool = False  # records the improvement board's sign-off of a plan's priority area
+    # The network (docs/decisions/0024): police intelligence about adults, places, vehicles and groups.
+    intelligence: bool = False  # sees subjects, gradings and disruption as far as each handling code allows
+    record_intelligence: bool = False  # records subjects and links, confirms proposals, records disruption
+    nrm: bool = False  # records a child's National Referral Mechanism referral and its decisions (first responders)
 
 
 POLICY: dict[str, Capabilities] = {
     Role.FRONT_DOOR_WORKER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         create_people=True,
@@ -64,6 +69,7 @@ POLICY: dict[str, Capabilities] = {
         complete_screenings=True,
     ),
     Role.FRONT_DOOR_MANAGER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         create_people=True,
@@ -82,6 +88,7 @@ POLICY: dict[str, Capabilities] = {
         manage_improvement=True,
     ),
     Role.SOCIAL_WORKER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         set_flags=True,
@@ -94,6 +101,7 @@ POLICY: dict[str, Capabilities] = {
         timetables=True,
     ),
     Role.TEAM_MANAGER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         set_flags=True,
@@ -121,6 +129,9 @@ POLICY: dict[str, Capabilities] = {
         timetables=True,
     ),
     Role.POLICE_OFFICER: Capabilities(
+        intelligence=True,
+        record_intelligence=True,
+        nrm=True,
         records=True,
         break_glass=True,
         create_people=True,

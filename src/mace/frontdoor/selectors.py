@@ -638,3 +638,13 @@ def contacts_for_returns(partnership_id: int, *, until: datetime) -> list[Return
             chunk_size=5000
         )
     ]
+
+
+def contacts_for_network(partnership_id: int, *, since: datetime) -> list[dict[str, Any]]:
+    """The network module's reading of contacts (matched to a child) for proposing associations from the
+    summary's free text."""
+    return list(
+        Contact.objects.filter(
+            partnership_id=partnership_id, person__isnull=False, received_at__gte=since
+        ).values("pk", "person_id", "received_at", "summary")
+    )
