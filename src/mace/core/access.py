@@ -50,7 +50,7 @@ class Capabilities:
     # The network (docs/decisions/0024): police intelligence about adults, places, vehicles and groups.
     intelligence: bool = False  # sees subjects, gradings and disruption as far as each handling code allows
     record_intelligence: bool = False  # records subjects and links, confirms proposals, records disruption
-    nrm: bool = False  # records a child's National Referral Mechanism referral and its decisions (first responders)
+    nrm: bool = False  # records a child's NRM referral and its decisions (first responders)
 
 
 POLICY: dict[str, Capabilities] = {

@@ -640,7 +640,7 @@ def contacts_for_returns(partnership_id: int, *, until: datetime) -> list[Return
     ]
 
 
-def contacts_for_network(partnership_id: int, *, since: datetime) -> list[dict[str, Any]]:
+def contacts_for_network(partnership_id: int, *, since: datetime) -> list[Any]:
     """The network module's reading of contacts (matched to a child) for proposing associations from the
     summary's free text."""
     return list(

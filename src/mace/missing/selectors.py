@@ -471,7 +471,7 @@ def episodes_for_returns(partnership_id: int, *, until: datetime) -> list[Return
     ]
 
 
-def episodes_for_network(partnership_id: int, *, since: datetime) -> list[dict[str, Any]]:
+def episodes_for_network(partnership_id: int, *, since: datetime) -> list[Any]:
     """The network module's reading of episodes (matched to a child, reported since `since`) for proposing
     associations from their places, who the child was with and the free text. System use: the proposals
     it makes are shown only to those who may see both ends."""

@@ -71,6 +71,11 @@ class Refresh:
     kept: int = 0
 
 
+def _group_name(n: int, keys: set[str]) -> str:
+    children = sum(k.startswith("p") for k in keys)
+    return f"Proposed group {n}: {children} children and {len(keys) - children} others"
+
+
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
@@ -110,7 +115,7 @@ def refresh(*, progress: Callable[[int, int], None] | None = None, now: datetime
                     Subject(
                         partnership_id=pk,
                         kind=Subject.Kind.GROUP,
-                        name=f"Proposed group {n}: {sum(k.startswith('p') for k in g)} children and {sum(k.startswith('s') for k in g)} others",
+                        name=_group_name(n, g),
                         name_key=f"proposed group {n}",
                         inferred=True,
                         description="Found in the links between children, adults, places and vehicles.",

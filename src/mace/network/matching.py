@@ -90,10 +90,7 @@ def find(text: str, terms: Iterable[Term]) -> Iterator[Hit]:
     for term in terms:
         if term.subject_id in seen:
             continue
-        if term.registration:
-            found = term.key in compact
-        else:
-            found = f" {term.key} " in padded
+        found = term.key in compact if term.registration else f" {term.key} " in padded
         if found:
             seen.add(term.subject_id)
             yield Hit(

@@ -232,6 +232,9 @@ class GroupMember(models.Model):
             models.Index(fields=["subject"], name="network_member_subject"),
         ]
 
+    def __str__(self) -> str:
+        return f"Member of group {self.group_id}"
+
 
 class Disruption(VersionedModel):
     class Kind(models.TextChoices):
@@ -282,6 +285,9 @@ class Breach(models.Model):
     class Meta:
         ordering = ["on", "pk"]
 
+    def __str__(self) -> str:
+        return f"Breach on {self.on}"
+
 
 class NrmReferral(VersionedModel):
     class Exploitation(models.TextChoices):
@@ -324,3 +330,6 @@ class SubjectMerge(models.Model):
     merged_by_label = models.CharField(max_length=150)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by_label = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return f"Merge of {self.other_id} into {self.survivor_id}"

@@ -48,7 +48,11 @@ def nrm_reasonable_on_time(pids: tuple[int, ...], start: datetime, end: datetime
     rows = NrmReferral.objects.filter(
         partnership_id__in=pids, reasonable_grounds_on__gte=a, reasonable_grounds_on__lt=b
     ).values_list("person_id", "referred_on", "reasonable_grounds_on")
-    met = {p for p, ref, rg in rows if rg <= clocks.add_working_days(ref, NRM_REASONABLE_WORKING_DAYS)}
+    met = {
+        p
+        for p, ref, rg in rows
+        if rg is not None and rg <= clocks.add_working_days(ref, NRM_REASONABLE_WORKING_DAYS)
+    }
     return len(met), len(rows), frozenset(met)
 
 
@@ -60,7 +64,7 @@ def nrm_conclusive_in_six_months(
     rows = NrmReferral.objects.filter(
         partnership_id__in=pids, conclusive_grounds_on__gte=a, conclusive_grounds_on__lt=b
     ).values_list("person_id", "referred_on", "conclusive_grounds_on")
-    met = {p for p, ref, cg in rows if (cg - ref).days <= NRM_CONCLUSIVE_DAYS}
+    met = {p for p, ref, cg in rows if cg is not None and (cg - ref).days <= NRM_CONCLUSIVE_DAYS}
     return len(met), len(rows), frozenset(met)
 
 

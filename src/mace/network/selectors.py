@@ -191,9 +191,7 @@ def _build(user: Any, links: list[Association]) -> Network:
     may_open = openable(user, person_ids)
     named = names_children(user)
     for pid, p in people.items():
-        if pid in may_open:
-            net.nodes[f"p{pid}"] = Node(f"p{pid}", p.display_name, "child", url("network:child", pid))
-        elif named:
+        if pid in may_open or named:
             net.nodes[f"p{pid}"] = Node(f"p{pid}", p.display_name, "child", url("network:child", pid))
         else:
             net.nodes[f"p{pid}"] = Node(f"p{pid}", "A child whose record you do not open", "child")
@@ -390,10 +388,12 @@ def due_for_person(person: Any) -> list[due.Due]:
     (what the order is stays with the police)."""
     today = timezone.localdate()
     out = []
-    for d in Disruption.objects.filter(children=person, expires_on__gte=today).values("expires_on"):
-        out.append(
-            due.Due("An order protecting the child expires", due.end_of_day(d["expires_on"]), all_day=True)
-        )
+    for expires in Disruption.objects.filter(children=person, expires_on__gte=today).values_list(
+        "expires_on", flat=True
+    ):
+        if expires is None:
+            continue
+        out.append(due.Due("An order protecting the child expires", due.end_of_day(expires), all_day=True))
     return out
 
 

@@ -555,7 +555,7 @@ def disruption_record(*, subject: Subject, data: DisruptionIn, by: Any) -> Disru
             problems["children"] = "You may not name a child whose record you cannot see"
     if not (is_system(by) or selectors.may_see(by, subject)):
         problems["__all__"] = "You may not record disruption against a record you cannot see"
-    if problems:
+    if problems or data.served_on is None:
         raise ValidationError(problems)
     with transaction.atomic():
         d = Disruption.objects.create(
@@ -592,7 +592,7 @@ def breach_record(*, disruption: Disruption, on: date | None, details: str, by: 
         problems["on"] = "The date of the breach must be today or in the past"
     if not details.strip():
         problems["details"] = "Describe the breach"
-    if problems:
+    if problems or on is None:
         raise ValidationError(problems)
     from mace.core.ui import url
 
@@ -634,10 +634,12 @@ def disruption_alerts(now: datetime) -> int:
     )
     with transaction.atomic():
         for d in due:
+            if d.lead_officer_id is None or d.expires_on is None:
+                continue
             Notification.objects.create(
                 user_id=d.lead_officer_id,
                 title=f"A {d.get_kind_display()} expires on {d.expires_on:%-d %B %Y}",
-                body="Decide whether to apply to renew it, or record what protects the children after it ends.",
+                body="Decide whether to apply to renew it, or record what protects the children after.",
                 link=url("network:disruption", d.pk),
             )
             d.expiry_alerted_at = now
@@ -666,7 +668,7 @@ def nrm_refer(
         problems["referred_on"] = "Enter the date of the referral, for example 14 3 2026"
     elif referred_on > timezone.localdate():
         problems["referred_on"] = "The date of the referral must be today or in the past"
-    if problems:
+    if problems or referred_on is None:
         raise ValidationError(problems)
     with transaction.atomic():
         r = NrmReferral.objects.create(

@@ -183,7 +183,7 @@ def subject_new(request: HttpRequest) -> HttpResponse:
             information_assessment=int(p.get("information_assessment") or 0),
             handling_code=int(p.get("handling_code") or 0),
         )
-        partnership = partnership_of(request.user)
+        partnership = partnership_of(request.user)  # type: ignore[arg-type]
         try:
             if dob_typed and dob is None:
                 raise ValidationError({"date_of_birth": "Enter a real date of birth, for example 27 3 1990"})

@@ -217,7 +217,7 @@ def screenings_for_returns(partnership_id: int, *, until: datetime) -> list[Retu
     ]
 
 
-def screenings_for_network(partnership_id: int, *, since: datetime) -> list[dict[str, Any]]:
+def screenings_for_network(partnership_id: int, *, since: datetime) -> list[Any]:
     """The network module's reading of completed screenings (matched to a child) for proposing associations
     from their free text: the analysis and the child's words."""
     return list(
