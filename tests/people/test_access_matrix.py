@@ -571,7 +571,9 @@ def test_network_subject_opens_only_as_its_handling_code_allows(role: str, handl
     client = Client()
     sign_in(client, user)
     status = client.get(f"/network/subjects/{subject.pk}/").status_code
-    expected = {1: {Role.POLICE_OFFICER}, 2: NETWORK_PARTNER_ROLES, 4: {Role.POLICE_OFFICER}, 5: set()}[handling]
+    expected = {1: {Role.POLICE_OFFICER}, 2: NETWORK_PARTNER_ROLES, 4: {Role.POLICE_OFFICER}, 5: set()}[
+        handling
+    ]
     assert (status == 200) is (role in expected), status
     assert AccessLogEntry.objects.filter(
         actor=user, object_type="network_subject", action="view" if status == 200 else "deny"
