@@ -103,7 +103,9 @@ def _subject(s: Subject) -> dict[str, Any]:
     }
 
 
-@router.get("/subjects", response={200: list[NetworkSubjectOut]}, summary="Subjects you may see (by handling code)")
+@router.get(
+    "/subjects", response={200: list[NetworkSubjectOut]}, summary="Subjects you may see (by handling code)"
+)
 def list_subjects(
     request: HttpRequest, kind: str | None = Query(None, pattern=r"^(adult|place|vehicle|online|group)$")
 ) -> Status[Any]:
