@@ -538,7 +538,8 @@ def network_groups() -> None:
             progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
     console.print(
-        f"{result.proposed:,} groups proposed from {result.edges:,} links ({result.kept} adopted groups kept) "
+        f"{result.proposed:,} groups proposed from {result.edges:,} links "
+        f"({result.kept} adopted groups kept) "
         f"in {time.monotonic() - started:.1f} s."
     )
 

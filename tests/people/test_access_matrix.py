@@ -587,10 +587,7 @@ def test_network_child_page_follows_the_record_or_police_intelligence(role: str,
     client = Client()
     sign_in(client, user)
     status = client.get(f"/network/children/{person.pk}/").status_code
-    if relationship == "own_team":
-        expected = role in RECORD_ROLES
-    else:
-        expected = role == Role.POLICE_OFFICER
+    expected = role in RECORD_ROLES if relationship == "own_team" else role == Role.POLICE_OFFICER
     assert (status == 200) is expected, status
     nrm = client.get(f"/network/children/{person.pk}/nrm/new/").status_code
     assert (nrm == 200) is (expected and role in NRM_ROLES), nrm

@@ -104,7 +104,8 @@ NETWORKS: list[dict[str, Any]] = [
         "found_with": ["friends of the same age", "the usual group of boys"],
         "found_place": ["Riverside Park, Eastbridge", "Riverside Park, Eastbridge", "Eastbridge skate park"],
         "circumstances": [
-            "Went out with his friends after school and did not come back; the group hangs around Riverside Park, Eastbridge."
+            "Went out with his friends after school and did not come back; the group hangs around "
+            "Riverside Park, Eastbridge."
         ],
     },
 ]

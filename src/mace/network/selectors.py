@@ -313,43 +313,43 @@ class GroupPage:
     months: dict[str, int]
     with_plans: list[str]
     without_plans: int
+    total_children: int = 0
+    planned: int = 0
+
+
+GROUP_PAGE_LIMIT = 200  # members listed on a group's page; a larger group says how many more
 
 
 def group_page(user: Any, group: Subject, *, now: datetime | None = None) -> GroupPage:
     from mace.core.ui import url
     from mace.missing.selectors import episode_months
-    from mace.plans.selectors import summary_for_person
+    from mace.plans.selectors import people_with_plans
 
     now = now or timezone.now()
-    members = list(GroupMember.objects.filter(group=group))
-    pids = [m.person_id for m in members if m.person_id]
-    sids = [m.subject_id for m in members if m.subject_id]
-    may_open = openable(user, pids)
+    members = list(GroupMember.objects.filter(group=group).values_list("person_id", "subject_id"))
+    pids = [p for p, _ in members if p]
+    sids = [s for _, s in members if s]
+    shown_ids = pids[:GROUP_PAGE_LIMIT]
+    may_open = openable(user, shown_ids)
     named = names_children(user)
+    planned = people_with_plans(pids)
     children = []
-    with_plans, without = [], 0
-    for p in Person.objects.filter(pk__in=pids).order_by("family_name", "given_names"):
+    with_plans = []
+    for p in Person.objects.filter(pk__in=shown_ids).order_by("family_name", "given_names"):
         shown = p.pk in may_open or named
-        children.append(
-            Node(
-                f"p{p.pk}",
-                p.display_name if shown else "A child whose record you do not open",
-                "child",
-                url("network:child", p.pk) if shown else "",
-            )
-        )
-        if summary_for_person(p) is not None:
-            with_plans.append(p.display_name if shown else "A child whose record you do not open")
-        else:
-            without += 1
+        label = p.display_name if shown else "A child whose record you do not open"
+        children.append(Node(f"p{p.pk}", label, "child", url("network:child", p.pk) if shown else ""))
+        if p.pk in planned:
+            with_plans.append(label)
     around = []
-    for s in Subject.objects.filter(pk__in=sids).order_by("kind", "name"):
+    for s in Subject.objects.filter(pk__in=sids[:GROUP_PAGE_LIMIT]).order_by("kind", "name"):
         if may_see(user, s):
             around.append(Node(f"s{s.pk}", s.name, s.kind, url("network:subject", s.pk)))
         else:
             around.append(Node(f"s{s.pk}", WITHHELD_LABEL[s.kind], "withheld", withheld=True))
     months = episode_months(pids, since=now - timedelta(days=365))
-    return GroupPage(children, around, months, with_plans, without)
+    planned_here = len(planned & set(pids))
+    return GroupPage(children, around, months, with_plans, len(pids) - planned_here, len(pids), planned_here)
 
 
 # Disruption and NRM ----------------------------------------------------------------------------------
