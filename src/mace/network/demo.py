@@ -238,12 +238,12 @@ def build_network(ctx: DemoContext) -> dict[str, int]:
         ),
         by=ctx.actor,
     )
-    child = Person.objects.filter(network_links__subject__in=subjects["county lines"]).first()
+    referred_child = Person.objects.filter(network_links__subject__in=subjects["county lines"]).first()
     nrm = 0
-    if child is not None:
+    if referred_child is not None:
         referred = ctx.today - timedelta(days=60)
         r = services.nrm_refer(
-            person=child,
+            person=referred_child,
             exploitation="criminal",
             first_responder="Eastshire Police",
             referred_on=referred,
