@@ -187,12 +187,16 @@ def main() -> None:
     parser.add_argument("--adults", type=int, default=20_000)
     parser.add_argument("--links", type=int, default=500_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="Time the database an earlier run built")
     args = parser.parse_args()
-    fresh_database()
-    setup_django()
     rng = random.Random(13)
-    built = build(args.children, args.adults, args.links, rng)
-    print(f"built: {built}")
+    if args.reuse:
+        setup_django()
+    else:
+        fresh_database()
+        setup_django()
+        built = build(args.children, args.adults, args.links, rng)
+        print(f"built: {built}")
 
     from mace.accounts.models import User
     from mace.network import communities
@@ -205,7 +209,11 @@ def main() -> None:
         .distinct()[:5000]
     )
     kids = list(
-        Association.objects.filter(person__isnull=False).values_list("person_id", flat=True).distinct()[:5000]
+        Association.objects.filter(
+            person__isnull=False, person__archived_at__isnull=True, person__restricted=False
+        )
+        .values_list("person_id", flat=True)
+        .distinct()[:5000]
     )
     subject_ms = time_pages(
         [f"/network/subjects/{s}/" for s in rng.sample(adults, min(args.samples, len(adults)))], officer

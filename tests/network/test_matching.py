@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mace.network import matching
@@ -18,6 +18,7 @@ def test_other_text_is_not_a_uk_registration(reg: str) -> None:
     assert not matching.uk_registration_valid(reg)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from("ABCDEFGHJKLMNOPRSTUVWXY"),
     st.sampled_from("ABCDEFGHJKLMNOPRSTUVWXY"),

@@ -12,7 +12,7 @@ two thirds are confirmed (the rest wait for the analyst), as a hub's queue would
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -259,7 +259,6 @@ def build_network(ctx: DemoContext) -> dict[str, int]:
         )
         nrm = 1
     advance(1)
-    _ = date  # dates above come from the context's clock
     return {
         "Network subjects": sum(len(v) for v in subjects.values()),
         "Network episodes": episodes,
