@@ -104,7 +104,9 @@ def _subject(s: Subject) -> dict[str, Any]:
 
 
 @router.get(
-    "/subjects", response={200: list[NetworkSubjectOut]}, summary="Subjects you may see (by handling code)"
+    "/subjects",
+    response={200: list[NetworkSubjectOut], 422: ErrorOut},
+    summary="Subjects you may see (by handling code)",
 )
 def list_subjects(
     request: HttpRequest, kind: str | None = Query(None, pattern=r"^(adult|place|vehicle|online|group)$")
@@ -115,7 +117,9 @@ def list_subjects(
 
 
 @router.get(
-    "/subjects/{subject_id}", response={200: NetworkOut, 404: ErrorOut}, summary="A subject and its links"
+    "/subjects/{subject_id}",
+    response={200: NetworkOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A subject and its links",
 )
 def get_subject(request: HttpRequest, subject_id: int) -> Status[Any]:
     try:
@@ -190,7 +194,7 @@ def post_association(request: HttpRequest, payload: NetworkAssociationIn) -> Sta
 
 @router.post(
     "/proposals/{proposal_id}/decision",
-    response={200: NetworkCreatedOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: NetworkCreatedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Confirm or reject a proposed link",
 )
 def post_decision(request: HttpRequest, proposal_id: int, payload: NetworkDecisionIn) -> Status[Any]:
