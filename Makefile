@@ -26,6 +26,7 @@ assets: node_modules/.package-lock.json
 	@mkdir -p $(STATIC)/govuk $(STATIC)/moj $(WEBROOT)
 	@cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
 	@cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(STATIC)/moj/
+	@mkdir -p $(STATIC)/cytoscape && cp node_modules/cytoscape/dist/cytoscape.min.js $(STATIC)/cytoscape/
 	@cp -r node_modules/govuk-frontend/dist/govuk/assets $(WEBROOT)/
 	@cp -r node_modules/@ministryofjustice/frontend/moj/assets/. $(WEBROOT)/assets/
 

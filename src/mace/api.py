@@ -156,6 +156,7 @@ def _register() -> None:
     from mace.meetings.api import router as meetings_router
     from mace.missing.api import interviews_router, trigger_plans_router
     from mace.missing.api import router as missing_router
+    from mace.network.api import router as network_router
     from mace.oversight.api import router as oversight_router
     from mace.people.api import router as people_router
     from mace.plans.api import router as plans_router
@@ -175,6 +176,7 @@ def _register() -> None:
     api.add_router("/oversight", oversight_router)
     api.add_router("/exports", exports_router)
     api.add_router("/improvement", improvement_router)
+    api.add_router("/network", network_router)
 
 
 _register()

@@ -49,6 +49,9 @@ linkage_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(linkage_app, name="linkage")
+
+network_app = typer.Typer(help="The network: groups in the links, proposed links.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
 console = Console(stderr=False)
 
 
@@ -527,6 +530,48 @@ def oversight_recompute(
         f"Scorecard recomputed: {result['figures']:,} figures for {result['partnerships']} partnership(s) "
         f"over {result['periods']} periods in {time.monotonic() - started:.1f} s."
     )
+
+
+@network_app.command("groups")
+def network_groups() -> None:
+    """Find the groups in the association graph (Leiden, fixed seed) and propose them to the MACE panel."""
+    _setup()
+    from mace.network import communities
+
+    started = time.monotonic()
+    with progress_bar() as bar:
+        task = bar.add_task("Groups in the links", total=None)
+        result = communities.refresh(
+            progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    console.print(
+        f"{result.proposed:,} groups proposed from {result.edges:,} links "
+        f"({result.kept} adopted groups kept) "
+        f"in {time.monotonic() - started:.1f} s."
+    )
+
+
+@network_app.command("propose")
+def network_propose(
+    days: Annotated[int, typer.Option(help="Look at records from this many days back.")] = 365,
+) -> None:
+    """Propose links from missing episodes, screenings and contacts (each once; a person decides each)."""
+    _setup()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mace.accounts.models import Partnership
+    from mace.network import services
+
+    pks = list(Partnership.objects.values_list("pk", flat=True))
+    made = 0
+    with progress_bar() as bar:
+        task = bar.add_task("Partnerships", total=len(pks))
+        for pk in pks:
+            made += services.proposals_make(partnership_id=pk, since=timezone.now() - timedelta(days=days))
+            bar.advance(task, 1)
+    console.print(f"{made:,} new proposed links.")
 
 
 def _export(kind: str, *, year: str, partnership: str, out: Path | None, validate: bool, user: str) -> None:

@@ -435,6 +435,10 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/improvement/audits/new/", IMPROVEMENT_ROLES | {Role.HEALTH_SAFEGUARDING_LEAD}),
         ("/improvement/reviews/", set(Role.values)),
         ("/improvement/reviews/new/", IMPROVEMENT_ROLES),
+        # The network: police intelligence roles work it; readers of figures see its counts only.
+        ("/network/", {Role.POLICE_OFFICER} | AGGREGATE_ROLES),
+        ("/network/proposals/", {Role.POLICE_OFFICER}),
+        ("/network/subjects/new/", {Role.POLICE_OFFICER}),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))
@@ -804,3 +808,57 @@ def test_only_the_front_door_dismisses_a_likely_duplicate(role: str) -> None:
     client.post(f"/people/duplicates/{pair.pk}/dismiss/", {"reason": "Different schools and parents"})
     pair.refresh_from_db()
     assert (pair.status == "dismissed") is (role in FRONT_DOOR_ROLES)
+
+
+# The network (docs/decisions/0030): a subject by its handling code; a child's network by the child's rule,
+# or for police intelligence roles any child of their partnership; an NRM referral form for first responders.
+NETWORK_PARTNER_ROLES = RECORD_ROLES | {Role.POLICE_OFFICER}
+NRM_ROLES = {Role.POLICE_OFFICER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER} | FRONT_DOOR_ROLES
+
+
+def _network_subject(handling: int, by: Any) -> Any:
+    from mace.network import services
+
+    return services.subject_record(
+        partnership=by.team.partnership,
+        data=services.SubjectIn(
+            kind="adult",
+            name="Darren Mole",
+            source="Intelligence report",
+            source_reliability="B",
+            information_assessment=2,
+            handling_code=handling,
+        ),
+        by=by,
+    )
+
+
+@pytest.mark.parametrize("handling", [1, 2, 4, 5])
+@pytest.mark.parametrize("role", list(Role.values))
+def test_network_subject_opens_only_as_its_handling_code_allows(role: str, handling: int) -> None:
+    officer = UserFactory(roles=[Role.POLICE_OFFICER])
+    subject = _network_subject(handling, officer)
+    user = UserFactory(roles=[role])
+    client = Client()
+    sign_in(client, user)
+    status = client.get(f"/network/subjects/{subject.pk}/").status_code
+    expected = {1: {Role.POLICE_OFFICER}, 2: NETWORK_PARTNER_ROLES, 4: {Role.POLICE_OFFICER}, 5: set()}[
+        handling
+    ]
+    assert (status == 200) is (role in expected), status
+    assert AccessLogEntry.objects.filter(
+        actor=user, object_type="network_subject", action="view" if status == 200 else "deny"
+    ).exists()
+
+
+@pytest.mark.parametrize("relationship", ["own_team", "no_relationship"])
+@pytest.mark.parametrize("role", list(Role.values))
+def test_network_child_page_follows_the_record_or_police_intelligence(role: str, relationship: str) -> None:
+    user, person = _setup(role, relationship)
+    client = Client()
+    sign_in(client, user)
+    status = client.get(f"/network/children/{person.pk}/").status_code
+    expected = role in RECORD_ROLES if relationship == "own_team" else role == Role.POLICE_OFFICER
+    assert (status == 200) is expected, status
+    nrm = client.get(f"/network/children/{person.pk}/nrm/new/").status_code
+    assert (nrm == 200) is (expected and role in NRM_ROLES), nrm

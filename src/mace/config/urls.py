@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("mace.oversight.urls")),
     path("", include("mace.exports.urls")),
     path("", include("mace.improvement.urls")),
+    path("", include("mace.network.urls")),
     path("api/v1/", api.urls),
 ]

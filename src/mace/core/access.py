@@ -49,10 +49,15 @@ class Capabilities:
     sign_off_areas: bool = False  # records the improvement board's sign-off of a plan's priority area
     health_waits: bool = False  # records a child's referral for an autism or ADHD assessment and its outcome
     manage_training: bool = False  # runs training: courses, sessions, attendance, evaluations, follow-ups
+    # The network (docs/decisions/0030): police intelligence about adults, places, vehicles and groups.
+    intelligence: bool = False  # sees subjects, gradings and disruption as far as each handling code allows
+    record_intelligence: bool = False  # records subjects and links, confirms proposals, records disruption
+    nrm: bool = False  # records a child's NRM referral and its decisions (first responders)
 
 
 POLICY: dict[str, Capabilities] = {
     Role.FRONT_DOOR_WORKER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         create_people=True,
@@ -66,6 +71,7 @@ POLICY: dict[str, Capabilities] = {
         complete_screenings=True,
     ),
     Role.FRONT_DOOR_MANAGER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         create_people=True,
@@ -84,6 +90,7 @@ POLICY: dict[str, Capabilities] = {
         manage_improvement=True,
     ),
     Role.SOCIAL_WORKER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         set_flags=True,
@@ -97,6 +104,7 @@ POLICY: dict[str, Capabilities] = {
         health_waits=True,
     ),
     Role.TEAM_MANAGER: Capabilities(
+        nrm=True,
         records=True,
         break_glass=True,
         set_flags=True,
@@ -126,6 +134,9 @@ POLICY: dict[str, Capabilities] = {
         health_waits=True,
     ),
     Role.POLICE_OFFICER: Capabilities(
+        intelligence=True,
+        record_intelligence=True,
+        nrm=True,
         records=True,
         break_glass=True,
         create_people=True,

@@ -16,6 +16,7 @@ from mace.health import demo as health_demo  # noqa: F401 - importing registers 
 from mace.improvement import demo as improvement_demo  # noqa: F401 - importing registers the step
 from mace.meetings import demo as meetings_demo  # noqa: F401 - importing registers the step
 from mace.missing import demo as missing_demo  # noqa: F401 - importing registers the step
+from mace.network import demo as network_demo  # noqa: F401 - importing registers the step
 from mace.plans import demo as plans_demo  # noqa: F401 - importing registers the step
 from mace.screening import demo as screening_demo  # noqa: F401 - importing registers the step
 

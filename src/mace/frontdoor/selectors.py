@@ -664,3 +664,13 @@ def audit_candidates(*, partnership_id: int, start: date, end: date, flag: str =
         AuditCandidate(*row)
         for row in qs.order_by("pk").values_list("pk", "person_id", "allocated_team_id", "decided_at")
     ]
+
+
+def contacts_for_network(partnership_id: int, *, since: datetime) -> list[Any]:
+    """The network module's reading of contacts (matched to a child) for proposing associations from the
+    summary's free text."""
+    return list(
+        Contact.objects.filter(
+            partnership_id=partnership_id, person__isnull=False, received_at__gte=since
+        ).values("pk", "person_id", "received_at", "summary")
+    )

@@ -471,3 +471,35 @@ def episodes_for_returns(partnership_id: int, *, until: datetime) -> list[Return
         ReturnEpisode(pk, pid, cat, setting, seen, back, offered, response or "")
         for pk, pid, cat, setting, seen, back, offered, response in rows.iterator(chunk_size=5000)
     ]
+
+
+def episodes_for_network(partnership_id: int, *, since: datetime) -> list[Any]:
+    """The network module's reading of episodes (matched to a child, reported since `since`) for proposing
+    associations from their places, who the child was with and the free text. System use: the proposals
+    it makes are shown only to those who may see both ends."""
+    return list(
+        MissingEpisode.objects.filter(
+            partnership_id=partnership_id, person__isnull=False, reported_at__gte=since
+        ).values(
+            "pk",
+            "person_id",
+            "last_seen_at",
+            "last_seen_place",
+            "last_seen_with",
+            "found_place",
+            "found_with",
+            "circumstances",
+            "child_account",
+        )
+    )
+
+
+def episode_months(person_ids: list[int], *, since: datetime) -> dict[str, int]:
+    """Missing episodes of these children per month ("2026-11": 3) since a date, for a group's page."""
+    out: dict[str, int] = {}
+    for at in MissingEpisode.objects.filter(person_id__in=person_ids, last_seen_at__gte=since).values_list(
+        "last_seen_at", flat=True
+    ):
+        key = f"{timezone.localtime(at):%Y-%m}"
+        out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items()))

@@ -11,8 +11,9 @@ class OversightConfig(AppConfig):
 
         from mace.core import jobs, sections
 
-        from . import impact, measures, services
+        from . import impact, measures, services, sources
 
+        sources.adopt_registered()  # figures from the modules beside oversight (mace.core.figures)
         # A broken definition file stops start-up with its problems named, never a half-working scorecard.
         measures.parse(measures.shipped())
         post_migrate.connect(_sync_after_migrate, sender=self)

@@ -765,3 +765,19 @@ def training_practice_changed(scope: Scope) -> Figure:
 
     changed, total = training.practice_changed_in(scope.partnership_ids, scope.start.date(), scope.end_day)
     return Figure(changed, total)
+
+
+# Figures computed by the modules beside oversight (the network's disruption and NRM counts) --------------
+
+
+def adopt_registered() -> None:
+    """Make each figure registered in `core.figures` a source of the same name (see that module)."""
+    from mace.core import figures
+
+    for f in figures.FIGURES.values():
+
+        def compute_registered(scope: Scope, _f: figures.Figure = f) -> Figure:
+            numerator, denominator, people = _f.fn(scope.partnership_ids, scope.start, scope.end, scope.now)
+            return Figure(numerator, denominator, people if scope.want_people else None)
+
+        SOURCES[f.name] = Source(f.name, f.unit, {}, compute_registered, f.people, f.kind)

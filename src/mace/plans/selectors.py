@@ -292,3 +292,8 @@ def plan_reviews_for_returns(partnership_id: int) -> dict[int, list[date]]:
     for person_id, held_on in rows.iterator(chunk_size=5000):
         out.setdefault(person_id, []).append(held_on)
     return out
+
+
+def people_with_plans(person_ids: list[int]) -> set[int]:
+    """Which of these children have a plan (one query), for the network's group page."""
+    return set(Plan.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True))

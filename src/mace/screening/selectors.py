@@ -210,3 +210,13 @@ def screenings_for_returns(partnership_id: int, *, until: datetime) -> list[Retu
         ReturnScreening(pk, pid, done, agreed, judgement, agency or "")
         for pk, pid, done, agreed, judgement, agency in rows.iterator(chunk_size=5000)
     ]
+
+
+def screenings_for_network(partnership_id: int, *, since: datetime) -> list[Any]:
+    """The network module's reading of completed screenings (matched to a child) for proposing associations
+    from their free text: the analysis and the child's words."""
+    return list(
+        Screening.objects.filter(
+            partnership_id=partnership_id, person__isnull=False, completed_at__gte=since
+        ).values("pk", "person_id", "completed_at", "analysis", "child_voice")
+    )

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "mace.health",
     "mace.plans",
     "mace.casework",
+    # Before oversight: it registers scorecard figures that oversight checks its definitions against.
+    "mace.network",
     "mace.oversight",
     "mace.exports",
     "mace.improvement",

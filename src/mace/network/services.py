@@ -1,0 +1,736 @@
+"""The network's writes. Each validates, writes, audits (and where a child's record should show it, adds to
+the chronology) in one transaction. Refusals are ValidationError with a reason a person can act on;
+acting beyond one's role is PermissionError; a stale form is a Conflict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mace.accounts.models import Partnership
+from mace.core import audit, clocks
+from mace.core.models import AccessLogEntry, Notification
+from mace.core.services import actor, is_system, label, require
+from mace.core.versioning import require_version, save_next_version
+from mace.people.models import Person
+from mace.people.services import chronology_add
+
+from . import matching, selectors
+from .models import (
+    Assessment,
+    Association,
+    Breach,
+    Confidence,
+    Disruption,
+    Handling,
+    Link,
+    NrmReferral,
+    Proposal,
+    Reliability,
+    Source,
+    Subject,
+    SubjectMerge,
+)
+
+A = AccessLogEntry.Action
+EXPIRY_WARNING_WORKING_DAYS = 10
+
+
+def _user_id(by: Any) -> int | None:
+    return None if isinstance(by, audit.Actor) else getattr(by, "pk", None)
+
+
+# Subjects -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SubjectIn:
+    kind: str
+    name: str
+    source: str
+    source_reliability: str
+    information_assessment: int
+    handling_code: int
+    aliases: str = ""
+    date_of_birth: date | None = None
+    place_kind: str = ""
+    address: str = ""
+    postcode: str = ""
+    cuckooed: bool = False
+    foreign: bool = False
+    make_model: str = ""
+    platform: str = ""
+    description: str = ""
+
+
+def validate_subject(data: SubjectIn) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if data.kind not in Subject.Kind.values:
+        problems["kind"] = "Choose what kind of subject this is"
+    noun = {"vehicle": "registration", "online": "handle", "place": "name of the place"}.get(
+        data.kind, "name"
+    )
+    if not data.name.strip():
+        problems["name"] = f"Enter the {noun}"
+    elif (
+        data.kind == Subject.Kind.VEHICLE
+        and not data.foreign
+        and not matching.uk_registration_valid(data.name)
+    ):
+        problems["name"] = (
+            "Enter a UK registration in a valid format, like AB12 CDE, or say the vehicle is registered "
+            "outside the UK"
+        )
+    if data.kind == Subject.Kind.PLACE and data.place_kind not in Subject.PlaceKind.values:
+        problems["place_kind"] = "Choose what kind of place this is"
+    if data.kind == Subject.Kind.ONLINE and not data.platform.strip():
+        problems["platform"] = "Enter the platform, for example Snapchat"
+    if not data.source.strip():
+        problems["source"] = "Enter where the information came from"
+    if data.source_reliability not in Reliability.values:
+        problems["source_reliability"] = "Choose how reliable the source is (A to E)"
+    if data.information_assessment not in Assessment.values:
+        problems["information_assessment"] = "Choose the assessment of the information (1 to 5)"
+    if data.handling_code not in Handling.values:
+        problems["handling_code"] = "Choose the handling code (1 to 5)"
+    return problems
+
+
+def subject_record(*, partnership: Partnership, data: SubjectIn, by: Any) -> Subject:
+    require(by, "record_intelligence", "Only police intelligence roles record subjects.")
+    problems = validate_subject(data)
+    if problems:
+        raise ValidationError(problems)
+    name = (
+        matching.display_registration(data.name)
+        if data.kind == Subject.Kind.VEHICLE and not data.foreign
+        else data.name.strip()
+    )
+    key = (
+        matching.registration_key(name).lower()
+        if data.kind == Subject.Kind.VEHICLE
+        else matching.name_key(name)
+    )
+    with transaction.atomic():
+        subject = Subject.objects.create(
+            partnership=partnership,
+            kind=data.kind,
+            name=name,
+            name_key=key,
+            aliases=data.aliases.strip(),
+            date_of_birth=data.date_of_birth,
+            place_kind=data.place_kind if data.kind == Subject.Kind.PLACE else "",
+            address=data.address.strip(),
+            postcode=data.postcode.strip().upper(),
+            cuckooed=data.cuckooed,
+            foreign=data.foreign,
+            make_model=data.make_model.strip(),
+            platform=data.platform.strip(),
+            description=data.description.strip(),
+            source=data.source.strip(),
+            source_reliability=data.source_reliability,
+            information_assessment=data.information_assessment,
+            handling_code=data.handling_code,
+            recorded_by_id=_user_id(by),
+            recorded_by_label=label(by),
+            recorded_at=timezone.now(),
+        )
+        audit.record(
+            actor(by),
+            audit.Event(
+                A.CREATE,
+                "network_subject",
+                str(subject.pk),
+                detail={"kind": subject.kind, "grading": subject.grading},
+            ),
+        )
+        # What is already on record may mention the new subject: propose, never link.
+        proposals_make(
+            partnership_id=partnership.pk, since=timezone.now() - timedelta(days=365), subjects=[subject]
+        )
+    return subject
+
+
+def group_adopt(*, group: Subject, by: Any, version: int | None) -> Subject:
+    """The MACE panel adopts a group the refresh proposed: it becomes a subject like any other (kept at the
+    next refresh, worked on, disrupted)."""
+    require(by, "meetings", "Only those who arrange and chair MACE panels adopt a group.")
+    with transaction.atomic():
+        locked = Subject.objects.select_for_update().get(pk=group.pk)
+        require_version(locked, version, {"adopted": True})
+        if locked.kind != Subject.Kind.GROUP or not locked.proposed:
+            raise ValidationError({"__all__": "This group is not a proposed group."})
+        locked.adopted_at = timezone.now()
+        locked.adopted_by_label = label(by)
+        save_next_version(locked, ["adopted_at", "adopted_by_label"])
+        audit.record(
+            actor(by), audit.Event(A.UPDATE, "network_subject", str(locked.pk), detail={"adopted": True})
+        )
+    return locked
+
+
+# Associations -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkIn:
+    kind: str
+    subject: Subject | None = None
+    person: Person | None = None
+    from_subject: Subject | None = None
+    other_person: Person | None = None
+    starts: date | None = None
+    ends: date | None = None
+    source_kind: str = Source.INTELLIGENCE
+    source_id: str = ""
+    confidence: str = Confidence.MEDIUM
+    note: str = ""
+
+
+def _may_link_child(by: Any, person: Person, partnership_id: int) -> bool:
+    if is_system(by):
+        return True
+    if person.partnership_id != partnership_id:
+        return False
+    return person.pk in selectors.openable(by, [person.pk]) or (
+        selectors.names_children(by) and not person.restricted and person.archived_at is None
+    )
+
+
+def validate_link(data: LinkIn, by: Any, partnership_id: int) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if data.kind not in Link.values:
+        problems["kind"] = "Choose the type of link"
+    left = [x for x in (data.person, data.from_subject) if x is not None]
+    right = [x for x in (data.subject, data.other_person) if x is not None]
+    if len(left) != 1 or len(right) != 1:
+        problems["__all__"] = "A link joins exactly two records"
+    for s in (data.subject, data.from_subject):
+        if s is not None and not (is_system(by) or selectors.may_see(by, s)):
+            problems["subject"] = "You may not link to a record you cannot see"
+    for p in (data.person, data.other_person):
+        if p is not None and not _may_link_child(by, p, partnership_id):
+            problems["person"] = "You may not link to a record you cannot see"
+    if data.person is not None and data.other_person is not None and data.person.pk == data.other_person.pk:
+        problems["person"] = "A child cannot be linked to themselves"
+    if data.subject is not None and data.from_subject is not None and data.subject.pk == data.from_subject.pk:
+        problems["subject"] = "A subject cannot be linked to itself"
+    if data.starts and data.ends and data.ends < data.starts:
+        problems["ends"] = "The date the link ended must be the same as or after the date it started"
+    if data.source_kind not in Source.values:
+        problems["source_kind"] = "Choose where the link was found"
+    if data.confidence not in Confidence.values:
+        problems["confidence"] = "Choose how confident you are in the link"
+    return problems
+
+
+def association_record(*, partnership: Partnership, data: LinkIn, by: Any) -> Association:
+    require(by, "record_intelligence", "Only police intelligence roles record links.")
+    problems = validate_link(data, by, partnership.pk)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        link = _create_link(partnership.pk, data, by)
+        audit.record(
+            actor(by),
+            audit.Event(
+                A.CREATE,
+                "network_link",
+                str(link.pk),
+                person_id=link.person_id or link.other_person_id,
+                detail={"kind": link.kind, "source": link.source_kind},
+            ),
+        )
+    return link
+
+
+def _create_link(partnership_id: int, data: LinkIn, by: Any) -> Association:
+    return Association.objects.create(
+        partnership_id=partnership_id,
+        kind=data.kind,
+        person=data.person,
+        from_subject=data.from_subject,
+        subject=data.subject,
+        other_person=data.other_person,
+        starts=data.starts,
+        ends=data.ends,
+        source_kind=data.source_kind,
+        source_id=data.source_id,
+        confidence=data.confidence,
+        note=data.note.strip(),
+        recorded_by_id=_user_id(by),
+        recorded_by_label=label(by),
+        recorded_at=timezone.now(),
+    )
+
+
+# Proposals --------------------------------------------------------------------------------------------
+
+# Where a record's words were found decides the proposed link: "found with" an adult is "seen with"; a
+# place in "found place" is "found at"; elsewhere a place is "linked to place"; an online identity is
+# "in contact online"; a vehicle anywhere is "seen with".
+_FIELD_LINK = {
+    ("found_with", "adult"): Link.SEEN_WITH,
+    ("last_seen_with", "adult"): Link.SEEN_WITH,
+    ("found_place", "place"): Link.FOUND_AT,
+    ("last_seen_place", "place"): Link.MISSING_FROM,
+}
+_KIND_LINK = {
+    "adult": Link.SEEN_WITH,
+    "place": Link.LINKED_TO_PLACE,
+    "vehicle": Link.SEEN_WITH,
+    "online": Link.ONLINE_CONTACT,
+}
+
+
+def _link_for(field_name: str, kind: str) -> str:
+    return _FIELD_LINK.get((field_name, kind), _KIND_LINK[kind])
+
+
+@dataclass
+class _Scan:
+    terms: list[matching.Term] = field(default_factory=list)
+
+
+def _terms(partnership_id: int, subjects: list[Subject] | None) -> list[matching.Term]:
+    qs = (
+        Subject.objects.filter(
+            partnership_id=partnership_id, merged_into__isnull=True, archived_at__isnull=True
+        )
+        .exclude(kind=Subject.Kind.GROUP)
+        .values("pk", "kind", "name", "aliases", "postcode", "address")
+    )
+    if subjects is not None:
+        qs = qs.filter(pk__in=[s.pk for s in subjects])
+    out: list[matching.Term] = []
+    for s in qs:
+        out.extend(
+            matching.terms_for(s["pk"], s["kind"], s["name"], s["aliases"], s["postcode"], s["address"])
+        )
+    return out
+
+
+def proposals_make(*, partnership_id: int, since: datetime, subjects: list[Subject] | None = None) -> int:
+    """Propose associations from missing episodes, screenings and contacts since `since`: each structured
+    field and free text matched against the names, places, registrations and handles on record. Each
+    proposal is made once (a rejected one is not made again). Returns how many are new."""
+    from mace.frontdoor.selectors import contacts_for_network
+    from mace.missing.selectors import episodes_for_network
+    from mace.screening.selectors import screenings_for_network
+
+    terms = _terms(partnership_id, subjects)
+    if not terms:
+        return 0
+    now = timezone.now()
+    found: list[Proposal] = []
+
+    def scan(person_id: int, source_kind: str, source_id: Any, on: date, fields: dict[str, str]) -> None:
+        for name, text in fields.items():
+            for hit in matching.find(text, terms):
+                found.append(
+                    Proposal(
+                        partnership_id=partnership_id,
+                        person_id=person_id,
+                        subject_id=hit.subject_id,
+                        kind=_link_for(name, hit.kind),
+                        source_kind=source_kind,
+                        source_id=str(source_id),
+                        on=on,
+                        field=name,
+                        evidence=hit.evidence[:300],
+                        created_at=now,
+                    )
+                )
+
+    for e in episodes_for_network(partnership_id, since=since):
+        scan(
+            e["person_id"],
+            Source.MISSING,
+            e["pk"],
+            timezone.localtime(e["last_seen_at"]).date(),
+            {
+                k: e[k]
+                for k in (
+                    "found_with",
+                    "last_seen_with",
+                    "found_place",
+                    "last_seen_place",
+                    "circumstances",
+                    "child_account",
+                )
+            },
+        )
+    for s in screenings_for_network(partnership_id, since=since):
+        scan(
+            s["person_id"],
+            Source.SCREENING,
+            s["pk"],
+            timezone.localtime(s["completed_at"]).date(),
+            {"analysis": s["analysis"], "child_voice": s["child_voice"]},
+        )
+    for c in contacts_for_network(partnership_id, since=since):
+        scan(
+            c["person_id"],
+            Source.CONTACT,
+            c["pk"],
+            timezone.localtime(c["received_at"]).date(),
+            {"summary": c["summary"]},
+        )
+    # One proposal per child, subject, link and source record, whichever field found it first.
+    unique: dict[tuple[Any, ...], Proposal] = {}
+    for p in found:
+        unique.setdefault((p.person_id, p.subject_id, p.kind, p.source_kind, p.source_id), p)
+    if not unique:
+        return 0
+    existing = set(
+        Proposal.objects.filter(
+            partnership_id=partnership_id, subject_id__in={p.subject_id for p in unique.values()}
+        ).values_list("person_id", "subject_id", "kind", "source_kind", "source_id")
+    )
+    new = [p for k, p in unique.items() if k not in existing]
+    with transaction.atomic():
+        Proposal.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        if new:
+            audit.record(
+                audit.Actor.system("network proposals"),
+                audit.Event(A.CREATE, "network_proposals", str(partnership_id), detail={"count": len(new)}),
+            )
+    return len(new)
+
+
+def proposals_refresh_job(now: datetime) -> int:
+    """The worker: propose from what arrived in the last two days (each proposal is made only once)."""
+    done = 0
+    for pk in Partnership.objects.values_list("pk", flat=True):
+        done += proposals_make(partnership_id=pk, since=now - timedelta(days=2))
+    return done
+
+
+def proposal_decide(
+    *, proposal: Proposal, confirm: bool, by: Any, reason: str = "", confidence: str = Confidence.MEDIUM
+) -> Proposal:
+    """A person confirms (the link is made, from the source record) or rejects (with a reason) a proposal."""
+    require(by, "record_intelligence", "Only police intelligence roles decide proposed links.")
+    if not confirm and not reason.strip():
+        raise ValidationError({"reason": "Say why the proposed link is wrong"})
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().select_related("subject", "person").get(pk=proposal.pk)
+        if locked.status != Proposal.Status.OPEN:
+            raise ValidationError({"__all__": "This proposal has already been decided."})
+        if confirm:
+            data = LinkIn(
+                kind=locked.kind,
+                person=locked.person,
+                subject=locked.subject,
+                starts=locked.on,
+                ends=locked.on,
+                source_kind=locked.source_kind,
+                source_id=locked.source_id,
+                confidence=confidence,
+                note=f"Confirmed from the {locked.get_source_kind_display().lower()}: {locked.evidence}",
+            )
+            problems = validate_link(data, by, locked.partnership_id)
+            if problems:
+                raise ValidationError(problems)
+            locked.association = _create_link(locked.partnership_id, data, by)
+        locked.status = Proposal.Status.CONFIRMED if confirm else Proposal.Status.REJECTED
+        locked.decided_by_label = label(by)
+        locked.decided_at = timezone.now()
+        locked.reason = reason.strip()
+        locked.save()
+        audit.record(
+            actor(by),
+            audit.Event(
+                A.UPDATE,
+                "network_proposal",
+                str(locked.pk),
+                person_id=locked.person_id,
+                detail={"decision": locked.status, "association": locked.association_id},
+            ),
+        )
+    return locked
+
+
+# Merging two adults --------------------------------------------------------------------------------------
+
+
+def subject_merge(*, survivor: Subject, other: Subject, reason: str, by: Any) -> SubjectMerge:
+    """Two records of one adult: the other's links and proposals move to the survivor, and the other is
+    marked merged. Reversible (`merge_undo`): the moved rows are listed on the merge."""
+    require(by, "record_intelligence", "Only police intelligence roles merge adults.")
+    problems = {}
+    if survivor.pk == other.pk:
+        problems["other"] = "Choose a different adult to merge"
+    if survivor.kind != Subject.Kind.ADULT or other.kind != Subject.Kind.ADULT:
+        problems["other"] = "Only two adults of concern can be merged"
+    if survivor.partnership_id != other.partnership_id:
+        problems["other"] = "The two adults are recorded in different partnerships"
+    if other.merged_into_id or survivor.merged_into_id:
+        problems["other"] = "One of the two is already merged"
+    if not reason.strip():
+        problems["reason"] = "Say why they are the same person"
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        moved = {
+            "links_in": list(Association.objects.filter(subject=other).values_list("pk", flat=True)),
+            "links_out": list(Association.objects.filter(from_subject=other).values_list("pk", flat=True)),
+            "disruptions": list(Disruption.objects.filter(subject=other).values_list("pk", flat=True)),
+        }
+        Association.objects.filter(pk__in=moved["links_in"]).update(subject=survivor)
+        Association.objects.filter(pk__in=moved["links_out"]).update(from_subject=survivor)
+        Disruption.objects.filter(pk__in=moved["disruptions"]).update(subject=survivor)
+        Subject.objects.filter(pk=other.pk).update(merged_into=survivor)
+        merge = SubjectMerge.objects.create(
+            survivor=survivor,
+            other=other,
+            moved=moved,
+            reason=reason.strip(),
+            merged_at=timezone.now(),
+            merged_by_label=label(by),
+        )
+        audit.record(
+            actor(by),
+            audit.Event(
+                A.UPDATE,
+                "network_subject_merge",
+                str(merge.pk),
+                detail={"survivor": survivor.pk, "other": other.pk},
+            ),
+        )
+    return merge
+
+
+def merge_undo(*, merge: SubjectMerge, by: Any) -> SubjectMerge:
+    require(by, "record_intelligence", "Only police intelligence roles undo a merge.")
+    if merge.undone_at is not None:
+        raise ValidationError({"__all__": "This merge has already been undone."})
+    with transaction.atomic():
+        moved = merge.moved
+        Association.objects.filter(pk__in=moved.get("links_in", [])).update(subject=merge.other)
+        Association.objects.filter(pk__in=moved.get("links_out", [])).update(from_subject=merge.other)
+        Disruption.objects.filter(pk__in=moved.get("disruptions", [])).update(subject=merge.other)
+        Subject.objects.filter(pk=merge.other_id).update(merged_into=None)
+        merge.undone_at = timezone.now()
+        merge.undone_by_label = label(by)
+        merge.save(update_fields=["undone_at", "undone_by_label"])
+        audit.record(
+            actor(by), audit.Event(A.UPDATE, "network_subject_merge", str(merge.pk), detail={"undone": True})
+        )
+    return merge
+
+
+# Disruption ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DisruptionIn:
+    kind: str
+    issuer: str
+    served_on: date | None
+    expires_on: date | None = None
+    conditions: str = ""
+    children: list[Person] = field(default_factory=list)
+    lead_officer: Any = None
+
+
+def disruption_record(*, subject: Subject, data: DisruptionIn, by: Any) -> Disruption:
+    require(by, "record_intelligence", "Only police intelligence roles record disruption.")
+    problems: dict[str, str] = {}
+    if data.kind not in Disruption.Kind.values:
+        problems["kind"] = "Choose the kind of disruption"
+    if not data.issuer.strip():
+        problems["issuer"] = "Enter who issued it"
+    if data.served_on is None:
+        problems["served_on"] = "Enter the date it was served, for example 14 3 2026"
+    elif data.expires_on is not None and data.expires_on < data.served_on:
+        problems["expires_on"] = "The expiry date must be the same as or after the date it was served"
+    for child in data.children:
+        if not _may_link_child(by, child, subject.partnership_id):
+            problems["children"] = "You may not name a child whose record you cannot see"
+    if not (is_system(by) or selectors.may_see(by, subject)):
+        problems["__all__"] = "You may not record disruption against a record you cannot see"
+    if problems or data.served_on is None:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        d = Disruption.objects.create(
+            partnership_id=subject.partnership_id,
+            subject=subject,
+            kind=data.kind,
+            issuer=data.issuer.strip(),
+            served_on=data.served_on,
+            expires_on=data.expires_on,
+            conditions=data.conditions.strip(),
+            lead_officer=data.lead_officer or (None if is_system(by) else by),
+            recorded_by_label=label(by),
+            recorded_at=timezone.now(),
+        )
+        d.children.set(data.children)
+        audit.record(
+            actor(by),
+            audit.Event(
+                A.CREATE, "network_disruption", str(d.pk), detail={"kind": d.kind, "subject": subject.pk}
+            ),
+        )
+    return d
+
+
+def breach_record(*, disruption: Disruption, on: date | None, details: str, by: Any) -> Breach:
+    """A breach of an order or notice: recorded, and the lead officer told at once."""
+    require(by, "record_intelligence", "Only police intelligence roles record breaches.")
+    problems = {}
+    if on is None:
+        problems["on"] = "Enter the date of the breach, for example 14 3 2026"
+    elif on < disruption.served_on:
+        problems["on"] = "The breach must be on or after the date the order was served"
+    elif on > timezone.localdate():
+        problems["on"] = "The date of the breach must be today or in the past"
+    if not details.strip():
+        problems["details"] = "Describe the breach"
+    if problems or on is None:
+        raise ValidationError(problems)
+    from mace.core.ui import url
+
+    with transaction.atomic():
+        breach = Breach.objects.create(
+            disruption=disruption,
+            on=on,
+            details=details.strip(),
+            recorded_by_label=label(by),
+            recorded_at=timezone.now(),
+        )
+        if disruption.lead_officer_id:
+            Notification.objects.create(
+                user_id=disruption.lead_officer_id,
+                title=f"Breach of a {disruption.get_kind_display()} recorded",
+                body=f"Breach on {on:%-d %B %Y}, recorded by {label(by)}.",
+                link=url("network:disruption", disruption.pk),
+            )
+        audit.record(
+            actor(by),
+            audit.Event(A.CREATE, "network_breach", str(breach.pk), detail={"disruption": disruption.pk}),
+        )
+    return breach
+
+
+def disruption_alerts(now: datetime) -> int:
+    """The worker: tell the lead officer when an order expires within 10 working days (once per order)."""
+    from mace.core.ui import url
+
+    today = timezone.localtime(now).date()
+    horizon = clocks.add_working_days(today, EXPIRY_WARNING_WORKING_DAYS)
+    due = list(
+        Disruption.objects.filter(
+            expiry_alerted_at__isnull=True,
+            expires_on__gte=today,
+            expires_on__lte=horizon,
+            lead_officer__isnull=False,
+        )
+    )
+    with transaction.atomic():
+        for d in due:
+            if d.lead_officer_id is None or d.expires_on is None:
+                continue
+            Notification.objects.create(
+                user_id=d.lead_officer_id,
+                title=f"A {d.get_kind_display()} expires on {d.expires_on:%-d %B %Y}",
+                body="Decide whether to apply to renew it, or record what protects the children after.",
+                link=url("network:disruption", d.pk),
+            )
+            d.expiry_alerted_at = now
+            d.save(update_fields=["expiry_alerted_at"])
+        if due:
+            audit.record(
+                audit.Actor.system("network alerts"),
+                audit.Event(A.CREATE, "notification", "", detail={"expiries": len(due)}),
+            )
+    return len(due)
+
+
+# National Referral Mechanism --------------------------------------------------------------------------
+
+
+def nrm_refer(
+    *, person: Person, exploitation: str, first_responder: str, referred_on: date | None, by: Any
+) -> NrmReferral:
+    require(by, "nrm", "Only first responders record NRM referrals.")
+    problems = {}
+    if exploitation not in NrmReferral.Exploitation.values:
+        problems["exploitation"] = "Choose the kind of exploitation"
+    if not first_responder.strip():
+        problems["first_responder"] = "Enter the first responder organisation"
+    if referred_on is None:
+        problems["referred_on"] = "Enter the date of the referral, for example 14 3 2026"
+    elif referred_on > timezone.localdate():
+        problems["referred_on"] = "The date of the referral must be today or in the past"
+    if problems or referred_on is None:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        r = NrmReferral.objects.create(
+            partnership_id=person.partnership_id,
+            person=person,
+            exploitation=exploitation,
+            first_responder=first_responder.strip(),
+            referred_on=referred_on,
+            recorded_by_label=label(by),
+            recorded_at=timezone.now(),
+        )
+        chronology_add(
+            person=person,
+            kind="nrm",
+            title=f"NRM referral ({r.get_exploitation_display().lower()})",
+            actor=actor(by),
+        )
+        audit.record(actor(by), audit.Event(A.CREATE, "nrm_referral", str(r.pk), person_id=person.pk))
+    return r
+
+
+def nrm_decide(
+    *, referral: NrmReferral, stage: str, on: date | None, decision: str, by: Any, version: int | None
+) -> NrmReferral:
+    """Record the reasonable-grounds or the conclusive-grounds decision. Refused: a decision before the
+    referral, a conclusive decision before (or without) the reasonable-grounds one."""
+    require(by, "nrm", "Only first responders record NRM decisions.")
+    with transaction.atomic():
+        r = NrmReferral.objects.select_for_update().get(pk=referral.pk)
+        require_version(r, version, {"stage": stage, "on": on, "decision": decision})
+        problems = {}
+        if stage not in ("reasonable", "conclusive"):
+            problems["stage"] = "Choose which decision this is"
+        if decision not in NrmReferral.Decision.values:
+            problems["decision"] = "Choose the decision"
+        if on is None:
+            problems["on"] = "Enter the date of the decision, for example 14 3 2026"
+        elif on < r.referred_on:
+            problems["on"] = "The decision must be on or after the date of the referral"
+        elif on > timezone.localdate():
+            problems["on"] = "The date of the decision must be today or in the past"
+        elif stage == "conclusive":
+            if r.reasonable_grounds_on is None:
+                problems["on"] = "Record the reasonable-grounds decision before the conclusive-grounds one"
+            elif on < r.reasonable_grounds_on:
+                problems["on"] = (
+                    "The conclusive-grounds decision must be on or after the reasonable-grounds decision"
+                )
+        if problems:
+            raise ValidationError(problems)
+        if stage == "reasonable":
+            r.reasonable_grounds_on, r.reasonable_grounds = on, decision
+            fields = ["reasonable_grounds_on", "reasonable_grounds"]
+        else:
+            r.conclusive_grounds_on, r.conclusive_grounds = on, decision
+            fields = ["conclusive_grounds_on", "conclusive_grounds"]
+        save_next_version(r, fields)
+        chronology_add(
+            person=r.person, kind="nrm", title=f"NRM {stage}-grounds decision: {decision}", actor=actor(by)
+        )
+        audit.record(
+            actor(by),
+            audit.Event(A.UPDATE, "nrm_referral", str(r.pk), person_id=r.person_id, detail={"stage": stage}),
+        )
+    return r
