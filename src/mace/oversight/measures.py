@@ -20,7 +20,7 @@ from typing import Any
 
 from . import sources
 
-SHIPPED = Path(__file__).parent / "definitions" / "scorecard-v1.json"
+SHIPPED = Path(__file__).parent / "definitions" / "scorecard-v2.json"
 # "weeks": a wait in whole weeks (a median or a longest) over the children waiting: the figure's numerator
 # is the weeks and its denominator the children it was worked out from (sources.Figure.weeks).
 UNITS = ("count", "percent", "weeks")
