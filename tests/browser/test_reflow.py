@@ -27,7 +27,7 @@ from mace.demo.organisation import DEMO_ACCOUNTS
 
 from .conftest import WCAG_TAGS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("reflow")]
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 VIEWPORT = {"width": 320, "height": 640}

@@ -29,6 +29,9 @@ from mace.people.matching import (
     score_pairs,
 )
 
+# One worker builds the module's training set once (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("linkage_model")
+
 CHILD = Record(
     given_names="Oliver James",
     family_name="Wojciechowski",
