@@ -73,13 +73,12 @@ $(VALIDATORS_DIR)/liia/.installed: $(VALIDATORS_REQ)/requirements-liia-nodeps.tx
 demo: install validators
 	MACE_DEMO_MODE=1 $(BIN)/mace demo --port $(PORT) --children $(CHILDREN)
 
-# Two workers by default (the machines have two cores). `--dist loadgroup` shares tests out one by one (the
-# access matrix's thousands of cases no longer fall to one worker) except modules marked
-# `xdist_group`, whose module-scoped fixtures (the reflow crawl's seeded partnership) are built once.
-# PYTEST_WORKERS=0 runs in one process.
+# Two workers by default (the machines have two cores); `--dist loadscope` keeps each module's tests on one
+# worker so module-scoped fixtures (the reflow crawl's seeded partnership) are built once. (Measured in CI:
+# `--dist loadgroup` was much slower on PostgreSQL.) PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 test: install chromium java faketime validators
-	$(BIN)/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
