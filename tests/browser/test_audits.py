@@ -5,10 +5,11 @@ review and sees its 15-working-day clock."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -19,12 +20,22 @@ from ..factories import AgencyFactory, TeamFactory, UserFactory
 from ..screening.conftest import ed_area
 from .test_journeys import sign_in
 
+# A Wednesday afternoon with no bank holiday near: every date the journeys type and check follows from it.
+NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_now() -> Any:
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["ed_area"]
 
 
 def _discharged(area: Any, name: str) -> Any:
-    arrived = timezone.now() - timedelta(hours=6)
+    arrived = NOW - timedelta(hours=6)
     attendance, _ = health_services.attendance_record(
         data=health_services.AttendanceIn(
             arrived_at=arrived,
@@ -120,7 +131,7 @@ def test_the_business_manager_records_a_rapid_review_and_sees_its_clock(
     assert_accessible(page)
     page.get_by_label("Rapid review", exact=True).check()
     page.get_by_label("Reference").fill("RR 2026/09")
-    _date(page, "Date the partnership was notified", timezone.localdate())
+    _date(page, "Date the partnership was notified", timezone.localtime(NOW).date())
     page.get_by_label("Exploitation", exact=True).check()
     page.get_by_role("button", name="Add the review").click()
     expect(page.get_by_text("Review RR 2026/09 added")).to_be_visible()

@@ -4,10 +4,11 @@ future date is refused, and later records the assessment, which stops the wait."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,6 +25,16 @@ from ..factories import (
     UserFactory,
 )
 from .test_journeys import sign_in
+
+# A Wednesday afternoon with no bank holiday near: every date the journeys type and check follows from it.
+NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_now() -> Any:
+    with time_machine.travel(NOW, tick=True):
+        yield
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +57,7 @@ def test_a_social_worker_records_a_referral_and_its_assessment(
     worker = UserFactory(team=team, roles=[Role.SOCIAL_WORKER])
     child = PersonFactory(partnership=partnership, given_names="Kai", family_name="Rivers")
     InvolvementFactory(person=child, team=team, worker=worker, kind=Involvement.Kind.ALLOCATED)
-    today = timezone.localdate()
+    today = timezone.localtime(NOW).date()
 
     page.set_viewport_size({"width": 320, "height": 900})
     sign_in(page, live_server, worker)
