@@ -41,12 +41,27 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def assert_accessible() -> Any:
     """Run axe-core in the page; fail listing every WCAG 2.2 AA violation."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
     axe = Axe()
 
     def check(page: Any) -> None:
-        assert_no_escaped_tags(page.content(), page.url)
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        # A click on a link returns before the next page has replaced the old one; axe run in
+        # between finds no document ("reading 'documentElement'") or has its context destroyed.
+        # Wait for the page to settle and run it again: the page under test is the one that loads.
+        for attempt in range(3):
+            page.wait_for_load_state("load")
+            try:
+                assert_no_escaped_tags(page.content(), page.url)
+                results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+                break
+            except PlaywrightError as error:
+                navigating = any(
+                    sign in str(error) for sign in ("documentElement", "context was destroyed", "navigating")
+                )
+                if not navigating or attempt == 2:
+                    raise
+                page.wait_for_timeout(200)
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
