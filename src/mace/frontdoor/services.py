@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mace.accounts.actors import By
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks, locks
 from mace.core import services as core_services
@@ -112,7 +113,7 @@ def _front_door_teams(partnership: Partnership) -> list[Team]:
     return list(Team.objects.filter(partnership=partnership, front_door=True))
 
 
-def front_door_involvement_ensure(*, person: Person, partnership: Partnership, by: Any) -> None:
+def front_door_involvement_ensure(*, person: Person, partnership: Partnership, by: By) -> None:
     """The partnership's front door teams are involved with a child the front door has heard about (so
     they may open the record), each involvement started and logged by the people module."""
     # One query for the teams not yet involved (not one a team): this runs for every contact.
@@ -173,9 +174,7 @@ def _share_with_teams(contact: Contact, person: Person) -> None:
     )
 
 
-def contact_receive(
-    *, data: ContactIn, partnership: Partnership, route: str, by: Any
-) -> tuple[Contact, bool]:
+def contact_receive(*, data: ContactIn, partnership: Partnership, route: str, by: By) -> tuple[Contact, bool]:
     """Receive a contact. Returns (contact, created). The same source reference returns the first one.
 
     A contact about a child who cannot be identified is still accepted: it is never lost, and lands
@@ -293,13 +292,13 @@ def public_concern_receive(*, data: ContactIn, partnership: Partnership, source:
     return contact
 
 
-def _require_front_door(by: Any) -> audit.Actor:
+def _require_front_door(by: User) -> audit.Actor:
     if not capabilities(by).front_door:
         raise PermissionError("Only the front door can do this.")
     return audit.Actor.of(by)
 
 
-def contact_link(*, contact: Contact, person: Person, by: Any, version: int | None = None) -> Contact:
+def contact_link(*, contact: Contact, person: Person, by: User, version: int | None = None) -> Contact:
     """A worker links a contact to an existing person after reviewing the evidence."""
     actor = _require_front_door(by)
     with transaction.atomic():
@@ -323,7 +322,7 @@ def contact_link(*, contact: Contact, person: Person, by: Any, version: int | No
     return contact
 
 
-def contact_create_person(*, contact: Contact, by: Any, version: int | None = None) -> Contact:
+def contact_create_person(*, contact: Contact, by: User, version: int | None = None) -> Contact:
     """A worker decides the contact is about a child not yet on record."""
     actor = _require_front_door(by)
     with transaction.atomic():
@@ -352,7 +351,7 @@ def contact_create_person(*, contact: Contact, by: Any, version: int | None = No
     return contact
 
 
-def information_request(*, contact: Contact, source: str, question: str, by: Any) -> InformationRequest:
+def information_request(*, contact: Contact, source: str, question: str, by: User) -> InformationRequest:
     actor = _require_front_door(by)
     if source not in InformationRequest.Source.values:
         raise ValidationError({"source": "Choose which agency to ask"})
@@ -386,7 +385,7 @@ def information_request(*, contact: Contact, source: str, question: str, by: Any
     return request
 
 
-def information_respond(*, request: InformationRequest, response: str, by: Any) -> InformationRequest:
+def information_respond(*, request: InformationRequest, response: str, by: User) -> InformationRequest:
     actor = audit.Actor.of(by)
     if not response.strip():
         raise ValidationError({"response": "Record what the agency shared"})
@@ -416,7 +415,7 @@ def contact_analyse(
     risk: int,
     child_voice: str,
     concerns: list[str],
-    by: Any,
+    by: User,
     version: int | None,
 ) -> Contact:
     actor = _require_front_door(by)
@@ -465,7 +464,7 @@ def contact_decide(
     contact: Contact,
     decision: str,
     reason: str,
-    by: Any,
+    by: User,
     version: int | None,
     allocated_team: Team | None = None,
     allocated_worker: User | None = None,
@@ -538,7 +537,7 @@ def contact_decide(
     return current
 
 
-def contact_approve(*, contact: Contact, by: Any, version: int | None, note: str = "") -> Contact:
+def contact_approve(*, contact: Contact, by: User, version: int | None, note: str = "") -> Contact:
     """Management approval completes the review: the decision stands and statutory work starts at once."""
     actor = audit.Actor.of(by)
     if not capabilities(by).approve_decisions:
@@ -625,6 +624,29 @@ def _start_statutory_work(contact: Contact, person: Person, actor: audit.Actor, 
         )
 
 
+def task_complete(*, task_id: int, at: datetime, by: By, reason: str) -> bool:
+    """Mark a statutory task done (once: a task already completed keeps its first date). The module that
+    did the work calls this (meetings, when the strategy discussion is held), so the front door's table is
+    written only here and the change is in the access log with the task's child."""
+    task = Task.objects.select_for_update().filter(pk=task_id, completed_at__isnull=True).first()
+    if task is None:
+        return False
+    task.completed_at = at
+    task.save(update_fields=["completed_at"])
+    audit.record(
+        core_services.actor(by),
+        audit.Event(
+            AccessLogEntry.Action.UPDATE,
+            "task",
+            str(task.pk),
+            person_id=task.person_id,
+            reason=reason,
+            detail={"kind": task.kind, "completed_at": at.isoformat()},
+        ),
+    )
+    return True
+
+
 def _working_days_later(now: datetime, days: int) -> datetime:
     local = now.astimezone(clocks.LONDON)
     due_day = clocks.add_working_days(local.date(), days)
@@ -632,7 +654,7 @@ def _working_days_later(now: datetime, days: int) -> datetime:
 
 
 def meeting_record(
-    *, partnership: Partnership, kind: str, held_on: date, agencies: list[Agency], notes: str, by: Any
+    *, partnership: Partnership, kind: str, held_on: date, agencies: list[Agency], notes: str, by: User
 ) -> Any:
     """Record that a daily or weekly front door meeting was held, who came and what it concluded."""
     from .models import FrontDoorMeeting
@@ -670,7 +692,7 @@ def meeting_action_add(
     description: str,
     owner_agency: Agency | None,
     due_on: date | None,
-    by: Any,
+    by: User,
     contact: Contact | None = None,
 ) -> Any:
     from .models import MeetingAction
@@ -708,7 +730,7 @@ def meeting_action_add(
     return action
 
 
-def meeting_action_complete(*, action: Any, by: Any) -> Any:
+def meeting_action_complete(*, action: Any, by: User) -> Any:
     actor = _require_front_door(by)
     with transaction.atomic():
         action.completed_at = timezone.now()

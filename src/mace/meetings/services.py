@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mace.accounts.actors import By
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks
 from mace.core import services as core_services
@@ -18,6 +19,7 @@ from mace.core.access import capabilities
 from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
 from mace.core.models import AccessLogEntry, Notification
 from mace.core.versioning import require_version, save_next_version
+from mace.frontdoor import services as frontdoor_services
 from mace.frontdoor.models import Task
 from mace.frontdoor.services import standards
 from mace.missing import services as missing_services
@@ -33,11 +35,11 @@ MAX_TEXT = 50_000
 _actor = core_services.actor
 
 
-def _require(by: Any) -> None:
+def _require(by: By) -> None:
     core_services.require(by, "meetings", "This account cannot arrange or record meetings.")
 
 
-def _require_strategy(by: Any) -> None:
+def _require_strategy(by: By) -> None:
     """A meeting for a child missing 48 hours satisfies the requirement when held: only roles that record
     strategy meetings (as on the missing episode) may arrange or record one."""
     core_services.require(
@@ -45,7 +47,7 @@ def _require_strategy(by: Any) -> None:
     )
 
 
-def _log(by: Any, what: str, meeting: Meeting, person_id: int | None = None, **detail: Any) -> None:
+def _log(by: By, what: str, meeting: Meeting, person_id: int | None = None, **detail: Any) -> None:
     audit.record(_actor(by), audit.Event(what, "meeting", str(meeting.pk), person_id, detail=detail))
 
 
@@ -102,7 +104,7 @@ def validate_meeting(data: MeetingIn) -> dict[str, str]:
     return errors
 
 
-def meeting_schedule(*, data: MeetingIn, partnership: Partnership, team: Team, by: Any) -> Meeting:
+def meeting_schedule(*, data: MeetingIn, partnership: Partnership, team: Team, by: By) -> Meeting:
     """Arrange a meeting and invite every professional involved with its children; a strategy meeting
     also invites the police officer on the rota for that day (3.2a)."""
     _require(by)
@@ -188,7 +190,7 @@ class HeldIn:
     child_voice: str = ""
 
 
-def meeting_hold(*, meeting: Meeting, data: HeldIn, by: Any, version: int | None = None) -> Meeting:
+def meeting_hold(*, meeting: Meeting, data: HeldIn, by: User, version: int | None = None) -> Meeting:
     """Record that the meeting happened: who came, the decision and (for a strategy meeting) whether a
     section 47 enquiry follows and why. A meeting that has not happened yet cannot have attendance."""
     _require(by)
@@ -230,7 +232,9 @@ def meeting_hold(*, meeting: Meeting, data: HeldIn, by: Any, version: int | None
         meeting.minutes_due_at = clocks.minutes_share_due(held, standards())
         save_next_version(meeting)
         if meeting.task_id:
-            Task.objects.filter(pk=meeting.task_id, completed_at__isnull=True).update(completed_at=held)
+            frontdoor_services.task_complete(
+                task_id=meeting.task_id, at=held, by=by, reason=f"{meeting.get_kind_display()} held"
+            )
         if meeting.requirement_id:
             _requirement_held(meeting, by)
         for child in meeting.children.all():
@@ -250,7 +254,7 @@ def meeting_hold(*, meeting: Meeting, data: HeldIn, by: Any, version: int | None
     return meeting
 
 
-def _requirement_held(meeting: Meeting, by: Any) -> None:
+def _requirement_held(meeting: Meeting, by: By) -> None:
     """A strategy meeting for a child missing 48 hours meets the missing module's requirement."""
     assert meeting.requirement_id is not None and meeting.held_at is not None
     present = {i.agency_id for i in meeting.invitations.all() if i.attended and i.agency_id}
@@ -267,7 +271,7 @@ def _requirement_held(meeting: Meeting, by: Any) -> None:
     )
 
 
-def minutes_write(*, meeting: Meeting, minutes: str, by: Any, version: int | None = None) -> Meeting:
+def minutes_write(*, meeting: Meeting, minutes: str, by: By, version: int | None = None) -> Meeting:
     _require(by)
     if not (minutes or "").strip():
         raise ValidationError({"minutes": "Write the minutes"})
@@ -285,9 +289,7 @@ def minutes_write(*, meeting: Meeting, minutes: str, by: Any, version: int | Non
     return meeting
 
 
-def minutes_share(
-    *, meeting: Meeting, recipients: list[User], by: Any, at: datetime | None = None
-) -> Meeting:
+def minutes_share(*, meeting: Meeting, recipients: list[User], by: By, at: datetime | None = None) -> Meeting:
     """Share the minutes: only with invitees, each share recorded. The minutes count as shared when every
     invitee has them; compliance compares that moment with 10 days from the meeting (3.2c)."""
     _require(by)
@@ -334,7 +336,7 @@ def action_add(
     description: str,
     owner: User | None,
     due_on: date | None,
-    by: Any,
+    by: By,
     person: Person | None = None,
 ) -> MeetingAction:
     _require(by)
@@ -367,7 +369,7 @@ def action_add(
     return action
 
 
-def action_complete(*, action: MeetingAction, by: Any) -> MeetingAction:
+def action_complete(*, action: MeetingAction, by: By) -> MeetingAction:
     """Mark the action done. Completing it again changes nothing: it keeps the first completion time."""
     if isinstance(by, User) and by.pk != action.owner_id and not capabilities(by).meetings:
         raise PermissionError("Only the action's owner or the meeting's team can complete it.")
@@ -381,7 +383,7 @@ def action_complete(*, action: MeetingAction, by: Any) -> MeetingAction:
     return action
 
 
-def rota_set(*, partnership: Partnership, day: date, officer: User, by: Any) -> RotaSlot:
+def rota_set(*, partnership: Partnership, day: date, officer: User, by: By) -> RotaSlot:
     if isinstance(by, User) and not (capabilities(by).meetings and by.has_role(Role.POLICE_OFFICER)):
         raise PermissionError("The police set their own rota.")
     if not officer.has_role(Role.POLICE_OFFICER):
