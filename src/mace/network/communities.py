@@ -106,7 +106,11 @@ def refresh(*, progress: Callable[[int, int], None] | None = None, now: datetime
         ]
         with transaction.atomic():
             stale = Subject.objects.filter(
-                partnership_id=pk, kind=Subject.Kind.GROUP, inferred=True, adopted_at__isnull=True
+                partnership_id=pk,
+                kind=Subject.Kind.GROUP,
+                inferred=True,
+                adopted_at__isnull=True,
+                archived_at__isnull=True,
             )
             GroupMember.objects.filter(group__in=stale).delete()
             stale.update(archived_at=now)
