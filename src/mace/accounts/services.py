@@ -7,7 +7,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from mace.core import audit
 from mace.core import services as core_services
 from mace.core.models import AccessLogEntry
 
+from .actors import By
 from .models import ApiToken, Role, RoleAssignment, User
 
 TOKEN_PREFIX_LENGTH = 8
@@ -24,7 +24,7 @@ TOKEN_PREFIX_LENGTH = 8
 _actor = core_services.actor
 
 
-def user_set_roles(*, user: User, roles: list[str], by: Any) -> User:
+def user_set_roles(*, user: User, roles: list[str], by: By) -> User:
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValueError(f"Unknown roles: {', '.join(sorted(unknown))}")
@@ -44,7 +44,7 @@ def user_set_roles(*, user: User, roles: list[str], by: Any) -> User:
     return user
 
 
-def user_disable(*, user: User, reason: str, by: Any) -> User:
+def user_disable(*, user: User, reason: str, by: By) -> User:
     with transaction.atomic():
         user.is_active = False
         user.security_stamp = uuid.uuid4()
@@ -66,7 +66,7 @@ class IssuedToken:
     raw: str
 
 
-def token_create(*, user: User, name: str = "", expires_at: datetime | None = None, by: Any) -> IssuedToken:
+def token_create(*, user: User, name: str = "", expires_at: datetime | None = None, by: By) -> IssuedToken:
     """A new bearer token; the raw value exists only in the return value."""
     raw = f"mace_{secrets.token_urlsafe(32)}"
     with transaction.atomic():

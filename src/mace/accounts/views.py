@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from mace.accounts.actors import signed_in
 from mace.core import audit
 from mace.core.models import AccessLogEntry
 from mace.core.ui import error_list
@@ -137,14 +138,14 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             if not reason:
                 error = "Say why the account is being disabled"
             else:
-                user_disable(user=account, reason=reason, by=request.user)
+                user_disable(user=account, reason=reason, by=signed_in(request))
                 messages.success(
                     request, f"{account.username} disabled: their sessions and tokens have ended"
                 )
                 return HttpResponseRedirect(reverse("accounts:users"))
         else:
             chosen = [r for r in request.POST.getlist("roles") if r in Role.values]
-            user_set_roles(user=account, roles=chosen, by=request.user)
+            user_set_roles(user=account, roles=chosen, by=signed_in(request))
             messages.success(request, f"Roles changed for {account.username}: their sessions have ended")
             return HttpResponseRedirect(reverse("accounts:users"))
     return render(

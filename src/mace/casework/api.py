@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, problems
 from mace.frontdoor.api import ErrorOut
@@ -177,7 +178,7 @@ def _visit_out(v: Visit) -> dict[str, object]:
     summary="Record a visit to the child",
 )
 def record_visit(request: HttpRequest, person_id: int, payload: VisitIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).record_visits:
         return Status(403, {"detail": "This account cannot record visits"})
     person = selectors.person_for_casework(user, person_id, purpose="record-visit")
@@ -258,7 +259,7 @@ def _week_errors(exc: ValidationError, marks: list[MarkIn]) -> dict[str, object]
     summary="Record (or correct) a week's timetable attendance; the week starts on a Monday",
 )
 def record_week(request: HttpRequest, person_id: int, week_starting: date, payload: WeekIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).timetables:
         return Status(403, {"detail": "This account cannot record timetable attendance"})
     person = selectors.person_for_casework(user, person_id, purpose="record-attendance")
@@ -339,7 +340,7 @@ class SupervisionRecordOut(Schema):
     summary="Record case supervision about the child",
 )
 def record_supervision(request: HttpRequest, person_id: int, payload: SupervisionIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).supervise:
         return Status(403, {"detail": "Only a manager records case supervision"})
     person = selectors.person_for_casework(user, person_id, purpose="record-supervision")
@@ -443,7 +444,7 @@ def _session_out(s: TimetableSession) -> dict[str, object]:
     summary="Add a weekly session to a child's timetable",
 )
 def add_session(request: HttpRequest, person_id: int, payload: SessionIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).timetables:
         return Status(403, {"detail": "This account does not plan timetables"})
     person = selectors.person_for_casework(user, person_id, purpose="plan-timetable")
@@ -457,7 +458,7 @@ def add_session(request: HttpRequest, person_id: int, payload: SessionIn) -> Sta
     summary="End a weekly session",
 )
 def end_session(request: HttpRequest, person_id: int, session_id: int, payload: SessionEndIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).timetables:
         return Status(403, {"detail": "This account does not plan timetables"})
     session = selectors.session_for_casework(user, person_id, session_id, purpose="plan-timetable")
@@ -471,7 +472,7 @@ def end_session(request: HttpRequest, person_id: int, session_id: int, payload: 
     summary="Record a placement move, shown against the child's timetable",
 )
 def record_placement(request: HttpRequest, person_id: int, payload: PlacementIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).timetables:
         return Status(403, {"detail": "This account does not record placement moves"})
     person = selectors.person_for_casework(user, person_id, purpose="record-placement")

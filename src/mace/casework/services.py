@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mace.accounts.actors import By
 from mace.accounts.models import Role, User
 from mace.core import audit, clocks, voice
 from mace.core import services as core_services
@@ -45,7 +46,7 @@ _label = core_services.label
 _require = core_services.require
 
 
-def _agency(by: Any) -> Any:
+def _agency(by: By) -> Any:
     return by.agency if isinstance(by, User) else None
 
 
@@ -53,7 +54,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _log(by: Any, action: str, kind: str, obj: Any, person_id: int, **detail: Any) -> None:
+def _log(by: By, action: str, kind: str, obj: Any, person_id: int, **detail: Any) -> None:
     audit.record(_actor(by), audit.Event(action, kind, str(obj.pk), person_id, detail=detail))
 
 
@@ -94,7 +95,7 @@ def validate_visit(data: VisitIn, *, today: date | None = None) -> dict[str, str
     return errors
 
 
-def visit_record(*, person: Person, data: VisitIn, by: Any) -> Visit:
+def visit_record(*, person: Person, data: VisitIn, by: By) -> Visit:
     _require(by, "record_visits", "This role does not record visits.")
     errors = validate_visit(data)
     if errors:
@@ -132,7 +133,7 @@ def visit_record(*, person: Person, data: VisitIn, by: Any) -> Visit:
 
 
 def placement_record(
-    *, person: Person, kind: str, description: str, started_on: date | None, by: Any
+    *, person: Person, kind: str, description: str, started_on: date | None, by: By
 ) -> Placement:
     _require(by, "timetables", "This role does not record placements.")
     errors: dict[str, str] = {}
@@ -199,7 +200,7 @@ def validate_session(data: SessionIn) -> dict[str, str]:
     return errors
 
 
-def session_add(*, person: Person, data: SessionIn, by: Any) -> TimetableSession:
+def session_add(*, person: Person, data: SessionIn, by: By) -> TimetableSession:
     _require(by, "timetables", "This role does not plan timetables.")
     errors = validate_session(data)
     if errors:
@@ -231,7 +232,7 @@ def session_add(*, person: Person, data: SessionIn, by: Any) -> TimetableSession
     return session
 
 
-def session_end(*, session: TimetableSession, last_day: date | None, by: Any) -> TimetableSession:
+def session_end(*, session: TimetableSession, last_day: date | None, by: By) -> TimetableSession:
     """The session stops running (the provider ended it, or the child's plan changed). Weeks after
     its last day no longer plan it; weeks before keep their attendance."""
     _require(by, "timetables", "This role does not plan timetables.")
@@ -319,7 +320,7 @@ def _planned(s: TimetableSession) -> figures.PlannedSession:
     return figures.PlannedSession(s.pk, s.weekday, s.minutes, s.kind, s.active_from, s.active_until)
 
 
-def week_attendance_record(*, person: Person, data: WeekIn, by: Any) -> figures.WeekFigures:
+def week_attendance_record(*, person: Person, data: WeekIn, by: By) -> figures.WeekFigures:
     """Record (or correct) a week's attendance, one mark per planned session that has happened."""
     _require(by, "timetables", "This role does not record timetable attendance.")
     with transaction.atomic():
@@ -432,7 +433,7 @@ def validate_supervision(data: SupervisionIn, *, today: date | None = None) -> d
     return errors
 
 
-def supervision_record(*, person: Person, data: SupervisionIn, by: Any) -> Supervision:
+def supervision_record(*, person: Person, data: SupervisionIn, by: By) -> Supervision:
     _require(by, "supervise", "Only a manager records case supervision.")
     errors = validate_supervision(data)
     worker = allocated_worker(person)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from mace.accounts.actors import signed_in
 from mace.core import tabular, ui
 from mace.core.access import capabilities, names_allowed
 from mace.core.ui import apply_errors, error_list
@@ -82,7 +83,7 @@ def visit_new(request: HttpRequest, person_id: int) -> HttpResponse:
             observations=form.cleaned_data["observations"],
         )
         try:
-            services.visit_record(person=person, data=data, by=request.user)
+            services.visit_record(person=person, data=data, by=signed_in(request))
         except ValidationError as exc:
             apply_errors(form, exc, RENAME)
         else:
@@ -137,7 +138,7 @@ def session_new(request: HttpRequest, person_id: int) -> HttpResponse:
             active_from=form.cleaned_data["active_from"],
         )
         try:
-            services.session_add(person=person, data=data, by=request.user)
+            services.session_add(person=person, data=data, by=signed_in(request))
         except ValidationError as exc:
             apply_errors(form, exc, RENAME)
         else:
@@ -171,7 +172,9 @@ def session_end(request: HttpRequest, person_id: int, session_id: int) -> HttpRe
     form = SessionEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and not form.errors:
         try:
-            services.session_end(session=session, last_day=form.cleaned_data["last_day"], by=request.user)
+            services.session_end(
+                session=session, last_day=form.cleaned_data["last_day"], by=signed_in(request)
+            )
         except ValidationError as exc:
             apply_errors(form, exc, RENAME)
         else:
@@ -207,7 +210,7 @@ def placement_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 description=form.cleaned_data["description"],
                 started_on=form.cleaned_data["started_on"],
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             apply_errors(form, exc, RENAME)
@@ -250,7 +253,9 @@ def week(request: HttpRequest, person_id: int, week_starting: str) -> HttpRespon
         }
         try:
             result = services.week_attendance_record(
-                person=w.person, data=services.WeekIn(week_starting=monday, marks=marks), by=request.user
+                person=w.person,
+                data=services.WeekIn(week_starting=monday, marks=marks),
+                by=signed_in(request),
             )
         except ValidationError as exc:
             problems = exc.message_dict
@@ -302,7 +307,7 @@ def supervision_new(request: HttpRequest, person_id: int) -> HttpResponse:
             actions=[services.ActionIn(t, o, d) for t, o, d in form.cleaned_data["actions"]],
         )
         try:
-            s = services.supervision_record(person=person, data=data, by=request.user)
+            s = services.supervision_record(person=person, data=data, by=signed_in(request))
         except ValidationError as exc:
             apply_errors(form, exc, RENAME)
         else:

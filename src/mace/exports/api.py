@@ -9,6 +9,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.api import ErrorOut
 
@@ -98,7 +99,7 @@ def post_run(request: HttpRequest, payload: RunIn) -> Status[Any]:
             partnership_id=payload.partnership,
             year=payload.year,
             validate=payload.validate_file,
-            by=request.user,
+            by=signed_in(request),
         )
     except services.ExportRefused:
         return Status(404, {"detail": "Not found"})
@@ -128,7 +129,7 @@ def get_run(request: HttpRequest, run_id: int) -> Status[Any]:
 def get_file(request: HttpRequest, run_id: int) -> Any:
     try:
         run = selectors.run_for(request.user, run_id)
-        path = services.export_download(run=run, by=request.user)
+        path = services.export_download(run=run, by=signed_in(request))
     except (LookupError, FileNotFoundError, services.ExportRefused):
         return Status(404, {"detail": "Not found"})
     return FileResponse(path.open("rb"), as_attachment=True, filename=run.file_name)

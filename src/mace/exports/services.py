@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mace.accounts.models import Partnership
+from mace.accounts.models import Partnership, User
 from mace.accounts.selectors import figure_partnership_ids
 from mace.core import audit
 from mace.core.access import capabilities
@@ -57,7 +57,7 @@ def run_dir(run: ExportRun) -> Path:
     return export_root() / str(run.pk)
 
 
-def _require(by: Any, partnership_id: int) -> audit.Actor:
+def _require(by: User, partnership_id: int) -> audit.Actor:
     if not capabilities(by).statutory_exports:
         raise ExportRefused("Only a partnership analyst can make statutory returns.")
     if partnership_id not in figure_partnership_ids(by):
@@ -71,7 +71,7 @@ def export_request(
     partnership_id: int,
     year: str | int | None,
     validate: bool = True,
-    by: Any,
+    by: User,
     today: date | None = None,
 ) -> ExportRun:
     """Ask for a return. Refused (ValidationError naming the field) for an unknown kind or a collection
@@ -339,7 +339,7 @@ def _still_missing_rows(folder: Path) -> set[int]:
         }
 
 
-def export_download(*, run: ExportRun, by: Any) -> Path:
+def export_download(*, run: ExportRun, by: User) -> Path:
     """The file to send, with the download in the access log. Refused as export_request is."""
     actor = _require(by, run.partnership_id)
     if run.status != ExportRun.Status.DONE or not run.file_name:

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 
 from . import presenters, selectors, services
@@ -39,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
                     partnership_id=chosen.pk,
                     year=request.POST.get("year", ""),
                     validate=request.POST.get("validate", "") == "yes",
-                    by=request.user,
+                    by=signed_in(request),
                 )
             except ValidationError as exc:
                 errors = exc.message_dict
@@ -106,7 +107,7 @@ def problems_page(request: HttpRequest, run_id: int) -> HttpResponse:
 def download(request: HttpRequest, run_id: int) -> FileResponse:
     run = _run(request, run_id)
     try:
-        path = services.export_download(run=run, by=request.user)
+        path = services.export_download(run=run, by=signed_in(request))
     except (FileNotFoundError, services.ExportRefused):
         raise Http404("Not found") from None
     return FileResponse(path.open("rb"), as_attachment=True, filename=run.file_name)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, with_offset
@@ -95,16 +96,16 @@ def _out(contact: Contact) -> dict[str, object]:
     summary="Send a contact to the front door",
 )
 def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).submit_contacts:
         return Status(403, {"detail": "This account cannot send contacts"})
-    partnership = partnership_of(user)  # type: ignore[arg-type]
+    partnership = partnership_of(user)
     if partnership is None:
         return Status(
             422,
             {"detail": [{"loc": ["body"], "field": "", "msg": "The account is not part of a partnership"}]},
         )
-    agency = selectors.agency_by_code(payload.source_agency) if payload.source_agency else user.agency  # type: ignore[union-attr]
+    agency = selectors.agency_by_code(payload.source_agency) if payload.source_agency else user.agency
     if payload.source_agency and agency is None:
         return Status(
             422,

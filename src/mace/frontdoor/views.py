@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core import tabular, ui
 from mace.core.access import capabilities, names_allowed
@@ -118,7 +119,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             )
             try:
                 contact, _ = services.contact_receive(
-                    data=data, partnership=partnership, route=Contact.Route.WEB, by=request.user
+                    data=data, partnership=partnership, route=Contact.Route.WEB, by=signed_in(request)
                 )
             except ValidationError as exc:
                 apply_errors(form, _flatten(exc))
@@ -266,7 +267,7 @@ def contact_analyse(request: HttpRequest, contact_id: int) -> HttpResponse:
             risk=d["risk"],
             child_voice=d["child_voice"],
             concerns=d["concerns"],
-            by=request.user,
+            by=signed_in(request),
             version=d["version"],
         ),
     )
@@ -280,7 +281,7 @@ def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
             contact=contact,
             decision=d["decision"],
             reason=d["reason"],
-            by=request.user,
+            by=signed_in(request),
             version=d["version"],
             allocated_team=team,
             allocated_worker=worker,
@@ -307,7 +308,7 @@ def contact_approve(request: HttpRequest, contact_id: int) -> HttpResponse:
         form_key="approval",
         message="Decision approved: the allocated team has been told",
         run=lambda contact, d: services.contact_approve(
-            contact=contact, by=request.user, version=d["version"], note=d["note"]
+            contact=contact, by=signed_in(request), version=d["version"], note=d["note"]
         ),
     )
 
@@ -323,7 +324,7 @@ def request_new(request: HttpRequest, contact_id: int) -> HttpResponse:
         message="Information requested",
         anchor="#information",
         run=lambda contact, d: services.information_request(
-            contact=contact, source=d["source"], question=d["question"], by=request.user
+            contact=contact, source=d["source"], question=d["question"], by=signed_in(request)
         ),
     )
 
@@ -337,7 +338,7 @@ def request_respond(request: HttpRequest, request_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.information_respond(
-                request=info, response=form.cleaned_data["response"], by=request.user
+                request=info, response=form.cleaned_data["response"], by=signed_in(request)
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -361,14 +362,17 @@ def contact_match(request: HttpRequest, contact_id: int) -> HttpResponse:
         try:
             if action == "new":
                 services.contact_create_person(
-                    contact=contact, by=request.user, version=form.cleaned_data["version"]
+                    contact=contact, by=signed_in(request), version=form.cleaned_data["version"]
                 )
             elif action.startswith("link-") and action[5:].isdigit():
                 person = selectors.linkable_person(request.user, contact, int(action[5:]))
                 if person is None:
                     raise Http404("Not found")
                 services.contact_link(
-                    contact=contact, person=person, by=request.user, version=form.cleaned_data["version"]
+                    contact=contact,
+                    person=person,
+                    by=signed_in(request),
+                    version=form.cleaned_data["version"],
                 )
             else:
                 form.add_error(None, "Choose a child to link, or create a new record")
@@ -427,7 +431,7 @@ def _meeting_post(request: HttpRequest, kind: str, held_on: date, meeting: Any) 
                 held_on=held_on,
                 agencies=chosen,
                 notes=record_form.cleaned_data["notes"],
-                by=request.user,
+                by=signed_in(request),
             )
             done = True
         except ValidationError as exc:
@@ -452,7 +456,7 @@ def _meeting_post(request: HttpRequest, kind: str, held_on: date, meeting: Any) 
                         owner_agency=owner,
                         due_on=action_form.cleaned_data["due_on"],
                         contact=contact,
-                        by=request.user,
+                        by=signed_in(request),
                     )
                     done = True
                 except ValidationError as exc:
@@ -526,7 +530,7 @@ def meeting_action_complete(request: HttpRequest, action_id: int) -> HttpRespons
     action = selectors.meeting_action_for(request.user, action_id)
     if action is None:
         raise Http404("Not found")
-    services.meeting_action_complete(action=action, by=request.user)
+    services.meeting_action_complete(action=action, by=signed_in(request))
     target = "frontdoor:daily" if action.meeting.kind == "daily" else "frontdoor:weekly"
     return HttpResponseRedirect(
         reverse(target)

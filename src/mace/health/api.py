@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows, with_offset
 from mace.frontdoor.api import ErrorOut, SubjectIn
@@ -113,7 +114,7 @@ def _out(a: Attendance) -> dict[str, object]:
     summary="Send a child's emergency department attendance",
 )
 def create_attendance(request: HttpRequest, payload: AttendanceIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).ed_attendances:
         return Status(403, {"detail": "This account cannot send ED attendances"})
     data = services.AttendanceIn(
@@ -148,7 +149,7 @@ def get_attendance(request: HttpRequest, attendance_id: int) -> Status[dict[str,
     summary="The child leaves the department",
 )
 def discharge(request: HttpRequest, attendance_id: int, payload: DischargeIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).ed_attendances:
         return Status(403, {"detail": "This account cannot record discharges"})
     attendance = selectors.attendance_for_user(user, attendance_id)
@@ -170,7 +171,7 @@ def discharge(request: HttpRequest, attendance_id: int, payload: DischargeIn) ->
     summary="Triage a discharged child: further intervention or liaison",
 )
 def review(request: HttpRequest, attendance_id: int, payload: DischargeReviewIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).discharge_review:
         return Status(403, {"detail": "Only the trust's safeguarding team triages discharges"})
     attendance = selectors.attendance_for_user(user, attendance_id)
@@ -261,7 +262,7 @@ def list_waits(request: HttpRequest, person_id: int) -> Status[object]:
     summary="Record a child's referral for an autism or ADHD assessment",
 )
 def create_wait(request: HttpRequest, payload: WaitIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).health_waits:
         return Status(403, {"detail": "This account cannot record assessment referrals"})
     person, _ = person_for_user(user, payload.person_id, purpose="record-assessment-referral")
@@ -275,7 +276,7 @@ def create_wait(request: HttpRequest, payload: WaitIn) -> Status[dict[str, objec
     summary="Record the assessment (or the referral closed): the wait stops",
 )
 def wait_outcome(request: HttpRequest, wait_id: int, payload: WaitOutcomeIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).health_waits:
         return Status(403, {"detail": "This account cannot record assessments"})
     wait = selectors.wait_by_id(user, wait_id, purpose="record-assessment")

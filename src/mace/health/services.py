@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mace.accounts.models import Agency
+from mace.accounts.actors import By
+from mace.accounts.models import Agency, User
 from mace.accounts.selectors import partnership_of
 from mace.core import audit, clocks
 from mace.core import services as core_services
@@ -131,7 +132,7 @@ def _earlier_attendances(
     return qs.filter(condition).count()
 
 
-def _ensure_involvement(person: Person, by: Any) -> None:
+def _ensure_involvement(person: Person, by: User) -> None:
     people_services.involvement_ensure(
         person=person,
         team=by.team,
@@ -170,7 +171,7 @@ def _cpis_flag(person: Person, attendance: Attendance, actor: audit.Actor) -> Fl
     )
 
 
-def attendance_record(*, data: AttendanceIn, by: Any, route: str = "web") -> tuple[Attendance, bool]:
+def attendance_record(*, data: AttendanceIn, by: User, route: str = "web") -> tuple[Attendance, bool]:
     """Record a child's ED attendance. The child is matched to their record where the details are
     near-certain; otherwise the attendance keeps the details as given and still reaches the review
     queue. Returns (attendance, created); the same source reference returns the first one."""
@@ -239,7 +240,7 @@ def attendance_record(*, data: AttendanceIn, by: Any, route: str = "web") -> tup
                     person=person,
                     kind=ChronologyEvent.Kind.HEALTH,
                     occurred_at=arrived,
-                    title=f"Attended {by.team.name}"[:200],
+                    title=f"Attended {by.team.name if by.team else by.agency}"[:200],
                     body=attendance.presenting_complaint
                     + (f"\nThe child said: {attendance.child_voice}" if attendance.child_voice else ""),
                     actor=actor,
@@ -269,7 +270,7 @@ def attendance_record(*, data: AttendanceIn, by: Any, route: str = "web") -> tup
     return attendance, True
 
 
-def _require_trust(attendance: Attendance, by: Any, capability: str) -> audit.Actor:
+def _require_trust(attendance: Attendance, by: User, capability: str) -> audit.Actor:
     if not getattr(capabilities(by), capability) or by.agency_id != attendance.trust_id:
         raise PermissionError("Only the trust's own staff can do this.")
     return audit.Actor.of(by)
@@ -282,7 +283,7 @@ def attendance_discharge(
     left_before_assessment: bool,
     destination: str,
     plan: str,
-    by: Any,
+    by: User,
     version: int | None = None,
 ) -> Attendance:
     """The child leaves the department: they join the safeguarding team's review queue."""
@@ -324,7 +325,7 @@ def attendance_discharge(
     return current
 
 
-def attendance_link_screening(*, attendance: Attendance, screening: Any, by: Any) -> Attendance:
+def attendance_link_screening(*, attendance: Attendance, screening: Any, by: User) -> Attendance:
     """The screening completed in the department belongs to the attendance; if it identified the
     child, so does the child."""
     actor = _require_trust(attendance, by, "ed_attendances")
@@ -376,7 +377,7 @@ def _referral_summary(a: Attendance, notes: str) -> str:
 
 
 def discharge_review(
-    *, attendance: Attendance, outcome: str, notes: str, by: Any, shared_with: str = ""
+    *, attendance: Attendance, outcome: str, notes: str, by: User, shared_with: str = ""
 ) -> DischargeReview:
     """Triage a discharged child (2.3b): further safeguarding intervention (a contact to the front door
     with the information gathered) or liaison with no further action (information shared with school
@@ -503,14 +504,14 @@ def validate_wait(data: WaitIn, *, today: date | None = None) -> dict[str, str]:
     return errors
 
 
-def _wait_log(by: Any, action: str, wait: AssessmentWait) -> None:
+def _wait_log(by: By, action: str, wait: AssessmentWait) -> None:
     audit.record(
         core_services.actor(by),
         audit.Event(action, "assessment_wait", str(wait.pk), wait.person_id),
     )
 
 
-def assessment_wait_record(*, person: Person, data: WaitIn, by: Any) -> AssessmentWait:
+def assessment_wait_record(*, person: Person, data: WaitIn, by: User) -> AssessmentWait:
     """A child's referral for an autism or ADHD assessment, on the child's record and in the
     chronology. The wait is counted from the referral date."""
     core_services.require(by, "health_waits", "This role does not record assessment referrals.")
@@ -545,7 +546,7 @@ def assessment_wait_record(*, person: Person, data: WaitIn, by: Any) -> Assessme
 
 
 def assessment_wait_outcome(
-    *, wait: AssessmentWait, assessed_on: date | None, outcome: str, by: Any, version: int | None
+    *, wait: AssessmentWait, assessed_on: date | None, outcome: str, by: By, version: int | None
 ) -> AssessmentWait:
     """The assessment happened (or the referral closed without one): the wait stops on that day."""
     core_services.require(by, "health_waits", "This role does not record assessments.")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.ui import apply_errors, error_list, pager
 from mace.core.ui import require as _require
@@ -99,7 +100,7 @@ def attendance_new(request: HttpRequest) -> HttpResponse:
                 child_voice=d["child_voice"],
             )
             try:
-                attendance, _ = services.attendance_record(data=data, by=request.user)
+                attendance, _ = services.attendance_record(data=data, by=signed_in(request))
             except ValidationError as exc:
                 apply_errors(
                     form,
@@ -166,7 +167,7 @@ def attendance_discharge(request: HttpRequest, attendance_id: int) -> HttpRespon
                     left_before_assessment=d["left_before_assessment"],
                     destination=d["discharge_destination"],
                     plan=d["discharge_plan"],
-                    by=request.user,
+                    by=signed_in(request),
                     version=d["version"],
                 )
             except services.Conflict as exc:
@@ -205,7 +206,7 @@ def attendance_screening(request: HttpRequest, attendance_id: int) -> HttpRespon
         subject=attendance.subject,
         back=(reverse("health:attendance", args=[attendance.pk]), "Back to the attendance"),
         on_created=lambda s: services.attendance_link_screening(
-            attendance=attendance, screening=s, by=request.user
+            attendance=attendance, screening=s, by=signed_in(request)
         ),
     )
 
@@ -240,7 +241,7 @@ def review(request: HttpRequest, attendance_id: int) -> HttpResponse:
                 outcome=d["outcome"],
                 notes=d["notes"],
                 shared_with=d["shared_with"],
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -308,7 +309,7 @@ def wait_new(request: HttpRequest, person_id: int) -> HttpResponse:
             provider=d["provider"],
         )
         try:
-            services.assessment_wait_record(person=person, data=data, by=request.user)
+            services.assessment_wait_record(person=person, data=data, by=signed_in(request))
         except ValidationError as exc:
             apply_errors(form, exc, WAIT_RENAME)
         else:
@@ -343,7 +344,7 @@ def wait_outcome(request: HttpRequest, person_id: int, wait_id: int) -> HttpResp
                 wait=wait,
                 assessed_on=form.cleaned_data["assessed_on"],
                 outcome=form.cleaned_data["outcome"],
-                by=request.user,
+                by=signed_in(request),
                 version=form.cleaned_data["version"],
             )
         except services.Conflict:

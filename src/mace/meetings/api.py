@@ -19,6 +19,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, with_offset
@@ -250,10 +251,10 @@ WRITE = {403: ErrorOut, 404: ErrorOut, 409: MeetingConflictOut, 422: ErrorOut}
 def schedule_meeting(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, object]]:
     """Invites the chair (the caller), every professional involved with the children and, for a strategy
     meeting, the police officer on the rota that day."""
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).meetings:
         return Status(403, {"detail": "This account cannot arrange or record meetings"})
-    partnership = partnership_of(user)  # type: ignore[arg-type]
+    partnership = partnership_of(user)
     team = selectors.team_for_meetings(user)
     if partnership is None or team is None:
         return Status(422, {"detail": [_problem("", "The account is not in a team of a partnership")]})
@@ -341,7 +342,7 @@ def complete_action(request: HttpRequest, action_id: int) -> Status[dict[str, ob
     action = selectors.action_for_user(request.user, action_id)
     if action is None:
         raise PersonNotFound()
-    return Status(200, _action(services.action_complete(action=action, by=request.user)))
+    return Status(200, _action(services.action_complete(action=action, by=signed_in(request))))
 
 
 @router.get("/{meeting_id}", response={200: MeetingOut, 404: ErrorOut}, summary="One meeting")
@@ -361,7 +362,7 @@ def hold_meeting(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Stat
         section_47=payload.section_47,
         child_voice=payload.child_voice,
     )
-    services.meeting_hold(meeting=d.meeting, data=data, by=request.user, version=payload.version)
+    services.meeting_hold(meeting=d.meeting, data=data, by=signed_in(request), version=payload.version)
     return _current(request, meeting_id)
 
 
@@ -369,7 +370,7 @@ def hold_meeting(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Stat
 def write_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> Status[dict[str, object]]:
     d = _editable(request, meeting_id)
     services.minutes_write(
-        meeting=d.meeting, minutes=payload.minutes, by=request.user, version=payload.version
+        meeting=d.meeting, minutes=payload.minutes, by=signed_in(request), version=payload.version
     )
     return _current(request, meeting_id)
 
@@ -396,7 +397,7 @@ def share_minutes(request: HttpRequest, meeting_id: int, payload: ShareIn) -> St
     chosen = [by_invitation[n] for n in payload.invitation_ids] + [by_user[n] for n in payload.user_ids]
     recipients = list({u.pk: u for u in chosen}.values())
     try:
-        services.minutes_share(meeting=d.meeting, recipients=recipients, by=request.user)
+        services.minutes_share(meeting=d.meeting, recipients=recipients, by=signed_in(request))
     except ValidationError as exc:
         field = "user_ids" if payload.user_ids and not payload.invitation_ids else "invitation_ids"
         raise _as_sent(exc, {"recipients": field}) from exc
@@ -430,7 +431,7 @@ def add_action(request: HttpRequest, meeting_id: int, payload: MeetingActionIn) 
             description=payload.description,
             owner=owner,
             due_on=payload.due_on,
-            by=request.user,
+            by=signed_in(request),
             person=person,
         )
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks, tabular, ui
 from mace.core.access import capabilities, names_allowed
@@ -65,7 +66,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
     _require(request, "meetings")
-    user = request.user
+    user = signed_in(request)
     params = request.POST if request.method == "POST" else request.GET
     ids = [int(v) for v in params.getlist("person") if v.isdigit()]
     task = selectors.task_for_user(user, int(params["task"])) if params.get("task", "").isdigit() else None
@@ -84,7 +85,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         kind = Meeting.Kind.STRATEGY
     form = ScheduleForm(request.POST or None, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
-        partnership = partnership_of(user)  # type: ignore[arg-type]
+        partnership = partnership_of(user)
         team = selectors.team_for_meetings(user)
         if partnership is None or team is None:
             form.add_error(None, "Your account is not in a team of a partnership")
@@ -175,7 +176,7 @@ def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
         )
         try:
             services.meeting_hold(
-                meeting=d.meeting, data=data, by=request.user, version=form.cleaned_data["version"]
+                meeting=d.meeting, data=data, by=signed_in(request), version=form.cleaned_data["version"]
             )
         except services.Conflict as c:
             return _conflict(request, c)
@@ -219,7 +220,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
             services.minutes_write(
                 meeting=d.meeting,
                 minutes=form.cleaned_data["minutes"],
-                by=request.user,
+                by=signed_in(request),
                 version=form.cleaned_data["version"],
             )
         except services.Conflict as c:
@@ -248,7 +249,7 @@ def share(request: HttpRequest, meeting_id: int) -> HttpResponse:
         messages.error(request, "Minutes are shared only with people invited to the meeting.")
     else:
         try:
-            services.minutes_share(meeting=d.meeting, recipients=recipients, by=request.user)
+            services.minutes_share(meeting=d.meeting, recipients=recipients, by=signed_in(request))
         except ValidationError as exc:
             messages.error(request, problems_text(exc))
         else:
@@ -283,7 +284,7 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 owner=owner,
                 due_on=due,
-                by=request.user,
+                by=signed_in(request),
                 person=d.children[0] if len(d.children) == 1 else None,
             )
         except ValidationError as exc:
@@ -301,7 +302,7 @@ def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
     if action is None:
         return _not_found(request)
     try:
-        services.action_complete(action=action, by=request.user)
+        services.action_complete(action=action, by=signed_in(request))
     except PermissionError:
         return _not_found(request)
     messages.success(request, "Action completed.")
@@ -353,7 +354,9 @@ def rota(request: HttpRequest) -> HttpResponse:
             day = date.fromisoformat(day_text)
             if officer_id not in officers or partnership is None:
                 raise ValidationError({"officer": "Choose a police officer"})
-            services.rota_set(partnership=partnership, day=day, officer=officers[officer_id], by=request.user)
+            services.rota_set(
+                partnership=partnership, day=day, officer=officers[officer_id], by=signed_in(request)
+            )
         except ValueError:
             messages.error(request, "Choose a day.")
         except PermissionError as exc:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows, with_offset
@@ -171,10 +172,10 @@ def _out(e: MissingEpisode) -> dict[str, object]:
     summary="Report a child missing",
 )
 def report_episode(request: HttpRequest, payload: EpisodeIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).report_missing:
         return Status(403, {"detail": "This account cannot report children missing"})
-    partnership = partnership_of(user)  # type: ignore[arg-type]
+    partnership = partnership_of(user)
     if partnership is None:
         return Status(
             422,
@@ -202,7 +203,7 @@ def report_episode(request: HttpRequest, payload: EpisodeIn) -> Status[dict[str,
     summary="The child is found or has returned",
 )
 def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).report_missing:
         return Status(403, {"detail": "This account cannot record returns"})
     episode = selectors.episode_for_user(user, episode_id)
@@ -220,7 +221,7 @@ def return_episode(request: HttpRequest, episode_id: int, payload: ReturnIn) -> 
     summary="What the search learned, and a new risk grading",
 )
 def update_episode(request: HttpRequest, episode_id: int, payload: UpdateIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).report_missing:
         return Status(403, {"detail": "This account cannot update missing episodes"})
     episode = selectors.episode_for_user(user, episode_id)
@@ -270,7 +271,7 @@ def get_interview(request: HttpRequest, interview_id: int) -> Status[dict[str, o
 def record_interview(
     request: HttpRequest, interview_id: int, payload: InterviewIn
 ) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).return_interviews:
         return Status(403, {"detail": "Only the return home interview service records interviews"})
     interview = selectors.interview_for_user(user, interview_id)
@@ -365,7 +366,7 @@ def get_trigger_plan(request: HttpRequest, person_id: int) -> Status[dict[str, o
 def put_trigger_plan(
     request: HttpRequest, person_id: int, payload: TriggerPlanIn
 ) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).report_missing:
         return Status(403, {"detail": "Only the police write trigger plans"})
     person, _ = person_for_user(user, person_id, purpose="trigger-plan")

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mace.accounts.actors import By
 from mace.accounts.models import Agency, Partnership, Role, Team, User
 from mace.core import audit, clocks
 from mace.core import services as core_services
@@ -225,7 +226,7 @@ def _send_notice(episode: MissingEpisode, kind: str, at: datetime) -> MissingNot
 
 
 def episode_report(
-    *, data: EpisodeIn, partnership: Partnership, route: str, by: Any
+    *, data: EpisodeIn, partnership: Partnership, route: str, by: By
 ) -> tuple[MissingEpisode, bool]:
     """Record a child reported missing. Returns (episode, created); the same police reference returns the
     first. A child who cannot be identified is still recorded, and waits on the identification list."""
@@ -305,7 +306,7 @@ def episode_report(
 
 
 def episode_update(
-    *, episode: MissingEpisode, text: str, by: Any, risk: int | None = None, version: int | None = None
+    *, episode: MissingEpisode, text: str, by: By, risk: int | None = None, version: int | None = None
 ) -> MissingEpisode:
     """Add what the search learned; regrade the risk if it changed."""
     _require(by, "report_missing", "This account cannot update missing episodes.")
@@ -350,7 +351,7 @@ def episode_update(
 
 
 def episode_link(
-    *, episode: MissingEpisode, person: Person, by: Any, version: int | None = None
+    *, episode: MissingEpisode, person: Person, by: By, version: int | None = None
 ) -> MissingEpisode:
     """A worker says who the reported child is."""
     _require(by, "missing_list", "This account cannot identify children on missing episodes.")
@@ -374,7 +375,7 @@ def episode_link(
     return episode
 
 
-def episode_create_person(*, episode: MissingEpisode, by: Any, version: int | None = None) -> MissingEpisode:
+def episode_create_person(*, episode: MissingEpisode, by: By, version: int | None = None) -> MissingEpisode:
     """Nobody on record is this child: add them from the details the police gave."""
     _require(by, "create_people", "This account cannot add people.")
     with transaction.atomic():
@@ -467,7 +468,7 @@ def rhi_team(partnership_id: int) -> Team | None:
 
 
 def episode_return(
-    *, episode: MissingEpisode, data: ReturnIn, by: Any, version: int | None = None
+    *, episode: MissingEpisode, data: ReturnIn, by: By, version: int | None = None
 ) -> tuple[MissingEpisode, bool]:
     """The child is found or has returned. Returns (episode, changed): the same return sent again changes
     nothing. Notifies children's social care at once and opens the return home interview."""
@@ -632,7 +633,7 @@ def strategy_held(
     outcome: str,
     agencies: list[Agency],
     police_attended: bool,
-    by: Any,
+    by: User,
 ) -> StrategyRequirement:
     _require(by, "record_strategy", "This account cannot record strategy meetings.")
     errors: dict[str, str] = {}
@@ -678,7 +679,7 @@ def strategy_requirement_meet(
     outcome: str,
     agencies: list[Agency],
     police_attended: bool,
-    by: Any,
+    by: By,
 ) -> StrategyRequirement | None:
     """A strategy meeting arranged for the requirement (in the meetings module) was held: the requirement
     is met as `strategy_held` would meet it, and logged. The meeting records the child's chronology itself.
@@ -770,7 +771,7 @@ def validate_interview(
 
 
 def interview_record(
-    *, interview: ReturnInterview, data: InterviewIn, by: Any, version: int | None = None
+    *, interview: ReturnInterview, data: InterviewIn, by: User, version: int | None = None
 ) -> ReturnInterview:
     """One step of the interview: offered, accepted or declined, completed, or followed up after a decline."""
     _require(by, "return_interviews", "Only the return home interview service records interviews.")
@@ -920,7 +921,7 @@ def trigger_review_due(today: date) -> date:
 
 
 def trigger_plan_save(
-    *, person: Person, data: TriggerPlanIn, by: Any, version: int | None = None
+    *, person: Person, data: TriggerPlanIn, by: User, version: int | None = None
 ) -> tuple[TriggerPlan, bool]:
     """Write the child's trigger plan, or revise the live one (which counts as its review). Returns the
     plan and whether it was new. A stale version is a conflict: nothing is overwritten."""
@@ -978,7 +979,7 @@ def trigger_plan_save(
     return plan, created
 
 
-def trigger_plan_end(*, plan: TriggerPlan, reason: str, by: Any, version: int | None = None) -> TriggerPlan:
+def trigger_plan_end(*, plan: TriggerPlan, reason: str, by: User, version: int | None = None) -> TriggerPlan:
     """The plan is no longer needed (the child has stopped going missing, or moved away)."""
     _require(by, "report_missing", "Only the police end trigger plans.")
     if not (reason or "").strip():

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core import clocks, disclosure, tabular, ui
 from mace.core.access import capabilities
@@ -161,7 +162,7 @@ def report(request: HttpRequest) -> HttpResponse:
             )
             try:
                 episode, created = services.episode_report(
-                    data=data, partnership=partnership, route="web", by=request.user
+                    data=data, partnership=partnership, route="web", by=signed_in(request)
                 )
             except ValidationError as exc:
                 apply_errors(form, exc, RENAME)
@@ -237,7 +238,7 @@ def episode_update(request: HttpRequest, episode_id: int) -> HttpResponse:
                 episode=e,
                 text=form.cleaned_data["text"],
                 risk=form.cleaned_data["risk"],
-                by=request.user,
+                by=signed_in(request),
                 version=form.cleaned_data["version"],
             )
         except services.Conflict as c:
@@ -272,7 +273,7 @@ def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
         )
         try:
             services.episode_return(
-                episode=e, data=data, by=request.user, version=form.cleaned_data["version"]
+                episode=e, data=data, by=signed_in(request), version=form.cleaned_data["version"]
             )
         except services.Conflict as c:
             return _conflict(request, c.record, c.attempted)
@@ -314,7 +315,7 @@ def strategy_held(request: HttpRequest, episode_id: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 agencies=chosen,
                 police_attended=form.cleaned_data["police_attended"],
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             messages.error(request, problems_text(exc))
@@ -352,14 +353,14 @@ def identify(request: HttpRequest, episode_id: int) -> HttpResponse:
         v = int(version) if version.isdigit() else None
         try:
             if request.POST.get("person") == "new":
-                services.episode_create_person(episode=e, by=request.user, version=v)
+                services.episode_create_person(episode=e, by=signed_in(request), version=v)
             else:
                 pid = request.POST.get("person", "")
                 person = selectors.identifiable_person(request.user, e, int(pid)) if pid.isdigit() else None
                 if person is None:
                     messages.error(request, "Choose the child this episode is about.")
                     return HttpResponseRedirect(reverse("missing:identify", args=[e.pk]))
-                services.episode_link(episode=e, person=person, by=request.user, version=v)
+                services.episode_link(episode=e, person=person, by=signed_in(request), version=v)
         except services.Conflict as c:
             return _conflict(request, c.record, c.attempted)
         except PermissionError as exc:
@@ -424,7 +425,7 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             )
             try:
                 services.interview_record(
-                    interview=i, data=data, by=request.user, version=form.cleaned_data["version"]
+                    interview=i, data=data, by=signed_in(request), version=form.cleaned_data["version"]
                 )
             except services.Conflict as c:
                 return _conflict(request, c.record, c.attempted)
@@ -602,7 +603,7 @@ def trigger_plan_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         data = services.TriggerPlanIn(**{name: form.cleaned_data[name] for name in services.TRIGGER_FIELDS})
         try:
             services.trigger_plan_save(
-                person=person, data=data, by=request.user, version=form.cleaned_data["version"]
+                person=person, data=data, by=signed_in(request), version=form.cleaned_data["version"]
             )
         except services.Conflict as c:
             return _conflict(request, c.record, c.attempted)
@@ -643,7 +644,7 @@ def trigger_plan_end(request: HttpRequest, person_id: int) -> HttpResponse:
             services.trigger_plan_end(
                 plan=plan,
                 reason=form.cleaned_data["end_reason"],
-                by=request.user,
+                by=signed_in(request),
                 version=form.cleaned_data["version"],
             )
         except services.Conflict as c:

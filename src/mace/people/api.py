@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK
@@ -140,10 +141,10 @@ def get_person(request: HttpRequest, person_id: int) -> Status[dict[str, object]
 
 @router.post("", response={201: PersonSummary, 403: ErrorOut, 422: ErrorOut}, summary="Add a person")
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).create_people:
         return Status(403, {"detail": "Your role cannot add people"})
-    partnership = partnership_of(user)  # type: ignore[arg-type]
+    partnership = partnership_of(user)
     if partnership is None:
         return Status(
             422,

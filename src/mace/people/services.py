@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mace.accounts.models import Agency, Partnership
+from mace.accounts.actors import By
+from mace.accounts.models import Agency, Partnership, User
 from mace.core import audit
 from mace.core import services as core_services
 from mace.core.access import capabilities
@@ -121,7 +122,7 @@ def chronology_add(
     )
 
 
-def person_create(*, data: NewPerson, partnership: Partnership, by: Any) -> Person:
+def person_create(*, data: NewPerson, partnership: Partnership, by: User) -> Person:
     """Add a person; the creator's team becomes involved so the creator can go on working with them."""
     errors = validate_new_person(data)
     if errors:
@@ -186,7 +187,7 @@ def person_create(*, data: NewPerson, partnership: Partnership, by: Any) -> Pers
 
 
 def person_from_subject(
-    *, subject: dict[str, Any], partnership: Partnership, agency: Agency | None, by: Any
+    *, subject: dict[str, Any], partnership: Partnership, agency: Agency | None, by: By
 ) -> Person:
     """A new child from the subject of a contact or a missing report that matched no one on record: the
     names, date of birth, sex, identifiers and address as the sender gave them (already validated by the
@@ -229,7 +230,7 @@ def person_from_subject(
     return person
 
 
-def flag_set(*, person: Person, kind: str, reason: str, by: Any, review_due: date | None = None) -> Flag:
+def flag_set(*, person: Person, kind: str, reason: str, by: User, review_due: date | None = None) -> Flag:
     if kind not in Flag.Kind.values:
         raise ValidationError({"kind": "Choose a flag"})
     if not reason.strip():
@@ -278,7 +279,7 @@ def flag_set_from_check(
     check: str,
     agency: Agency,
     recorded_by: Any,
-    by: Any,
+    by: By,
     detail: dict[str, Any],
 ) -> Flag | None:
     """A flag set on the authority of a check of a national system (CP-IS in the emergency department),
@@ -313,7 +314,7 @@ def flag_set_from_check(
     return flag
 
 
-def flag_remove(*, flag: Flag, reason: str, by: Any) -> Flag:
+def flag_remove(*, flag: Flag, reason: str, by: User) -> Flag:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the flag is being removed"})
     actor = audit.Actor.of(by)
@@ -343,7 +344,7 @@ def flag_remove(*, flag: Flag, reason: str, by: Any) -> Flag:
     return flag
 
 
-def restricted_name_user(*, person: Person, user: Any, reason: str, by: Any) -> RestrictedAccess:
+def restricted_name_user(*, person: Person, user: Any, reason: str, by: User) -> RestrictedAccess:
     actor = audit.Actor.of(by)
     with transaction.atomic():
         access, _ = RestrictedAccess.objects.get_or_create(
@@ -361,7 +362,7 @@ def restricted_name_user(*, person: Person, user: Any, reason: str, by: Any) -> 
 
 
 def involvement_start(
-    *, person: Person, team: Any, kind: str, by: Any, worker: Any = None, role_description: str = ""
+    *, person: Person, team: Any, kind: str, by: By, worker: Any = None, role_description: str = ""
 ) -> Involvement:
     actor = core_services.actor(by)
     with transaction.atomic():
@@ -387,7 +388,7 @@ def involvement_start(
 
 
 def involvement_ensure(
-    *, person: Person, team: Any, kind: str, by: Any, worker: Any = None, role_description: str = ""
+    *, person: Person, team: Any, kind: str, by: By, worker: Any = None, role_description: str = ""
 ) -> Involvement | None:
     """Start the team's involvement with the child unless the team already has an open one: how another
     module makes a team able to open a record (logged, as `involvement_start` logs it)."""
@@ -400,7 +401,7 @@ def involvement_ensure(
     )
 
 
-def involvements_start_many(*, involvements: list[Involvement], by: Any) -> list[Involvement]:
+def involvements_start_many(*, involvements: list[Involvement], by: By) -> list[Involvement]:
     """Start many involvements at once (generators and imports): one bulk insert, each one logged as
     `involvement_start` logs it. The instances come unsaved, with their start time set."""
     actor = core_services.actor(by)
@@ -422,7 +423,7 @@ def involvements_start_many(*, involvements: list[Involvement], by: Any) -> list
     return created
 
 
-def involvement_end(*, involvement: Involvement, reason: str, by: Any) -> Involvement:
+def involvement_end(*, involvement: Involvement, reason: str, by: By) -> Involvement:
     actor = core_services.actor(by)
     with transaction.atomic():
         involvement.ended_at = timezone.now()
@@ -503,7 +504,7 @@ def break_glass_open(*, user: Any, person_id: int, reason: str) -> BreakGlassGra
     return grant
 
 
-def break_glass_review(*, grant: BreakGlassGrant, outcome: str, note: str, by: Any) -> BreakGlassGrant:
+def break_glass_review(*, grant: BreakGlassGrant, outcome: str, note: str, by: User) -> BreakGlassGrant:
     if not capabilities(by).review_break_glass:
         raise PermissionError("This role does not review break-glass access.")
     if outcome not in BreakGlassGrant.Outcome.values:
@@ -546,7 +547,7 @@ def _person_foreign_keys() -> list[tuple[Any, str]]:
     return found
 
 
-def person_merge(*, survivor: Person, merged: Person, reason: str, by: Any) -> PersonMerge:
+def person_merge(*, survivor: Person, merged: Person, reason: str, by: User) -> PersonMerge:
     """Merge a duplicate record into the survivor. Everything moves; nothing is deleted; undo restores it.
 
     A row that would break a uniqueness rule on the survivor (the same identifier twice) stays where
@@ -639,7 +640,7 @@ def person_merge(*, survivor: Person, merged: Person, reason: str, by: Any) -> P
     return merge
 
 
-def person_unmerge(*, merge: PersonMerge, reason: str, by: Any) -> PersonMerge:
+def person_unmerge(*, merge: PersonMerge, reason: str, by: User) -> PersonMerge:
     """Undo a merge: every moved row goes back to the record it came from, which is restored."""
     from django.apps import apps
 
@@ -693,7 +694,7 @@ def person_unmerge(*, merge: PersonMerge, reason: str, by: Any) -> PersonMerge:
     return merge
 
 
-def likely_duplicate_dismiss(*, pair: LikelyDuplicate, reason: str, by: Any) -> LikelyDuplicate:
+def likely_duplicate_dismiss(*, pair: LikelyDuplicate, reason: str, by: User) -> LikelyDuplicate:
     """A front door worker has compared the two records: they are different children. The pair leaves
     the merge-review list for good (a later de-duplication run does not add it again)."""
     actor = audit.Actor.of(by)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core import due, sections
 from mace.core.access import capabilities
@@ -126,7 +127,7 @@ def create(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             try:
                 person = services.person_create(
-                    data=new, partnership=_partnership_of(request.user), by=request.user
+                    data=new, partnership=_partnership_of(request.user), by=signed_in(request)
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -155,7 +156,7 @@ def flag_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 person=person,
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -218,7 +219,7 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
                 grant=grant,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -254,7 +255,10 @@ def merge(request: HttpRequest, person_id: int) -> HttpResponse:
             if request.method == "POST" and request.POST.get("confirm") == "yes":
                 try:
                     services.person_merge(
-                        survivor=survivor, merged=other, reason=form.cleaned_data["reason"], by=request.user
+                        survivor=survivor,
+                        merged=other,
+                        reason=form.cleaned_data["reason"],
+                        by=signed_in(request),
                     )
                 except ValidationError as exc:
                     apply_errors(form, exc)
@@ -286,7 +290,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
         raise Http404("Not found") from exc
     reason = request.POST.get("reason", "")
     try:
-        services.person_unmerge(merge=merge_record, reason=reason, by=request.user)
+        services.person_unmerge(merge=merge_record, reason=reason, by=signed_in(request))
     except ValidationError as exc:
         messages.error(request, problems_text(exc))
     else:
@@ -316,7 +320,9 @@ def duplicate_dismiss(request: HttpRequest, pair_id: int) -> HttpResponse:
     if pair is None:
         raise Http404("Not found")
     try:
-        services.likely_duplicate_dismiss(pair=pair, reason=request.POST.get("reason", ""), by=request.user)
+        services.likely_duplicate_dismiss(
+            pair=pair, reason=request.POST.get("reason", ""), by=signed_in(request)
+        )
     except ValidationError as exc:
         messages.error(request, problems_text(exc))
     else:

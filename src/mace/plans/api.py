@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, problems
 from mace.core.conflict import Conflict
@@ -193,7 +194,7 @@ NOT_FOUND: dict[str, object] = {"detail": "Not found"}
 def current_plan(request: HttpRequest, person_id: int) -> Status[dict[str, object]]:
     """Reading the plan here counts, as on the page, towards "who has the latest version"."""
     v = selectors.current_version(request.user, person_id)
-    services.plan_seen(plan=v.plan, by=request.user, number=v.number)
+    services.plan_seen(plan=v.plan, by=signed_in(request), number=v.number)
     return Status(200, _plan_out(v))
 
 
@@ -203,7 +204,7 @@ def current_plan(request: HttpRequest, person_id: int) -> Status[dict[str, objec
     summary="Start the child's plan (201) or save a new version of it (200)",
 )
 def save_plan(request: HttpRequest, person_id: int, payload: PlanIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).edit_plans:
         return Status(403, {"detail": "This account cannot change children's plans"})
     person, _plan, _current = selectors.plan_for_user(user, person_id, purpose="plan")
@@ -262,7 +263,7 @@ def plan_versions(request: HttpRequest, person_id: int) -> Status[Any]:
     summary="Record a review of the child's plan",
 )
 def review_plan(request: HttpRequest, person_id: int, payload: PlanReviewIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).edit_plans:
         return Status(403, {"detail": "This account cannot record plan reviews"})
     _person, plan, _current = selectors.plan_for_user(user, person_id)
@@ -308,7 +309,7 @@ def review_plan(request: HttpRequest, person_id: int, payload: PlanReviewIn) -> 
     summary="Record that you have read the latest version of the child's plan",
 )
 def acknowledge_plan(request: HttpRequest, person_id: int, payload: AcknowledgeIn) -> Status[Any]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).records:
         return Status(403, {"detail": "This account does not work with children's records"})
     _person, plan, current = selectors.plan_for_user(user, person_id)

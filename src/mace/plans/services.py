@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mace.accounts.actors import By
 from mace.accounts.models import User
 from mace.core import audit
 from mace.core import services as core_services
@@ -120,7 +121,7 @@ def involved_professionals(person: Person) -> list[User]:
     )
 
 
-def _notify(plan: Plan, version: PlanVersion, by: Any) -> int:
+def _notify(plan: Plan, version: PlanVersion, by: By) -> int:
     person = plan.person
     by_id = by.pk if isinstance(by, User) else None
     recipients = [u for u in involved_professionals(person) if u.pk != by_id]
@@ -147,7 +148,7 @@ def plan_save(
     *,
     person: Person,
     data: PlanIn,
-    by: Any,
+    by: User,
     version: int | None,
     at: datetime | None = None,
     closing: bool = False,
@@ -236,7 +237,7 @@ def plan_save(
     return new
 
 
-def plan_seen(*, plan: Plan, by: Any, acknowledge: bool = False, number: int | None = None) -> PlanReceipt:
+def plan_seen(*, plan: Plan, by: User, acknowledge: bool = False, number: int | None = None) -> PlanReceipt:
     """Record that this professional has opened (or, acknowledging, read and accepted) a version."""
     now = timezone.now()
     number = number or plan.version
@@ -339,7 +340,7 @@ def validate_review(plan: Plan, data: ReviewIn, *, today: date | None = None) ->
     return errors
 
 
-def review_record(*, plan: Plan, data: ReviewIn, by: Any, version: int | None = None) -> PlanReview:
+def review_record(*, plan: Plan, data: ReviewIn, by: User, version: int | None = None) -> PlanReview:
     """Record a review of the version the form showed (`version`). A review adds to the plan and never
     overwrites it: if someone saved a new version meanwhile, a change of type, a step down or a closure
     builds the next version on top of theirs, so nothing is lost and no conflict is needed."""
@@ -395,7 +396,7 @@ def review_record(*, plan: Plan, data: ReviewIn, by: Any, version: int | None = 
     return review
 
 
-def _next_version_after_review(plan: Plan, review: PlanReview, by: Any) -> PlanVersion:
+def _next_version_after_review(plan: Plan, review: PlanReview, by: User) -> PlanVersion:
     current = plan.versions.get(number=plan.version)
     closing = review.decision == PlanReview.Decision.CLOSE
     data = PlanIn(

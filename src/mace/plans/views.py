@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mace.accounts.actors import signed_in
 from mace.core import ui
 from mace.core.access import capabilities
 from mace.core.ui import error_list, pager
@@ -89,7 +90,7 @@ def plan(request: HttpRequest, person_id: int) -> HttpResponse:
         return _not_found(request)
     receipt = None
     if page.plan is not None:
-        receipt = services.plan_seen(plan=page.plan, by=request.user)
+        receipt = services.plan_seen(plan=page.plan, by=signed_in(request))
         page.holders = selectors.holders(page.plan)
     return render(
         request,
@@ -177,7 +178,7 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
                     found = services.validate_plan(data, first=page.plan is None)
                     raise ValidationError({**found, **date_problems})
                 new = services.plan_save(
-                    person=page.person, data=data, by=request.user, version=form.cleaned_data["version"]
+                    person=page.person, data=data, by=signed_in(request), version=form.cleaned_data["version"]
                 )
             except services.Conflict as c:
                 return _conflict(request, page.person.pk, c)
@@ -212,7 +213,7 @@ def version(request: HttpRequest, person_id: int, number: int) -> HttpResponse:
         person, plan, v, changes = selectors.version_for_user(request.user, person_id, number)
     except PersonNotFound:
         return _not_found(request)
-    services.plan_seen(plan=plan, by=request.user, number=number)
+    services.plan_seen(plan=plan, by=signed_in(request), number=number)
     return render(
         request,
         "plans/version.html",
@@ -240,7 +241,7 @@ def acknowledge(request: HttpRequest, person_id: int) -> HttpResponse:
     if not number.isdigit() or int(number) != page.plan.version:
         messages.error(request, "There is a newer version of the plan: read it, then confirm.")
     else:
-        services.plan_seen(plan=page.plan, by=request.user, acknowledge=True)
+        services.plan_seen(plan=page.plan, by=signed_in(request), acknowledge=True)
         messages.success(request, f"You have confirmed you have read version {number} of the plan.")
     return HttpResponseRedirect(reverse("plans:plan", args=[person_id]))
 
@@ -279,7 +280,7 @@ def review(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             if c["meeting"] and meeting is None:
                 raise ValidationError({"meeting": "Choose a plan review meeting about this child"})
-            services.review_record(plan=page.plan, data=data, by=request.user, version=c["version"])
+            services.review_record(plan=page.plan, data=data, by=signed_in(request), version=c["version"])
         except ValidationError as exc:
             _apply(form, exc)
         else:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, VersionConflictOut, conflict_shows
@@ -95,10 +96,10 @@ def _problem(field: str, msg: str, *loc: str) -> dict[str, object]:
     summary="Send a completed exploitation screening",
 )
 def create_screening(request: HttpRequest, payload: ScreeningIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).complete_screenings:
         return Status(403, {"detail": "This account cannot send screenings"})
-    partnership = partnership_of(user)  # type: ignore[arg-type]
+    partnership = partnership_of(user)
     if partnership is None:
         return Status(422, {"detail": [_problem("", "The account is not part of a partnership")]})
     problems = []
@@ -171,7 +172,7 @@ def get_screening(request: HttpRequest, screening_id: int) -> Status[dict[str, o
     summary="A manager agrees the judgement, or changes it",
 )
 def agree(request: HttpRequest, screening_id: int, payload: AgreementIn) -> Status[dict[str, object]]:
-    user = request.user
+    user = signed_in(request)
     if not capabilities(user).agree_judgements:
         return Status(403, {"detail": "Only a manager agrees screening judgements"})
     screening = selectors.screening_for_user(user, screening_id)

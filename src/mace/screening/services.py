@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from mace.accounts.models import Partnership
+from mace.accounts.models import Partnership, User
 from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict as Conflict  # the views catch services.Conflict
@@ -67,7 +67,7 @@ def tool_sync_shipped() -> list[ToolVersion]:
     return created
 
 
-def tool_publish(*, definition: str | dict[str, Any], change_note: str, by: Any) -> ToolVersion:
+def tool_publish(*, definition: str | dict[str, Any], change_note: str, by: User) -> ToolVersion:
     """An administrator publishes a new version. Screenings already completed keep their version."""
     if not capabilities(by).manage_tools:
         raise PermissionError("Only an administrator can publish a screening tool.")
@@ -259,7 +259,7 @@ def _send_to_front_door(
     result: Assessment,
     partnership: Partnership,
     route: str,
-    by: Any,
+    by: User,
 ) -> Contact:
     """The completed screening as a front door contact, with its 24-hour clock."""
     assert data.tool_version is not None and data.judgement is not None
@@ -286,7 +286,7 @@ def _send_to_front_door(
 
 
 def screening_complete(
-    *, data: ScreeningIn, partnership: Partnership, by: Any, route: str = Contact.Route.WEB
+    *, data: ScreeningIn, partnership: Partnership, by: User, route: str = Contact.Route.WEB
 ) -> tuple[Screening, bool]:
     """Complete a screening: scored, judged, and sent to the front door as a contact with its 24-hour
     clock. Returns (screening, created); the same source reference returns the first one.
@@ -425,7 +425,7 @@ def screening_agree(
     screening: Screening,
     agree: bool,
     note: str,
-    by: Any,
+    by: User,
     judgement: int | None = None,
     version: int | None = None,
 ) -> Screening:

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core import ui
 from mace.core.access import capabilities
@@ -91,7 +92,7 @@ def complete_page(
                     raise Http404("Not part of a partnership")
                 try:
                     screening, _ = services.screening_complete(
-                        data=data, partnership=partnership, by=request.user
+                        data=data, partnership=partnership, by=signed_in(request)
                     )
                 except ValidationError as exc:
                     errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
@@ -237,7 +238,7 @@ def agree(request: HttpRequest, screening_id: int) -> HttpResponse:
                 agree=d["decision"] == "agree",
                 judgement=d["judgement"],
                 note=d["note"],
-                by=request.user,
+                by=signed_in(request),
                 version=d["version"],
             )
         except services.Conflict as exc:
@@ -290,7 +291,7 @@ def tool_publish(request: HttpRequest) -> HttpResponse:
             version = services.tool_publish(
                 definition=form.cleaned_data["definition"],
                 change_note=form.cleaned_data["change_note"],
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             for name, problems in exc.message_dict.items():
