@@ -166,3 +166,118 @@ def test_the_link_chart_and_its_table_show_the_same_links(
         page.get_by_label("Peers").check()
         page.get_by_role("button", name="Show these links").click()
         expect(page.get_by_text("No links match these filters")).to_be_visible()
+
+
+def test_a_panel_adopts_the_group_and_holds_a_context_conference(
+    page: Any, live_server: Any, assert_accessible: Any, hub: Any
+) -> None:
+    from mace.network.models import ContextAssessment, ContextPlan, Subject
+
+    with time_machine.travel(NOW, tick=True):
+        place = services.subject_record(
+            partnership=hub.partnership,
+            data=services.SubjectIn(
+                kind="place",
+                name="Kebab Palace",
+                place_kind="takeaway",
+                source="MACE panel",
+                source_reliability="B",
+                information_assessment=2,
+                handling_code=2,
+            ),
+            by=hub.officer,
+        )
+        for child in hub.children:
+            services.association_record(
+                partnership=hub.partnership,
+                data=services.LinkIn(kind=Link.FOUND_AT, person=child, subject=place),
+                by=hub.officer,
+            )
+        assert communities.refresh().proposed == 1
+        group = Subject.objects.get(kind="group")
+        UserFactory(
+            team=TeamFactory(
+                agency=hub.officer.agency, partnership=hub.partnership, name="Safeguarding Unit"
+            ),
+            agency=hub.officer.agency,
+            roles=[Role.TEAM_MANAGER],
+            first_name="Priya",
+            last_name="Shah",
+        )
+        sign_in(page, live_server, hub.officer)
+        page.goto(f"{live_server.url}/network/subjects/{group.pk}/")
+        assert_accessible(page)
+        page.get_by_role("button", name="Adopt it and start a context assessment").click()
+        expect(page.get_by_role("heading", name="Start a context assessment")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("What prompted the assessment?").fill("Three girls found at the takeaway at night")
+        trigger = page.locator("#triggered-on")
+        for label, value in (("Day", "10"), ("Month", "11"), ("Year", "2026")):
+            trigger.get_by_label(label).fill(value)
+        page.get_by_role("button", name="Start the assessment").click()
+
+        expect(page.get_by_role("heading", name="Scope of the assessment")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("The area or context assessed").fill("The takeaway and the car park behind it")
+        for child in hub.children:
+            page.get_by_label(child.display_name).check()
+        page.get_by_role("button", name="Record the scope").click()
+
+        expect(page.get_by_role("heading", name="Observation and safety mapping")).to_be_visible()
+        assert_accessible(page)
+        seen = page.locator("#on")
+        for label, value in (("Day", "12"), ("Month", "11"), ("Year", "2026")):
+            seen.get_by_label(label).fill(value)
+        page.get_by_label("Where", exact=True).fill("Car park, 10pm")
+        page.get_by_label("What was observed").fill("Men in a silver car offering lifts")
+        first = page.locator("#safety-1")
+        first.get_by_label("Place").fill("The car park")
+        first.get_by_label("Unsafe").check()
+        first.get_by_label("Why").fill("It is dark and men wait in cars")
+        page.get_by_role("button", name="Save and weigh the contexts").click()
+
+        expect(page.get_by_role("heading", name="Weigh the contexts")).to_be_visible()
+        assert_accessible(page)
+        peer = page.locator("#context-peer")
+        peer.get_by_label("Harm").fill("Older girls introduce younger ones to the men")
+        peer.get_by_label("Protective factors").fill("Friends look out for each other")
+        page.get_by_label("Judgement").fill("A context of sexual exploitation after 9pm")
+        page.get_by_role("button", name="Record the weighing").click()
+
+        expect(page.get_by_role("heading", name="Context conference")).to_be_visible()
+        assert_accessible(page)
+        held = page.locator("#held-on")
+        for label, value in (("Day", "17"), ("Month", "11"), ("Year", "2026")):
+            held.get_by_label(label).fill(value)
+        page.get_by_label("Chair (a child protection chair)").select_option(label="Priya Shah")
+        page.get_by_label("Who attended").fill("Sam Patel, Licensing\nJo Reed, Eastshire Police")
+        page.get_by_label("Discussion about the place or group").fill(
+            f"{hub.children[0].given_names} was seen in the car park."
+        )
+        page.get_by_label("Decisions").fill("Licensing review; lighting in the car park")
+        page.get_by_role("button", name="Record the conference").click()
+        expect(page.get_by_text("not individuals").first).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("Discussion about the place or group").fill(
+            "The car park is dark; the takeaway opens late."
+        )
+        page.get_by_role("button", name="Record the conference").click()
+
+        expect(page.get_by_role("heading", name="Context plan")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("What the plan will change about the place or group").fill("A safer car park")
+        action = page.locator("#action-1")
+        action.get_by_label("What will be done").fill("Licensing review of opening hours")
+        action.get_by_label("Partner").select_option("licensing")
+        action.get_by_label("Owner").fill("Halbury licensing team")
+        due = page.locator("#action-due-1")
+        for label, value in (("Day", "1"), ("Month", "12"), ("Year", "2026")):
+            due.get_by_label(label).fill(value)
+        page.get_by_role("button", name="Save the context plan").click()
+        expect(page.get_by_text("Context plan saved")).to_be_visible()
+        expect(page.get_by_role("cell", name="Licensing review of opening hours")).to_be_visible()
+        expect(page.get_by_text("Priya Shah (child protection chair)")).to_be_visible()
+        assert_accessible(page)
+        a = ContextAssessment.objects.get()
+        assert a.step == "plan" and a.children.count() == 3
+        assert ContextPlan.objects.get(assessment=a).review_on.isoformat() == "2027-02-17"

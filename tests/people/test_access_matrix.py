@@ -439,6 +439,9 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/network/", {Role.POLICE_OFFICER} | AGGREGATE_ROLES),
         ("/network/proposals/", {Role.POLICE_OFFICER}),
         ("/network/subjects/new/", {Role.POLICE_OFFICER}),
+        # Context assessments: whoever works with records or intelligence lists those they may see;
+        # readers of figures see counts by step.
+        ("/network/context/", RECORD_ROLES | AGGREGATE_ROLES),
     ],
 )
 @pytest.mark.parametrize("role", list(Role.values))
@@ -862,3 +865,58 @@ def test_network_child_page_follows_the_record_or_police_intelligence(role: str,
     assert (status == 200) is expected, status
     nrm = client.get(f"/network/children/{person.pk}/nrm/new/").status_code
     assert (nrm == 200) is (expected and role in NRM_ROLES), nrm
+
+
+# Contextual safeguarding: an assessment of a place whose handling code partners share (2) is read by
+# every role that works with records; its steps, conference, plan and reviews are written by those who
+# arrange and chair MACE panels; readers of figures never open one (they see counts on /network/context/).
+def _context_assessment(by: Any) -> tuple[Any, Any]:
+    from mace.network import services
+
+    place = services.subject_record(
+        partnership=by.team.partnership,
+        data=services.SubjectIn(
+            kind="place",
+            name="Kebab Palace",
+            place_kind="takeaway",
+            source="MACE panel",
+            source_reliability="B",
+            information_assessment=2,
+            handling_code=2,
+        ),
+        by=by,
+    )
+    a = services.context_start(
+        subject=place, data=services.TriggerIn("Children found there", date(2026, 11, 20)), by=by
+    )
+    return place, a
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_context_assessment_routes_open_only_to_their_roles(role: str) -> None:
+    officer = UserFactory(roles=[Role.POLICE_OFFICER])
+    place, a = _context_assessment(officer)
+    user = UserFactory(roles=[role])
+    client = Client()
+    sign_in(client, user)
+    routes = {
+        f"/network/context/{a.pk}/": RECORD_ROLES,
+        f"/network/subjects/{place.pk}/context/new/": MEETING_ROLES,
+        f"/network/context/{a.pk}/scope/": MEETING_ROLES,
+        f"/network/context/{a.pk}/observation/": MEETING_ROLES,
+        f"/network/context/{a.pk}/weighing/": MEETING_ROLES,
+        f"/network/context/{a.pk}/conference/": MEETING_ROLES,
+        f"/network/context/{a.pk}/plan/": MEETING_ROLES,
+        f"/network/context/{a.pk}/reviews/new/": MEETING_ROLES,
+    }
+    for route, roles in routes.items():
+        status = client.get(route).status_code
+        assert (status == 200) is (role in roles), (route, status)
+    token = token_create(user=user, by=Actor.system("test")).raw
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    status = api.get(f"/api/v1/network/context-assessments/{a.pk}").status_code
+    assert (status == 200) is (role in RECORD_ROLES), status
+    listed = api.get("/api/v1/network/context-assessments")
+    assert (listed.status_code == 200 and len(listed.json()) == 1) is (role in RECORD_ROLES)
+    posted = client.post(f"/network/context/{a.pk}/scope/", {"version": "1", "area": "The takeaway"})
+    assert (posted.status_code == 200) is (role in MEETING_ROLES), posted.status_code  # refused: no children

@@ -53,6 +53,8 @@ class Capabilities:
     intelligence: bool = False  # sees subjects, gradings and disruption as far as each handling code allows
     record_intelligence: bool = False  # records subjects and links, confirms proposals, records disruption
     nrm: bool = False  # records a child's NRM referral and its decisions (first responders)
+    # Child protection chairs (decision 0031): chair child protection and context conferences.
+    chair_conferences: bool = False
 
 
 POLICY: dict[str, Capabilities] = {
@@ -104,6 +106,7 @@ POLICY: dict[str, Capabilities] = {
         health_waits=True,
     ),
     Role.TEAM_MANAGER: Capabilities(
+        chair_conferences=True,
         nrm=True,
         records=True,
         break_glass=True,

@@ -12,10 +12,10 @@ from ninja import Field, Query, Router, Schema, Status
 
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
-from mace.core.api import NON_BLANK, ErrorOut
+from mace.core.api import NON_BLANK, ErrorOut, VersionConflictOut, conflict_shows
 
 from . import selectors, services
-from .models import Subject
+from .models import ContextPlan, Subject
 
 router = Router(tags=["network"])
 
@@ -206,3 +206,146 @@ def post_decision(request: HttpRequest, proposal_id: int, payload: NetworkDecisi
         proposal=found, confirm=payload.decision == "confirm", reason=payload.reason, by=request.user
     )
     return Status(200, {"id": decided.association_id or decided.pk})
+
+
+# Contextual safeguarding -------------------------------------------------------------------------------
+
+
+class ContextActionOut(Schema):
+    key: str
+    text: str
+    partner: str
+    owner: str
+    due: str
+    progress: str
+
+
+class ContextAssessmentOut(Schema):
+    id: int
+    subject_id: int
+    step: str = Field(..., description="trigger, scope, observation, weighing, conference or plan")
+    trigger: str
+    triggered_on: date
+    version: int = Field(..., description="Send it back with the next step")
+    children_in_scope: int
+    plan_version: int = Field(..., description="0 until the context plan is written")
+    review_on: date | None
+    actions: list[ContextActionOut]
+
+
+class ContextStartIn(Schema):
+    trigger: str = Field(..., min_length=1, max_length=5000, pattern=NON_BLANK)
+    triggered_on: date
+    source_kind: str = Field("", pattern=r"^(|missing|screening|contact|meeting|intelligence)$")
+    source_id: str = Field("", max_length=64)
+
+
+class ContextActionIn(Schema):
+    key: str = Field("", max_length=12)
+    text: str = Field(..., min_length=1, max_length=2000, pattern=NON_BLANK)
+    partner: str = Field(
+        ...,
+        pattern=r"^(licensing|transport|school|police|community_safety|health|social_care|youth|business)$",
+    )
+    owner: str = Field(..., min_length=1, max_length=150, pattern=NON_BLANK)
+    due: date
+    progress: str = Field("", max_length=2000)
+
+
+class ContextPlanPut(Schema):
+    version: int | None = Field(None, description="The plan version the change is based on (0: no plan yet)")
+    summary: str = Field(..., min_length=1, max_length=20000, pattern=NON_BLANK)
+    review_on: date
+    reason: str = Field("", max_length=2000)
+    actions: list[ContextActionIn] = Field(..., min_length=1, max_length=50)
+
+
+def _context(a: Any) -> dict[str, Any]:
+    plan = selectors.context_plan(a)
+    current = plan.versions.get(number=plan.version) if plan else None
+    return {
+        "id": a.pk,
+        "subject_id": a.subject_id,
+        "step": a.step,
+        "trigger": a.trigger,
+        "triggered_on": a.triggered_on,
+        "version": a.version,
+        "children_in_scope": a.children.count(),
+        "plan_version": plan.version if plan else 0,
+        "review_on": plan.review_on if plan else None,
+        "actions": current.actions if current else [],
+    }
+
+
+def _plan_out(plan: Any) -> dict[str, Any]:
+    return {"version": plan.version, "review_on": plan.review_on.isoformat(), "status": plan.status}
+
+
+@router.get(
+    "/context-assessments",
+    response={200: list[ContextAssessmentOut]},
+    summary="Context assessments of places and groups you may see",
+)
+def list_contexts(request: HttpRequest) -> Status[Any]:
+    return Status(200, [_context(a) for a in selectors.context_assessments_for(request.user)])
+
+
+@router.get(
+    "/context-assessments/{assessment_id}",
+    response={200: ContextAssessmentOut, 404: ErrorOut},
+    summary="A context assessment (each child in scope read is logged)",
+)
+def get_context(request: HttpRequest, assessment_id: int) -> Status[Any]:
+    try:
+        a = selectors.context_for_user(request.user, assessment_id, purpose="api")
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    return Status(200, _context(a))
+
+
+@router.post(
+    "/subjects/{subject_id}/context-assessments",
+    response={201: ContextAssessmentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Start a context assessment of a place or group (the trigger step)",
+)
+def post_context(request: HttpRequest, subject_id: int, payload: ContextStartIn) -> Status[Any]:
+    try:
+        subject = selectors.subject_for_user(request.user, subject_id, purpose="context")
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    a = services.context_start(subject=subject, data=services.TriggerIn(**payload.dict()), by=request.user)
+    return Status(201, _context(a))
+
+
+@router.put(
+    "/context-assessments/{assessment_id}/plan",
+    response={
+        200: ContextAssessmentOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: VersionConflictOut,
+        422: ErrorOut,
+    },
+    summary="Write the context plan's next version (409 if `version` is not the saved one)",
+)
+def put_context_plan(request: HttpRequest, assessment_id: int, payload: ContextPlanPut) -> Status[Any]:
+    try:
+        a = selectors.context_for_user(request.user, assessment_id, purpose="api")
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    services.context_plan_save(
+        assessment=a,
+        data=services.ContextPlanIn(
+            summary=payload.summary,
+            review_on=payload.review_on,
+            reason=payload.reason,
+            actions=[services.ContextActionIn(**x.dict()) for x in payload.actions],
+        ),
+        by=request.user,
+        version=payload.version,
+    )
+    a.refresh_from_db()
+    return Status(200, _context(a))
+
+
+conflict_shows(ContextPlan, _plan_out)

@@ -15,6 +15,7 @@ class NetworkConfig(AppConfig):
         jobs.register("network: refresh the groups in the association graph", communities.refresh_job)
         jobs.register("network: alert lead officers to expiries and breaches", services.disruption_alerts)
         sections.register("network", 55, "network/_record_section.html", selectors.record_section)
+        sections.register("context", 56, "network/_context_section.html", selectors.context_section)
         due.source("disruption orders protecting the child")(selectors.due_for_person)
         for f in scorecard.FIGURES:
             figures.register(f)

@@ -258,8 +258,15 @@ def build_network(ctx: DemoContext) -> dict[str, int]:
             version=r.version,
         )
         nrm = 1
+    kebab = next(s for s in subjects["takeaway"] if s.kind == "place")
+    try:
+        with transaction.atomic():
+            contexts = _context_assessment(ctx, partnership, kebab)
+    except ValidationError:
+        contexts = 0  # a child's name in the demo's words (the generator's names are random)
     advance(1)
     return {
+        "Context assessments": contexts,
         "Network subjects": sum(len(v) for v in subjects.values()),
         "Network episodes": episodes,
         "Proposed links": made,
@@ -268,3 +275,157 @@ def build_network(ctx: DemoContext) -> dict[str, int]:
         "Disruption": 2,
         "NRM referrals": nrm,
     }
+
+
+def _context_assessment(ctx: DemoContext, partnership: Any, place: Any) -> int:
+    """The CSE group around Kebab Palace: a context assessment through every step, a context conference
+    chaired by one of the partnership's child protection chairs, and a context plan with partners'
+    actions, due for review in about two months."""
+    from mace.accounts.models import User
+    from mace.core.access import POLICY
+
+    chair_roles = [r for r, c in POLICY.items() if c.chair_conferences]
+    chair = (
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=chair_roles, agency__partnerships=partnership
+        )
+        .order_by("pk")
+        .first()
+    )
+    children = list(Person.objects.filter(network_links__subject=place).distinct().order_by("pk"))
+    if chair is None or not children:
+        return 0
+    today = ctx.today
+    a = services.context_start(
+        subject=place,
+        data=services.TriggerIn(
+            trigger="Four girls found at or outside the takeaway late at night in three months; a silver BMW "
+            "seen collecting girls outside.",
+            triggered_on=today - timedelta(days=45),
+            source_kind="meeting",
+            source_id="MACE panel",
+        ),
+        by=ctx.actor,
+    )
+    a = services.context_scope(
+        assessment=a,
+        area="Kebab Palace, the High Street between the bus station and the takeaway, and the car park "
+        "behind it",
+        children=children,
+        by=ctx.actor,
+        version=a.version,
+    )
+    for days, where, what in (
+        (
+            38,
+            "High Street, 10pm",
+            "Groups of girls of secondary school age waiting outside; two adult men "
+            "offering free food and lifts.",
+        ),
+        (
+            31,
+            "Car park behind the takeaway",
+            "A silver BMW parked with its engine running; no CCTV covers the car park; poor lighting.",
+        ),
+    ):
+        a = services.context_observe(
+            assessment=a,
+            on=today - timedelta(days=days),
+            where=where,
+            what=what,
+            safety=[
+                services.SafetyIn(
+                    "The car park behind the takeaway", "unsafe", "Men wait in cars; it is dark"
+                ),
+                services.SafetyIn(
+                    "The youth centre on Mill Lane", "safe", "Staff know us and it is open late"
+                ),
+            ]
+            if days == 38
+            else [],
+            by=ctx.actor,
+            version=a.version,
+        )
+    a = services.context_weigh(
+        assessment=a,
+        contexts=[
+            services.ContextIn(
+                "peer",
+                "Older girls introduce younger ones to the men",
+                "Friends look out for each other at the youth centre",
+            ),
+            services.ContextIn(
+                "neighbourhood", "Late opening, a dark car park, no CCTV", "Youth centre nearby"
+            ),
+            services.ContextIn("school", "", "Halbury Academy's safeguarding lead knows the pattern"),
+        ],
+        judgement="The takeaway and the car park are a context of sexual exploitation after 9pm; the peer "
+        "group both draws girls in and protects them.",
+        by=ctx.actor,
+        version=a.version,
+    )
+    held = today - timedelta(days=20)
+    services.context_conference(
+        assessment=a,
+        data=services.ConferenceIn(
+            held_on=held,
+            chair=chair,
+            attendees=[
+                services.AttendeeIn("Licensing officer", "Halbury Council licensing"),
+                services.AttendeeIn("Neighbourhood inspector", "Eastshire Police"),
+                services.AttendeeIn("Designated safeguarding lead", "Halbury Academy"),
+                services.AttendeeIn("Community safety manager", "Community safety partnership"),
+            ],
+            discussion="The takeaway stays open until 2am and men use its car park to meet girls. Staff "
+            "have not reported concerns. The car park has no lighting.",
+            decisions="Licensing review of the takeaway; lighting and CCTV for the car park; patrols on "
+            "Friday and Saturday nights; assemblies at the academy.",
+        ),
+        by=ctx.actor,
+        version=a.version,
+    )
+    a.refresh_from_db()
+    services.context_plan_save(
+        assessment=a,
+        data=services.ContextPlanIn(
+            summary="Make the takeaway and its car park unsafe for adults exploiting girls, and safe for the "
+            "girls who meet there.",
+            review_on=held + timedelta(days=80),
+            actions=[
+                services.ContextActionIn(
+                    "Licensing review of opening hours and staff training",
+                    "licensing",
+                    "Halbury Council licensing team",
+                    held + timedelta(days=30),
+                ),
+                services.ContextActionIn(
+                    "Lighting and CCTV in the car park",
+                    "community_safety",
+                    "Community safety manager",
+                    held + timedelta(days=60),
+                ),
+                services.ContextActionIn(
+                    "Night patrols on Fridays and Saturdays",
+                    "police",
+                    "Halbury neighbourhood team",
+                    held + timedelta(days=7),
+                    "Patrols started",
+                ),
+                services.ContextActionIn(
+                    "Healthy relationships assemblies",
+                    "school",
+                    "Halbury Academy DSL",
+                    held + timedelta(days=45),
+                ),
+                services.ContextActionIn(
+                    "Late bus stop moved to the lit side of the High Street",
+                    "transport",
+                    "Eastshire Buses",
+                    held + timedelta(days=90),
+                ),
+            ],
+        ),
+        by=ctx.actor,
+        version=0,
+    )
+    return 1

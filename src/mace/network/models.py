@@ -333,3 +333,163 @@ class SubjectMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Merge of {self.other_id} into {self.survivor_id}"
+
+
+# Contextual safeguarding (docs/network.md): an assessment of a place or a peer group, following the
+# Contextual Safeguarding toolkit's steps in order, a context conference and a context plan.
+
+
+class ContextStep(models.TextChoices):
+    TRIGGER = "trigger", "Trigger"
+    SCOPE = "scope", "Scope"
+    OBSERVATION = "observation", "Observation"
+    WEIGHING = "weighing", "Weighing the contexts"
+    CONFERENCE = "conference", "Context conference"
+    PLAN = "plan", "Context plan"
+
+
+CONTEXT_STEPS = [s.value for s in ContextStep]
+
+
+class ContextKind(models.TextChoices):
+    PEER = "peer", "Peer group"
+    SCHOOL = "school", "School"
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+    ONLINE = "online", "Online"
+    HOME = "home", "Home and family"
+
+
+class PartnerKind(models.TextChoices):
+    LICENSING = "licensing", "Licensing"
+    TRANSPORT = "transport", "Transport"
+    SCHOOL = "school", "School"
+    POLICE = "police", "Police"
+    COMMUNITY_SAFETY = "community_safety", "Community safety"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    YOUTH = "youth", "Youth service"
+    BUSINESS = "business", "Local business"
+
+
+class ContextAssessment(VersionedModel):
+    """A place or a group assessed as the subject of safeguarding. `step` is the last step recorded; each
+    step records who and when. The conference and the plan are their own records."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="context_assessments")
+    step = models.CharField(max_length=12, choices=ContextStep.choices, default=ContextStep.TRIGGER)
+    # Trigger: what prompted it, when, and the record it came from (optional).
+    trigger = models.TextField()
+    triggered_on = models.DateField()
+    trigger_source_kind = models.CharField(max_length=15, choices=Source.choices, blank=True)
+    trigger_source_id = models.CharField(max_length=64, blank=True)
+    started_by_label = models.CharField(max_length=150)
+    started_at = models.DateTimeField()
+    # Scope: the area or context, and the children in scope (chosen from the subject's links).
+    scope_area = models.TextField(blank=True)
+    children = models.ManyToManyField(Person, blank=True, related_name="context_assessments")
+    scoped_by_label = models.CharField(max_length=150, blank=True)
+    scoped_at = models.DateTimeField(null=True, blank=True)
+    # Observation: [{"on", "where", "what", "by", "at"}]; young people's own safety mapping, without
+    # names: [{"place", "feels": "safe"|"unsafe", "why", "by", "at"}].
+    observations = models.JSONField(default=list, blank=True)
+    safety_map = models.JSONField(default=list, blank=True)
+    observed_by_label = models.CharField(max_length=150, blank=True)
+    observed_at = models.DateTimeField(null=True, blank=True)
+    # Weighing the contexts: [{"context", "harm", "protective"}] and a judgement.
+    contexts = models.JSONField(default=list, blank=True)
+    judgement = models.TextField(blank=True)
+    weighed_by_label = models.CharField(max_length=150, blank=True)
+    weighed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership", "step"], name="network_context_step")]
+
+    def __str__(self) -> str:
+        return f"Context assessment {self.pk}"
+
+    def reached(self, step: str) -> bool:
+        return CONTEXT_STEPS.index(self.step) >= CONTEXT_STEPS.index(step)
+
+
+class ContextConference(models.Model):
+    """Chaired by a child protection chair; discusses the place or group, not individuals."""
+
+    assessment = models.OneToOneField(ContextAssessment, on_delete=models.PROTECT, related_name="conference")
+    held_on = models.DateField()
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chair_label = models.CharField(max_length=150)
+    attendees = models.JSONField(default=list)  # [{"name", "agency"}]
+    discussion = models.TextField()
+    decisions = models.TextField()
+    recorded_by_label = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Context conference on {self.held_on}"
+
+
+class ContextPlan(VersionedModel):
+    """The context plan: `version` is the number of its latest ContextPlanVersion (no version, no save)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    assessment = models.OneToOneField(ContextAssessment, on_delete=models.PROTECT, related_name="plan")
+    review_on = models.DateField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Context plan {self.pk}, version {self.version}"
+
+
+class ContextPlanVersion(models.Model):
+    """One saved state of the context plan; never changed after it is written."""
+
+    plan = models.ForeignKey(ContextPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    created_by_label = models.CharField(max_length=150)
+    reason = models.TextField()
+    summary = models.TextField()
+    review_on = models.DateField()
+    # [{"key", "text", "partner" (PartnerKind), "owner", "due" (ISO), "progress"}]
+    actions = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_context_plan_version")]
+
+    def __str__(self) -> str:
+        return f"Context plan version {self.number}"
+
+
+class ContextPlanReview(models.Model):
+    class Safer(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        UNCLEAR = "unclear", "Not yet clear"
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", "Continue the plan"
+        CLOSE = "close", "Close the plan"
+
+    plan = models.ForeignKey(ContextPlan, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_version = models.PositiveIntegerField()
+    held_on = models.DateField()
+    attendees = models.TextField()
+    progress = models.TextField()
+    safer = models.CharField(max_length=8, choices=Safer.choices)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    next_review_on = models.DateField(null=True, blank=True)
+    recorded_by_label = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of context plan {self.plan_id} on {self.held_on}"

@@ -29,7 +29,19 @@ from mace.core.models import AccessLogEntry
 from mace.people.models import Person
 from mace.people.selectors import openable
 
-from .models import Association, Disruption, GroupMember, Link, NrmReferral, Proposal, Subject
+from .models import (
+    Association,
+    ContextAssessment,
+    ContextConference,
+    ContextPlan,
+    ContextStep,
+    Disruption,
+    GroupMember,
+    Link,
+    NrmReferral,
+    Proposal,
+    Subject,
+)
 
 A = AccessLogEntry.Action
 POLICE_CODES = frozenset({1, 2, 3, 4})
@@ -489,3 +501,159 @@ def person_by_id(pk: int) -> Person | None:
 
 def people_by_ids(ids: list[int]) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids))
+
+
+# Contextual safeguarding ------------------------------------------------------------------------------
+# An assessment is read by whoever may see its place or group (the handling code) and works with records or
+# intelligence; its children in scope are named only as `children_named` allows; readers of figures see
+# counts (`counts`). Every read of an assessment logs each child in scope it shows.
+
+
+def may_read_context(user: Any) -> bool:
+    caps = capabilities(user)
+    return bool(caps.records or caps.intelligence)
+
+
+def context_assessments_for(user: Any, *, subject: Subject | None = None) -> list[Any]:
+    if not may_read_context(user):
+        return []
+    qs = ContextAssessment.objects.filter(subject__in=subjects_visible_to(user).values("pk"))
+    if subject is not None:
+        qs = qs.filter(subject=subject)
+    return list(qs.select_related("subject", "plan", "conference").order_by("-triggered_on", "-pk")[:200])
+
+
+def context_for_user(user: Any, assessment_id: int, *, purpose: str = "view") -> Any:
+    """One assessment, if its place or group is visible to the user; the read of each child in scope it
+    shows is logged (or the denial)."""
+    found = ContextAssessment.objects.filter(pk=assessment_id).select_related("subject").first()
+    if found is None or not may_read_context(user) or not may_see(user, found.subject):
+        _log(user, A.DENY, "network_context", assessment_id, purpose=purpose)
+        raise NotFound
+    with transaction.atomic():
+        _log(user, A.VIEW, "network_context", found.pk, purpose=purpose)
+        for pid in found.children.values_list("pk", flat=True):
+            _log(user, A.VIEW, "person", pid, pid, purpose="context assessment", assessment=found.pk)
+    return found
+
+
+def context_plan_versions(plan: Any) -> list[Any]:
+    return list(plan.versions.order_by("-number")) if plan is not None else []
+
+
+def context_plan(assessment: Any) -> Any:
+    return ContextPlan.objects.filter(assessment=assessment).first()
+
+
+def context_conference(assessment: Any) -> Any:
+    return ContextConference.objects.filter(assessment=assessment).select_related("chair").first()
+
+
+def linked_child_ids(subject: Subject) -> set[int]:
+    """The children linked to a place or group (and a group's members)."""
+    ids = set(
+        Association.objects.filter(
+            subject=subject, person__isnull=False, archived_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    if subject.kind == Subject.Kind.GROUP:
+        ids |= set(
+            GroupMember.objects.filter(group=subject, person__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        )
+    return ids
+
+
+def scope_candidates(user: Any, subject: Subject) -> dict[int, str]:
+    """The children a scope may name: a group's members and the children linked to the place or group,
+    that this user may name (their record, or police intelligence)."""
+    ids = linked_child_ids(subject)
+    may_open = openable(user, list(ids))
+    named = names_children(user)
+    return {
+        p.pk: p.display_name
+        for p in Person.objects.filter(
+            pk__in=ids, archived_at__isnull=True, partnership_id=subject.partnership_id
+        ).order_by("family_name", "given_names")
+        if p.pk in may_open or (named and not p.restricted)
+    }
+
+
+def chairs(user: Any) -> list[Any]:
+    """The partnership's child protection chairs (decision 0031: roles holding `chair_conferences`)."""
+    from mace.accounts.models import User
+    from mace.core.access import POLICY
+
+    roles = [r for r, c in POLICY.items() if c.chair_conferences]
+    return list(
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=roles, agency__partnerships__in=partnership_ids(user)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def chair_by_id(user: Any, pk: int) -> Any:
+    """A chair named in a form; the service decides whether they may chair."""
+    from mace.accounts.models import User
+
+    return User.objects.filter(pk=pk, agency__partnerships__in=partnership_ids(user)).distinct().first()
+
+
+@dataclass
+class ContextCover:
+    """A context assessment covering a child, as their record shows it to this reader."""
+
+    title: str
+    href: str
+    step: str
+    review: str
+
+
+def context_section(person: Any, user: Any) -> dict[str, Any] | None:
+    """The child's record: every context assessment whose scope includes the child. The reader sees the
+    place or group only if its handling code allows; otherwise that one covers the child, no more. The
+    record page has logged the read of the child."""
+    from mace.core import ui
+
+    found = list(
+        ContextAssessment.objects.filter(children=person).select_related("subject").order_by("-triggered_on")
+    )
+    if not found:
+        return None
+    shown: list[ContextCover] = []
+    withheld = 0
+    plans = {p.assessment_id: p for p in ContextPlan.objects.filter(assessment__in=found)}
+    for a in found:
+        if not (may_read_context(user) and may_see(user, a.subject)):
+            withheld += 1
+            continue
+        plan = plans.get(a.pk)
+        review = ""
+        if plan is not None and plan.status == ContextPlan.Status.OPEN:
+            review = f"Review {ui.uk_date(plan.review_on)}: {ui.time_left(due.end_of_day(plan.review_on))}"
+        elif plan is not None:
+            review = "Plan closed"
+        shown.append(
+            ContextCover(
+                f"{a.subject.get_kind_display()}: {a.subject.name}",
+                ui.url("network:context", a.pk),
+                a.get_step_display(),
+                review,
+            )
+        )
+    return {"covers": shown, "withheld": withheld}
+
+
+def context_counts(user: Any) -> dict[str, str]:
+    """Figures only, for readers of figures: assessments by step, 1 to 4 as "fewer than 5"."""
+    pids = partnership_ids(user) if not capabilities(user).all_partnerships else None
+    qs = (
+        ContextAssessment.objects.all()
+        if pids is None
+        else ContextAssessment.objects.filter(partnership_id__in=pids)
+    )
+    by_step = dict(qs.values_list("step").annotate(n=Count("pk")))
+    return {label: disclosure.count_text(by_step.get(k, 0), user) for k, label in ContextStep.choices}

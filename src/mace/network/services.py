@@ -4,6 +4,7 @@ acting beyond one's role is PermissionError; a stale form is a Conflict."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from mace.accounts.models import Partnership
 from mace.core import audit, clocks
+from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry, Notification
 from mace.core.services import actor, is_system, label, require
 from mace.core.versioning import require_version, save_next_version
@@ -26,10 +28,18 @@ from .models import (
     Association,
     Breach,
     Confidence,
+    ContextAssessment,
+    ContextConference,
+    ContextKind,
+    ContextPlan,
+    ContextPlanReview,
+    ContextPlanVersion,
+    ContextStep,
     Disruption,
     Handling,
     Link,
     NrmReferral,
+    PartnerKind,
     Proposal,
     Reliability,
     Source,
@@ -734,3 +744,551 @@ def nrm_decide(
             audit.Event(A.UPDATE, "nrm_referral", str(r.pk), person_id=r.person_id, detail={"stage": stage}),
         )
     return r
+
+
+# Contextual safeguarding: a place or group assessed, conferenced and planned for ------------------------
+
+CONTEXT_KINDS = (Subject.Kind.PLACE, Subject.Kind.GROUP)
+CONTEXT_REVIEW_MONTHS = 3  # a context plan's first review, from the conference, unless the plan says
+
+
+def _context_require(by: Any, subject: Subject) -> None:
+    require(by, "meetings", "Only those who arrange and chair MACE panels work on context assessments.")
+    if not (is_system(by) or selectors.may_see(by, subject)):
+        raise PermissionError("You may not work on an assessment of a record you cannot see.")
+
+
+def _lock(assessment: ContextAssessment, version: int | None, attempted: dict[str, Any]) -> ContextAssessment:
+    locked = ContextAssessment.objects.select_for_update().select_related("subject").get(pk=assessment.pk)
+    require_version(locked, version, attempted)
+    return locked
+
+
+_NEEDS = {
+    "trigger": "the trigger",
+    "scope": "the scope",
+    "observation": "an observation",
+    "weighing": "the weighing of the contexts",
+    "conference": "the context conference",
+}
+
+
+def _out_of_order(locked: ContextAssessment, allowed: tuple[str, ...], doing: str) -> None:
+    """The toolkit's steps go in order: refuse a step whose step before is not recorded, or that the
+    assessment has already moved past."""
+    if locked.step in allowed:
+        return
+    if locked.reached(allowed[-1]):
+        raise ValidationError({"__all__": f"This assessment has moved past {doing}."})
+    raise ValidationError(
+        {"__all__": f"Record {_NEEDS[allowed[0]]} before {doing}: the toolkit's steps go in order."}
+    )
+
+
+def names_in_text(text: str, children: list[Person]) -> bool:
+    """True if the text names one of these children (given, family or preferred name, in any case). The
+    oversight pack's redaction decides what is a name, so the two never disagree."""
+    from mace.oversight.pack_sections import REDACTED, redact
+    from mace.people.keys import name_key
+
+    own = {
+        name_key(word)
+        for child in children
+        for name in (child.given_names, child.family_name, child.preferred_name)
+        for word in (name or "").replace("-", " ").split()
+        if len(name_key(word)) >= 2
+    }
+    if not own or not text:
+        return False
+    return redact(text, own=own, everyone=set()).count(REDACTED) > text.count(REDACTED)
+
+
+NAMED_CHILD = (
+    "This names a child in scope. The conference discusses the place or group, not individuals: "
+    "remove the name"
+)
+
+
+def _audit_context(by: Any, action: str, a: ContextAssessment, **detail: Any) -> None:
+    audit.record(actor(by), audit.Event(action, "network_context", str(a.pk), detail=detail))
+
+
+@dataclass
+class TriggerIn:
+    trigger: str
+    triggered_on: date | None
+    source_kind: str = ""
+    source_id: str = ""
+
+
+def context_start(*, subject: Subject, data: TriggerIn, by: Any) -> ContextAssessment:
+    """Start an assessment of a place or a group: the trigger step (what prompted it and when)."""
+    _context_require(by, subject)
+    problems: dict[str, str] = {}
+    if subject.kind not in CONTEXT_KINDS:
+        problems["__all__"] = (
+            "Only a place or a group is assessed as a context: an adult, a vehicle or an online identity "
+            "is not"
+        )
+    elif subject.proposed:
+        problems["__all__"] = "Adopt the group as a subject of the MACE panel before assessing it"
+    elif subject.merged_into_id or subject.archived_at:
+        problems["__all__"] = "This record is merged or archived"
+    if not data.trigger.strip():
+        problems["trigger"] = "Say what prompted the assessment"
+    if data.triggered_on is None:
+        problems["triggered_on"] = "Enter the date of the trigger, for example 14 3 2026"
+    elif data.triggered_on > timezone.localdate():
+        problems["triggered_on"] = "The date of the trigger must be today or in the past"
+    if data.source_kind and data.source_kind not in Source.values:
+        problems["source_kind"] = "Choose the kind of record that prompted it"
+    if data.source_id and not data.source_kind:
+        problems["source_kind"] = "Choose the kind of record the reference belongs to"
+    if problems or data.triggered_on is None:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        a = ContextAssessment.objects.create(
+            partnership_id=subject.partnership_id,
+            subject=subject,
+            step=ContextStep.TRIGGER,
+            trigger=data.trigger.strip(),
+            triggered_on=data.triggered_on,
+            trigger_source_kind=data.source_kind,
+            trigger_source_id=data.source_id.strip()[:64],
+            started_by_label=label(by),
+            started_at=timezone.now(),
+        )
+        _audit_context(by, A.CREATE, a, step="trigger", subject=subject.pk)
+    return a
+
+
+def context_scope(
+    *, assessment: ContextAssessment, area: str, children: list[Person], by: Any, version: int | None
+) -> ContextAssessment:
+    """The scope: the area or context assessed, and the children in scope, chosen from the subject's
+    links this user may see."""
+    _context_require(by, assessment.subject)
+    with transaction.atomic():
+        locked = _lock(assessment, version, {"area": area, "children": [c.pk for c in children]})
+        _out_of_order(locked, (ContextStep.TRIGGER,), "scoping")
+        allowed = (
+            selectors.linked_child_ids(locked.subject)
+            if is_system(by)
+            else set(selectors.scope_candidates(by, locked.subject))
+        )
+        problems: dict[str, str] = {}
+        if not area.strip():
+            problems["area"] = "Describe the area or context the assessment covers"
+        if not children:
+            problems["children"] = "Choose the children in scope"
+        elif any(c.pk not in allowed for c in children):
+            problems["children"] = "Choose children linked to this place or group whose records you may see"
+        if problems:
+            raise ValidationError(problems)
+        locked.scope_area = area.strip()
+        locked.scoped_by_label = label(by)
+        locked.scoped_at = timezone.now()
+        locked.step = ContextStep.SCOPE
+        save_next_version(locked, ["scope_area", "scoped_by_label", "scoped_at", "step"])
+        locked.children.set(children)
+        for c in children:
+            audit.record(
+                actor(by),
+                audit.Event(
+                    A.UPDATE, "network_context", str(locked.pk), person_id=c.pk, detail={"in_scope": True}
+                ),
+            )
+        _audit_context(by, A.UPDATE, locked, step="scope", children=len(children))
+    return locked
+
+
+@dataclass
+class SafetyIn:
+    place: str
+    feels: str  # safe or unsafe
+    why: str
+
+
+def context_observe(
+    *,
+    assessment: ContextAssessment,
+    on: date | None,
+    where: str,
+    what: str,
+    safety: list[SafetyIn],
+    by: Any,
+    version: int | None,
+) -> ContextAssessment:
+    """Add a dated observation, and what young people said in their safety mapping (places that feel
+    safe or unsafe and why), without names. Observations are added until the contexts are weighed."""
+    _context_require(by, assessment.subject)
+    with transaction.atomic():
+        locked = _lock(assessment, version, {"on": on, "where": where, "what": what})
+        _out_of_order(locked, (ContextStep.SCOPE, ContextStep.OBSERVATION), "observing")
+        in_scope = list(locked.children.all())
+        problems: dict[str, str] = {}
+        if on is None:
+            problems["on"] = "Enter the date of the observation, for example 14 3 2026"
+        elif on > timezone.localdate():
+            problems["on"] = "The date of the observation must be today or in the past"
+        elif on < locked.triggered_on:
+            problems["on"] = "The observation must be on or after the date of the trigger"
+        if not where.strip():
+            problems["where"] = "Say where the observation was made"
+        if not what.strip():
+            problems["what"] = "Describe what was observed"
+        elif names_in_text(what, in_scope):
+            problems["what"] = NAMED_CHILD
+        for n, s in enumerate(safety, start=1):
+            if not s.place.strip() or s.feels not in ("safe", "unsafe") or not s.why.strip():
+                problems[f"safety_{n}"] = (
+                    f"Safety map entry {n}: give the place, whether it feels safe or unsafe, and why"
+                )
+            elif names_in_text(f"{s.place} {s.why}", in_scope):
+                problems[f"safety_{n}"] = (
+                    f"Safety map entry {n}: young people's safety mapping is recorded without names"
+                )
+        if problems or on is None:
+            raise ValidationError(problems)
+        now = timezone.now()
+        who = label(by)
+        locked.observations = [
+            *locked.observations,
+            {
+                "on": on.isoformat(),
+                "where": where.strip(),
+                "what": what.strip(),
+                "by": who,
+                "at": now.isoformat(),
+            },
+        ]
+        locked.safety_map = [
+            *locked.safety_map,
+            *(
+                {
+                    "place": s.place.strip(),
+                    "feels": s.feels,
+                    "why": s.why.strip(),
+                    "by": who,
+                    "at": now.isoformat(),
+                }
+                for s in safety
+            ),
+        ]
+        locked.observed_by_label, locked.observed_at = who, now
+        locked.step = ContextStep.OBSERVATION
+        save_next_version(locked, ["observations", "safety_map", "observed_by_label", "observed_at", "step"])
+        _audit_context(by, A.UPDATE, locked, step="observation", safety_entries=len(safety))
+    return locked
+
+
+@dataclass
+class ContextIn:
+    context: str
+    harm: str
+    protective: str
+
+
+def context_weigh(
+    *, assessment: ContextAssessment, contexts: list[ContextIn], judgement: str, by: Any, version: int | None
+) -> ContextAssessment:
+    """Weigh the contexts (peer, school, neighbourhood, online, home): harm and protective factors in
+    each, and a judgement. Closes the observation step."""
+    _context_require(by, assessment.subject)
+    with transaction.atomic():
+        locked = _lock(assessment, version, {"judgement": judgement})
+        _out_of_order(locked, (ContextStep.OBSERVATION,), "weighing the contexts")
+        in_scope = list(locked.children.all())
+        problems: dict[str, str] = {}
+        chosen = [c for c in contexts if c.harm.strip() or c.protective.strip()]
+        if not chosen:
+            problems["contexts"] = "Weigh at least one context: its harm or its protective factors"
+        seen: set[str] = set()
+        for c in chosen:
+            if c.context not in ContextKind.values:
+                problems["contexts"] = "Choose a context: peer, school, neighbourhood, online or home"
+            elif c.context in seen:
+                problems["contexts"] = "Weigh each context once"
+            elif names_in_text(f"{c.harm} {c.protective}", in_scope):
+                problems[f"context_{c.context}"] = NAMED_CHILD
+            seen.add(c.context)
+        if not judgement.strip():
+            problems["judgement"] = "Give the judgement: how the contexts together affect children's safety"
+        elif names_in_text(judgement, in_scope):
+            problems["judgement"] = NAMED_CHILD
+        if problems:
+            raise ValidationError(problems)
+        locked.contexts = [
+            {"context": c.context, "harm": c.harm.strip(), "protective": c.protective.strip()} for c in chosen
+        ]
+        locked.judgement = judgement.strip()
+        locked.weighed_by_label, locked.weighed_at = label(by), timezone.now()
+        locked.step = ContextStep.WEIGHING
+        save_next_version(locked, ["contexts", "judgement", "weighed_by_label", "weighed_at", "step"])
+        _audit_context(by, A.UPDATE, locked, step="weighing", contexts=len(chosen))
+    return locked
+
+
+@dataclass
+class AttendeeIn:
+    name: str
+    agency: str
+
+
+@dataclass
+class ConferenceIn:
+    held_on: date | None
+    chair: Any
+    attendees: list[AttendeeIn]
+    discussion: str
+    decisions: str
+
+
+def context_conference(
+    *, assessment: ContextAssessment, data: ConferenceIn, by: Any, version: int | None
+) -> ContextConference:
+    """The context conference: chaired by a child protection chair of the partnership, about the place or
+    group, not individuals (text naming a child in scope is refused)."""
+    from mace.core.access import capabilities
+
+    _context_require(by, assessment.subject)
+    with transaction.atomic():
+        locked = _lock(assessment, version, {"held_on": data.held_on, "discussion": data.discussion})
+        _out_of_order(locked, (ContextStep.WEIGHING,), "the conference")
+        in_scope = list(locked.children.all())
+        problems: dict[str, str] = {}
+        if data.held_on is None:
+            problems["held_on"] = "Enter the date of the conference, for example 14 3 2026"
+        elif data.held_on > timezone.localdate():
+            problems["held_on"] = "Record the conference once it has been held"
+        elif data.held_on < locked.triggered_on:
+            problems["held_on"] = "The conference must be on or after the date of the trigger"
+        chair = data.chair
+        if chair is None:
+            problems["chair"] = "Choose the child protection chair who chaired the conference"
+        elif not capabilities(
+            chair
+        ).chair_conferences or locked.partnership_id not in selectors.partnership_ids(chair):
+            problems["chair"] = "The chair must be a child protection chair of the partnership"
+        attendees = [x for x in data.attendees if x.name.strip() or x.agency.strip()]
+        if not attendees:
+            problems["attendees"] = "Say who attended, and from which agency"
+        elif any(not x.name.strip() or not x.agency.strip() for x in attendees):
+            problems["attendees"] = "Give each attendee's name and agency"
+        for name, text, what in (
+            ("discussion", data.discussion, "Record the discussion about the place or group"),
+            ("decisions", data.decisions, "Record the conference's decisions"),
+        ):
+            if not text.strip():
+                problems[name] = what
+            elif names_in_text(text, in_scope):
+                problems[name] = NAMED_CHILD
+        if problems or data.held_on is None or chair is None:
+            raise ValidationError(problems)
+        conference = ContextConference.objects.create(
+            assessment=locked,
+            held_on=data.held_on,
+            chair=chair,
+            chair_label=label(chair),
+            attendees=[{"name": x.name.strip(), "agency": x.agency.strip()} for x in attendees],
+            discussion=data.discussion.strip(),
+            decisions=data.decisions.strip(),
+            recorded_by_label=label(by),
+            recorded_at=timezone.now(),
+        )
+        locked.step = ContextStep.CONFERENCE
+        save_next_version(locked, ["step"])
+        _audit_context(by, A.CREATE, locked, step="conference", chair=chair.pk, attendees=len(attendees))
+    return conference
+
+
+@dataclass
+class ContextActionIn:
+    text: str
+    partner: str
+    owner: str
+    due: date | None
+    progress: str = ""
+    key: str = ""
+
+
+@dataclass
+class ContextPlanIn:
+    summary: str
+    review_on: date | None
+    actions: list[ContextActionIn]
+    reason: str = ""
+
+
+def _plan_attempted(data: ContextPlanIn) -> dict[str, Any]:
+    return {
+        "summary": data.summary,
+        "review_on": data.review_on,
+        "reason": data.reason,
+        "actions": [f"{a.text} ({a.partner}, {a.owner}, due {a.due})" for a in data.actions],
+    }
+
+
+def context_plan_save(
+    *, assessment: ContextAssessment, data: ContextPlanIn, by: Any, version: int | None
+) -> ContextPlanVersion:
+    """Write the context plan's next version. `version` is the plan version the form was opened on (0: no
+    plan yet); any other (or none) is a Conflict and nothing is saved. Each action is for a partner
+    (licensing, transport, the school …) with an owner and a due date on or after the conference."""
+    _context_require(by, assessment.subject)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = ContextAssessment.objects.select_for_update().select_related("subject").get(pk=assessment.pk)
+        plan = ContextPlan.objects.select_for_update().filter(assessment=locked).first()
+        current = plan.version if plan else 0
+        if version is None or version != current:
+            latest = plan.versions.get(number=plan.version) if plan else locked
+            raise Conflict(plan or latest, _plan_attempted(data), based_on=version)
+        _out_of_order(locked, (ContextStep.CONFERENCE, ContextStep.PLAN), "the context plan")
+        held_on = locked.conference.held_on
+        in_scope = list(locked.children.all())
+        problems: dict[str, str] = {}
+        if not data.summary.strip():
+            problems["summary"] = "Say what the plan will change about the place or group"
+        elif names_in_text(data.summary, in_scope):
+            problems["summary"] = NAMED_CHILD
+        if plan is not None and not data.reason.strip():
+            problems["reason"] = "Say why the plan is changing"
+        if data.review_on is None:
+            problems["review_on"] = "Enter the date the plan will be reviewed, for example 14 3 2027"
+        elif data.review_on <= held_on:
+            problems["review_on"] = "The review must be after the conference"
+        if not data.actions:
+            problems["actions"] = "Add at least one action for a partner"
+        for n, act in enumerate(data.actions, start=1):
+            wrong = []
+            if not act.text.strip():
+                wrong.append("say what will be done")
+            if act.partner not in PartnerKind.values:
+                wrong.append("choose the partner: licensing, transport, school, police, community safety …")
+            if not act.owner.strip():
+                wrong.append("give the action an owner")
+            if act.due is None:
+                wrong.append("give a due date")
+            elif act.due < held_on:
+                wrong.append(f"the due date cannot be before the conference ({held_on:%-d %B %Y})")
+            if not wrong and names_in_text(f"{act.text} {act.progress}", in_scope):
+                wrong.append("remove the name of a child: the plan is about the place or group")
+            if wrong:
+                problems[f"action_{n}"] = f"Action {n}: " + "; ".join(wrong)
+        if problems or data.review_on is None:
+            raise ValidationError(problems)
+        if plan is None:
+            plan = ContextPlan.objects.create(
+                assessment=locked, review_on=data.review_on, created_at=now, updated_at=now, version=1
+            )
+            locked.step = ContextStep.PLAN
+            save_next_version(locked, ["step"])
+        else:
+            plan.review_on, plan.updated_at = data.review_on, now
+            save_next_version(plan, ["review_on", "updated_at"])
+        new = ContextPlanVersion.objects.create(
+            plan=plan,
+            number=plan.version,
+            created_at=now,
+            created_by_label=label(by),
+            reason=data.reason.strip() or "First version of the context plan",
+            summary=data.summary.strip(),
+            review_on=data.review_on,
+            actions=[
+                {
+                    "key": a.key or uuid.uuid4().hex[:12],
+                    "text": a.text.strip(),
+                    "partner": a.partner,
+                    "owner": a.owner.strip()[:150],
+                    "due": a.due.isoformat() if a.due else "",
+                    "progress": a.progress.strip(),
+                }
+                for a in data.actions
+            ],
+        )
+        audit.record(
+            actor(by),
+            audit.Event(
+                A.CREATE if new.number == 1 else A.UPDATE,
+                "network_context_plan",
+                str(plan.pk),
+                detail={"assessment": locked.pk, "version": new.number, "actions": len(data.actions)},
+            ),
+        )
+    return new
+
+
+@dataclass
+class ContextReviewIn:
+    held_on: date | None
+    attendees: str
+    progress: str
+    safer: str
+    decision: str
+    next_review_on: date | None = None
+
+
+def context_review(*, plan: ContextPlan, data: ContextReviewIn, by: Any) -> ContextPlanReview:
+    """A review of the context plan, like a child's plan review: is the place or group safer, continue
+    (with the next review date) or close. A review adds to the plan and never conflicts."""
+    assessment = plan.assessment
+    _context_require(by, assessment.subject)
+    with transaction.atomic():
+        locked = ContextPlan.objects.select_for_update().get(pk=plan.pk)
+        in_scope = list(assessment.children.all())
+        problems: dict[str, str] = {}
+        if locked.status == ContextPlan.Status.CLOSED:
+            problems["__all__"] = "This context plan is closed."
+        if data.held_on is None:
+            problems["held_on"] = "Give the date of the review"
+        elif data.held_on > timezone.localdate():
+            problems["held_on"] = "A review cannot be recorded before it has happened"
+        elif data.held_on < assessment.conference.held_on:
+            problems["held_on"] = "The review cannot be before the conference"
+        if not data.attendees.strip():
+            problems["attendees"] = "Say who attended the review"
+        if not data.progress.strip():
+            problems["progress"] = "Describe the progress against the context plan"
+        elif names_in_text(data.progress, in_scope):
+            problems["progress"] = NAMED_CHILD
+        if data.safer not in ContextPlanReview.Safer.values:
+            problems["safer"] = "Say whether the place or group is safer for children"
+        if data.decision not in ContextPlanReview.Decision.values:
+            problems["decision"] = "Choose the decision: continue or close the plan"
+        elif data.decision == ContextPlanReview.Decision.CONTINUE:
+            if data.next_review_on is None:
+                problems["next_review_on"] = "Enter the date of the next review, for example 14 3 2027"
+            elif data.held_on and data.next_review_on <= data.held_on:
+                problems["next_review_on"] = "The next review must be after this one"
+        if problems or data.held_on is None:
+            raise ValidationError(problems)
+        closing = data.decision == ContextPlanReview.Decision.CLOSE
+        review = ContextPlanReview.objects.create(
+            plan=locked,
+            reviewed_version=locked.version,
+            held_on=data.held_on,
+            attendees=data.attendees.strip(),
+            progress=data.progress.strip(),
+            safer=data.safer,
+            decision=data.decision,
+            next_review_on=None if closing else data.next_review_on,
+            recorded_by_label=label(by),
+            recorded_at=timezone.now(),
+        )
+        if closing:
+            locked.status = ContextPlan.Status.CLOSED
+        elif data.next_review_on is not None:
+            locked.review_on = data.next_review_on
+        locked.save(update_fields=["status", "review_on"])
+        audit.record(
+            actor(by),
+            audit.Event(
+                A.CREATE, "network_context_review", str(review.pk), detail={"decision": data.decision}
+            ),
+        )
+    return review
+
+
+def default_review_on(held_on: date) -> date:
+    return clocks.add_calendar_months(held_on, CONTEXT_REVIEW_MONTHS)

@@ -18,4 +18,19 @@ urlpatterns = [
     path("network/children/<int:person_id>/network.jsonl", views.child_export, name="child-export"),
     path("network/children/<int:person_id>/nrm/new/", views.nrm_new, name="nrm-new"),
     path("network/nrm/<int:referral_id>/", views.nrm, name="nrm"),
+    path("network/subjects/<int:subject_id>/context/new/", views.context_new, name="context-new"),
+    path("network/context/", views.context_list, name="contexts"),
+    path("network/context/<int:assessment_id>/", views.context, name="context"),
+    path("network/context/<int:assessment_id>/scope/", views.context_scope, name="context-scope"),
+    path(
+        "network/context/<int:assessment_id>/observation/",
+        views.context_observation,
+        name="context-observation",
+    ),
+    path("network/context/<int:assessment_id>/weighing/", views.context_weighing, name="context-weighing"),
+    path(
+        "network/context/<int:assessment_id>/conference/", views.context_conference, name="context-conference"
+    ),
+    path("network/context/<int:assessment_id>/plan/", views.context_plan, name="context-plan"),
+    path("network/context/<int:assessment_id>/reviews/new/", views.context_review, name="context-review"),
 ]

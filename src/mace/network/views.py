@@ -225,6 +225,7 @@ def subject(request: HttpRequest, subject_id: int) -> HttpResponse:
             "caps": caps,
             "disruptions": selectors.disruptions_for(request.user, found),
             "group": selectors.group_page(request.user, found) if found.kind == Subject.Kind.GROUP else None,
+            "contexts": selectors.context_assessments_for(request.user, subject=found),
         }
     )
     return render(request, "network/subject.html", context)
@@ -339,6 +340,8 @@ def adopt(request: HttpRequest, subject_id: int) -> HttpResponse:
         messages.error(request, "The group was changed or adopted by someone else; check it and try again.")
     else:
         messages.success(request, "Group adopted as a subject of the MACE panel")
+        if request.POST.get("then") == "context":
+            return redirect("network:context-new", found.pk)
     return redirect("network:subject", found.pk)
 
 
@@ -611,5 +614,398 @@ def nrm(request: HttpRequest, referral_id: int) -> HttpResponse:
             "page_errors": page_errors,
             "stage": stage,
             "decisions": NrmReferral.Decision.choices,
+        },
+    )
+
+
+# Contextual safeguarding: a place or group assessed step by step, conferenced, planned for and reviewed -----
+
+
+def _may_work_context(request: HttpRequest) -> bool:
+    return capabilities(request.user).meetings
+
+
+def _context(request: HttpRequest, assessment_id: int, purpose: str = "view") -> Any:
+    _signed_in(request)
+    try:
+        return selectors.context_for_user(request.user, assessment_id, purpose=purpose)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+
+
+def _version(post: Any) -> int | None:
+    v = post.get("version", "")
+    return int(v) if v.isdigit() else None
+
+
+def _context_conflict(request: HttpRequest, exc: Conflict, back: str) -> HttpResponse:
+    return render(
+        request,
+        "core/conflict.html",
+        {
+            "title": "Someone else changed this context assessment",
+            "record": exc.record,
+            "attempted": exc.attempted,
+            "back": back,
+        },
+        status=409,
+    )
+
+
+def context_list(request: HttpRequest) -> HttpResponse:
+    _signed_in(request)
+    caps = capabilities(request.user)
+    if selectors.may_read_context(request.user):
+        found = selectors.context_assessments_for(request.user)
+        audit.record(
+            audit.Actor.of(request.user),
+            audit.Event(AccessLogEntry.Action.VIEW, "network_context", "", detail={"count": len(found)}),
+        )
+        return render(
+            request,
+            "network/context_list.html",
+            {"title": "Context assessments", "rows": presenters.context_rows(found)},
+        )
+    if caps.aggregates:
+        return render(
+            request,
+            "network/context_counts.html",
+            {"title": "Context assessments: figures", "counts": selectors.context_counts(request.user)},
+        )
+    raise Http404("Not found")
+
+
+def context_new(request: HttpRequest, subject_id: int) -> HttpResponse:
+    found = _subject(request, subject_id, purpose="context")
+    if not _may_work_context(request):
+        raise Http404("Not found")
+    typed: dict[str, Any] = {}
+    page_errors: list[dict[str, str]] = []
+    fe: dict[str, str] = {}
+    if request.method == "POST":
+        p = request.POST
+        typed = p.dict()
+        on, on_typed = _date(p, "triggered_on")
+        try:
+            if on_typed and on is None:
+                raise ValidationError(
+                    {"triggered_on": "Enter a real date of the trigger, for example 14 3 2026"}
+                )
+            a = services.context_start(
+                subject=found,
+                data=services.TriggerIn(
+                    trigger=p.get("trigger", ""),
+                    triggered_on=on,
+                    source_kind=p.get("source_kind", ""),
+                    source_id=p.get("source_id", "")[:64],
+                ),
+                by=request.user,
+            )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except ValidationError as exc:
+            page_errors, fe = _errors(exc)
+        else:
+            messages.success(request, "Context assessment started: now set its scope")
+            return redirect("network:context-scope", a.pk)
+    return render(
+        request,
+        "network/context_new.html",
+        {
+            "title": f"Start a context assessment of {found.name}",
+            "subject": found,
+            "typed": typed,
+            "fe": fe,
+            "page_errors": page_errors,
+            "sources": [("", "None"), *Source.choices],
+        },
+    )
+
+
+def context(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    a = _context(request, assessment_id)
+    plan = selectors.context_plan(a)
+    return render(
+        request,
+        "network/context.html",
+        {
+            "title": f"Context assessment: {a.subject.name}",
+            "a": a,
+            "summary": presenters.context_summary(a),
+            "children": selectors.children_named(request.user, list(a.children.values_list("pk", flat=True))),
+            "conference": selectors.context_conference(a),
+            "plan": plan,
+            "plan_rows": presenters.context_plan_rows(plan),
+            "review_text": presenters.review_text(plan),
+            "reviews": list(plan.reviews.all()) if plan else [],
+            "next": presenters.context_next(a),
+            "can_work": _may_work_context(request),
+        },
+    )
+
+
+def _context_step(
+    request: HttpRequest, assessment_id: int, template: str, title: str, save: Any, extra: Any = None
+) -> HttpResponse:
+    """One step's page: GET shows the form; POST calls `save(a, post)` and goes back to the assessment,
+    or shows the problems, or (a stale form) the conflict page."""
+    a = _context(request, assessment_id, purpose="edit")
+    if not _may_work_context(request):
+        raise Http404("Not found")
+    typed: dict[str, Any] = {}
+    page_errors: list[dict[str, str]] = []
+    fe: dict[str, str] = {}
+    if request.method == "POST":
+        typed = request.POST.dict()
+        try:
+            message, target = save(a, request.POST)
+        except PermissionError:
+            raise Http404("Not found") from None
+        except Conflict as exc:
+            return _context_conflict(request, exc, url("network:context", a.pk))
+        except ValidationError as exc:
+            page_errors, fe = _errors(exc)
+        else:
+            messages.success(request, message)
+            return redirect(target, a.pk)
+    context = {
+        "title": title,
+        "a": a,
+        "typed": typed,
+        "fe": fe,
+        "page_errors": page_errors,
+    }
+    context.update(extra(a) if extra else {})
+    return render(request, template, context)
+
+
+def context_scope(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    def save(a: Any, p: Any) -> tuple[str, str]:
+        allowed = selectors.scope_candidates(request.user, a.subject)
+        chosen = [int(x) for x in p.getlist("children") if x.isdigit()]
+        services.context_scope(
+            assessment=a,
+            area=p.get("area", ""),
+            children=selectors.people_by_ids([c for c in chosen if c in allowed]),
+            by=request.user,
+            version=_version(p),
+        )
+        return "Scope recorded: now record what was observed", "network:context-observation"
+
+    return _context_step(
+        request,
+        assessment_id,
+        "network/context_scope.html",
+        "Scope of the assessment",
+        save,
+        lambda a: {
+            "candidates": selectors.scope_candidates(request.user, a.subject),
+            "chosen": [int(x) for x in request.POST.getlist("children") if x.isdigit()],
+        },
+    )
+
+
+SAFETY_ROWS = 3
+
+
+def context_observation(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    def save(a: Any, p: Any) -> tuple[str, str]:
+        on, on_typed = _date(p, "on")
+        if on_typed and on is None:
+            raise ValidationError({"on": "Enter a real date of the observation, for example 14 3 2026"})
+        safety = [
+            services.SafetyIn(
+                p.get(f"safety_place_{n}", ""), p.get(f"safety_feels_{n}", ""), p.get(f"safety_why_{n}", "")
+            )
+            for n in range(1, SAFETY_ROWS + 1)
+            if p.get(f"safety_place_{n}", "").strip() or p.get(f"safety_why_{n}", "").strip()
+        ]
+        services.context_observe(
+            assessment=a,
+            on=on,
+            where=p.get("where", ""),
+            what=p.get("what", ""),
+            safety=safety,
+            by=request.user,
+            version=_version(p),
+        )
+        if p.get("then") == "weigh":
+            return "Observation recorded: now weigh the contexts", "network:context-weighing"
+        return "Observation recorded", "network:context-observation"
+
+    return _context_step(
+        request,
+        assessment_id,
+        "network/context_observation.html",
+        "Observation and safety mapping",
+        save,
+        lambda a: {"safety_rows": range(1, SAFETY_ROWS + 1), "observations": presenters.observation_rows(a)},
+    )
+
+
+def context_weighing(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    from .models import ContextKind
+
+    def save(a: Any, p: Any) -> tuple[str, str]:
+        services.context_weigh(
+            assessment=a,
+            contexts=[
+                services.ContextIn(k, p.get(f"harm_{k}", ""), p.get(f"protective_{k}", ""))
+                for k in ContextKind.values
+            ],
+            judgement=p.get("judgement", ""),
+            by=request.user,
+            version=_version(p),
+        )
+        return "Contexts weighed: now record the context conference", "network:context-conference"
+
+    return _context_step(
+        request,
+        assessment_id,
+        "network/context_weighing.html",
+        "Weigh the contexts",
+        save,
+        lambda a: {"kinds": ContextKind.choices},
+    )
+
+
+def _attendees(text: str) -> list[services.AttendeeIn]:
+    """One attendee a line: "Name, agency"."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, _, agency = line.partition(",")
+        out.append(services.AttendeeIn(name.strip(), agency.strip()))
+    return out
+
+
+def context_conference(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    def save(a: Any, p: Any) -> tuple[str, str]:
+        on, on_typed = _date(p, "held_on")
+        if on_typed and on is None:
+            raise ValidationError({"held_on": "Enter a real date of the conference, for example 14 3 2026"})
+        chair_id = p.get("chair", "")
+        services.context_conference(
+            assessment=a,
+            data=services.ConferenceIn(
+                held_on=on,
+                chair=selectors.chair_by_id(request.user, int(chair_id)) if chair_id.isdigit() else None,
+                attendees=_attendees(p.get("attendees", "")),
+                discussion=p.get("discussion", ""),
+                decisions=p.get("decisions", ""),
+            ),
+            by=request.user,
+            version=_version(p),
+        )
+        return "Context conference recorded: now write the context plan", "network:context-plan"
+
+    return _context_step(
+        request,
+        assessment_id,
+        "network/context_conference.html",
+        "Context conference",
+        save,
+        lambda a: {
+            "chairs": [(str(u.pk), u.get_full_name() or u.username) for u in selectors.chairs(request.user)]
+        },
+    )
+
+
+ACTION_ROWS_BLANK = 2
+
+
+def context_plan(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    from .models import PartnerKind
+
+    def save(a: Any, p: Any) -> tuple[str, str]:
+        review_on, r_typed = _date(p, "review_on")
+        problems = {}
+        if r_typed and review_on is None:
+            problems["review_on"] = "Enter a real review date, for example 14 3 2027"
+        actions: list[services.ContextActionIn] = []
+        rows = min(int(p["rows"]), 50) if p.get("rows", "").isdigit() else 0
+        for n in range(1, rows + 1):
+            text = p.get(f"action_text_{n}", "")
+            due_on, d_typed = _date(p, f"action_due_{n}")
+            if not (text.strip() or p.get(f"action_owner_{n}", "").strip() or d_typed):
+                continue
+            if d_typed and due_on is None:
+                problems[f"action_{len(actions) + 1}"] = f"Action {len(actions) + 1}: enter a real due date"
+            actions.append(
+                services.ContextActionIn(
+                    text=text,
+                    partner=p.get(f"action_partner_{n}", ""),
+                    owner=p.get(f"action_owner_{n}", ""),
+                    due=due_on,
+                    progress=p.get(f"action_progress_{n}", ""),
+                    key=p.get(f"action_key_{n}", "")[:12],
+                )
+            )
+        if problems:
+            raise ValidationError(problems)
+        services.context_plan_save(
+            assessment=a,
+            data=services.ContextPlanIn(
+                summary=p.get("summary", ""), review_on=review_on, actions=actions, reason=p.get("reason", "")
+            ),
+            by=request.user,
+            version=_version(p),
+        )
+        return "Context plan saved", "network:context"
+
+    def extra(a: Any) -> dict[str, Any]:
+        plan = selectors.context_plan(a)
+        return presenters.context_plan_form(
+            plan,
+            selectors.context_conference(a),
+            PartnerKind.choices,
+            ACTION_ROWS_BLANK,
+            request.method == "POST",
+        )
+
+    return _context_step(request, assessment_id, "network/context_plan.html", "Context plan", save, extra)
+
+
+def context_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    from .models import ContextPlanReview
+
+    def save(a: Any, p: Any) -> tuple[str, str]:
+        plan = selectors.context_plan(a)
+        if plan is None:
+            raise ValidationError({"__all__": "Write the context plan before reviewing it."})
+        held_on, h_typed = _date(p, "held_on")
+        next_on, n_typed = _date(p, "next_review_on")
+        problems = {}
+        if h_typed and held_on is None:
+            problems["held_on"] = "Enter a real date of the review, for example 14 3 2027"
+        if n_typed and next_on is None:
+            problems["next_review_on"] = "Enter a real date of the next review, for example 14 6 2027"
+        if problems:
+            raise ValidationError(problems)
+        services.context_review(
+            plan=plan,
+            data=services.ContextReviewIn(
+                held_on=held_on,
+                attendees=p.get("attendees", ""),
+                progress=p.get("progress", ""),
+                safer=p.get("safer", ""),
+                decision=p.get("decision", ""),
+                next_review_on=next_on,
+            ),
+            by=request.user,
+        )
+        return "Review recorded", "network:context"
+
+    return _context_step(
+        request,
+        assessment_id,
+        "network/context_review.html",
+        "Review the context plan",
+        save,
+        lambda a: {
+            "safer": ContextPlanReview.Safer.choices,
+            "decisions": ContextPlanReview.Decision.choices,
+            "plan": selectors.context_plan(a),
         },
     )
