@@ -27,7 +27,7 @@ from mace.network.models import (
     Handling,
     Link,
 )
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 
 from ..conftest import sign_in
 from .conftest import NOW, TODAY, record
@@ -578,3 +578,122 @@ def test_the_api_hides_an_assessment_from_an_executive(area, place) -> None:
     a = _scoped(area, place)
     assert _api(area.executive).get(f"/api/v1/network/context-assessments/{a.pk}").status_code == 404
     assert _api(area.executive).get("/api/v1/network/context-assessments").json() == []
+
+
+def _put(user: Any, path: str, body: dict[str, Any], method: str = "put") -> Any:
+    return getattr(_api(user), method)(
+        f"/api/v1/network/context-assessments/{path}", body, content_type="application/json"
+    )
+
+
+def test_the_api_walks_every_step_from_scope_to_a_reviewed_plan(area, place, chair) -> None:
+    a = _start(area, place)
+    worker = area.social_worker
+    scoped = _put(
+        worker, f"{a.pk}/scope", {"version": 1, "area": "The car park", "children": [area.child.pk]}
+    )
+    assert scoped.status_code == 200 and scoped.json()["step"] == "scope"
+    assert scoped.json()["children_in_scope"] == 1
+    observed = _put(
+        worker,
+        f"{a.pk}/observations",
+        {
+            "version": scoped.json()["version"],
+            "on": str(TODAY - timedelta(days=3)),
+            "where": "Car park, 10pm",
+            "what": "Men in cars offering lifts",
+            "safety": [{"place": "The car park", "feels": "unsafe", "why": "It is dark"}],
+        },
+        method="post",
+    )
+    assert observed.status_code == 200 and observed.json()["step"] == "observation"
+    weighed = _put(
+        worker,
+        f"{a.pk}/weighing",
+        {
+            "version": observed.json()["version"],
+            "contexts": [{"context": "neighbourhood", "harm": "Dark car park", "protective": "Youth centre"}],
+            "judgement": "Sexual exploitation after 9pm",
+        },
+    )
+    assert weighed.status_code == 200 and weighed.json()["step"] == "weighing"
+    conferenced = _put(
+        worker,
+        f"{a.pk}/conference",
+        {
+            "version": weighed.json()["version"],
+            "held_on": str(TODAY - timedelta(days=1)),
+            "chair_id": chair.pk,
+            "attendees": [{"name": "Sam Patel", "agency": "Licensing"}],
+            "discussion": "The car park has no lighting.",
+            "decisions": "Licensing review.",
+        },
+        method="post",
+    )
+    assert conferenced.status_code == 200 and conferenced.json()["step"] == "conference"
+    plan = {
+        "version": 0,
+        "summary": "Safer car park",
+        "review_on": str(TODAY + timedelta(days=60)),
+        "actions": [{"text": "Lighting", "partner": "licensing", "owner": "Licensing", "due": str(TODAY)}],
+    }
+    assert _put(worker, f"{a.pk}/plan", plan).status_code == 200
+    reviewed = _put(
+        worker,
+        f"{a.pk}/plan/reviews",
+        {
+            "held_on": str(TODAY),
+            "attendees": "Sam Patel, Licensing",
+            "progress": "Lights fitted",
+            "safer": "yes",
+            "decision": "continue",
+            "next_review_on": str(TODAY + timedelta(days=90)),
+        },
+        method="post",
+    )
+    assert reviewed.status_code == 200, reviewed.content
+    assert ContextPlanReview.objects.get().progress == "Lights fitted"
+    assert reviewed.json()["review_on"] == str(TODAY + timedelta(days=90))
+
+
+def test_the_api_refuses_a_scope_naming_a_child_not_linked_and_writes_nothing(area, place) -> None:
+    a = _start(area, place)
+    stranger = PersonFactory(partnership=area.partnership)
+    refused = _put(
+        area.social_worker, f"{a.pk}/scope", {"version": 1, "area": "X", "children": [stranger.pk]}
+    )
+    assert refused.status_code == 422
+    a.refresh_from_db()
+    assert a.step == "trigger" and not a.children.exists()
+
+
+def test_the_api_refuses_a_conference_chaired_by_someone_who_is_not_a_chair(area, place) -> None:
+    a = _weighed(area, place)
+    refused = _put(
+        area.social_worker,
+        f"{a.pk}/conference",
+        {
+            "version": a.version,
+            "held_on": str(TODAY),
+            "chair_id": area.social_worker.pk,
+            "attendees": [{"name": "Sam Patel", "agency": "Licensing"}],
+            "discussion": "The car park.",
+            "decisions": "Lighting.",
+        },
+        method="post",
+    )
+    assert refused.status_code == 422 and "chair" in refused.content.decode().lower()
+    a.refresh_from_db()
+    assert a.step == "weighing" and not ContextConference.objects.exists()
+
+
+def test_the_api_step_with_a_stale_version_is_a_conflict(area, place) -> None:
+    a = _scoped(area, place)
+    stale = _put(
+        area.social_worker,
+        f"{a.pk}/weighing",
+        {"version": 1, "contexts": [{"context": "peer", "harm": "x", "protective": "y"}], "judgement": "z"},
+    )
+    assert stale.status_code == 409
+    a.refresh_from_db()
+    assert a.step == "scope"

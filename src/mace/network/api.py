@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, ErrorOut, VersionConflictOut, conflict_shows
@@ -150,7 +151,7 @@ def post_subject(request: HttpRequest, payload: NetworkSubjectIn) -> Status[Any]
     if partnership is None:
         raise PermissionError("Your account is not in a partnership.")
     s = services.subject_record(
-        partnership=partnership, data=services.SubjectIn(**payload.dict()), by=request.user
+        partnership=partnership, data=services.SubjectIn(**payload.dict()), by=signed_in(request)
     )
     return Status(201, _subject(s))
 
@@ -187,7 +188,7 @@ def post_association(request: HttpRequest, payload: NetworkAssociationIn) -> Sta
             confidence=payload.confidence,
             note=payload.note,
         ),
-        by=request.user,
+        by=signed_in(request),
     )
     return Status(201, {"id": link.pk})
 
@@ -203,7 +204,7 @@ def post_decision(request: HttpRequest, proposal_id: int, payload: NetworkDecisi
     except selectors.NotFound:
         return Status(404, {"detail": "Not found"})
     decided = services.proposal_decide(
-        proposal=found, confirm=payload.decision == "confirm", reason=payload.reason, by=request.user
+        proposal=found, confirm=payload.decision == "confirm", reason=payload.reason, by=signed_in(request)
     )
     return Status(200, {"id": decided.association_id or decided.pk})
 
@@ -313,7 +314,9 @@ def post_context(request: HttpRequest, subject_id: int, payload: ContextStartIn)
         subject = selectors.subject_for_user(request.user, subject_id, purpose="context")
     except selectors.NotFound:
         return Status(404, {"detail": "Not found"})
-    a = services.context_start(subject=subject, data=services.TriggerIn(**payload.dict()), by=request.user)
+    a = services.context_start(
+        subject=subject, data=services.TriggerIn(**payload.dict()), by=signed_in(request)
+    )
     return Status(201, _context(a))
 
 
@@ -341,7 +344,7 @@ def put_context_plan(request: HttpRequest, assessment_id: int, payload: ContextP
             reason=payload.reason,
             actions=[services.ContextActionIn(**x.dict()) for x in payload.actions],
         ),
-        by=request.user,
+        by=signed_in(request),
         version=payload.version,
     )
     a.refresh_from_db()
@@ -349,3 +352,204 @@ def put_context_plan(request: HttpRequest, assessment_id: int, payload: ContextP
 
 
 conflict_shows(ContextPlan, _plan_out)
+
+
+class ContextScopeIn(Schema):
+    version: int | None = Field(None, description="The assessment's version")
+    area: str = Field(..., min_length=1, max_length=2000, pattern=NON_BLANK)
+    children: list[int] = Field(
+        ..., min_length=1, max_length=500, description="Ids of children linked to the place or group"
+    )
+
+
+class SafetyMapIn(Schema):
+    place: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
+    feels: str = Field(..., pattern=r"^(safe|unsafe)$")
+    why: str = Field("", max_length=2000)
+
+
+class ContextObservationIn(Schema):
+    version: int | None = Field(None, description="The assessment's version")
+    on: date
+    where: str = Field(..., min_length=1, max_length=500, pattern=NON_BLANK)
+    what: str = Field(..., min_length=1, max_length=10000, pattern=NON_BLANK)
+    safety: list[SafetyMapIn] = Field(default_factory=list, max_length=50)
+
+
+class ContextWeighIn(Schema):
+    context: str = Field(
+        ..., pattern=r"^[a-z_]{1,20}$", description="peer, school, neighbourhood, online, home"
+    )
+    harm: str = Field("", max_length=5000)
+    protective: str = Field("", max_length=5000)
+
+
+class ContextWeighingIn(Schema):
+    version: int | None = Field(None, description="The assessment's version")
+    contexts: list[ContextWeighIn] = Field(..., min_length=1, max_length=10)
+    judgement: str = Field(..., min_length=1, max_length=10000, pattern=NON_BLANK)
+
+
+class ContextAttendeeIn(Schema):
+    name: str = Field(..., min_length=1, max_length=150, pattern=NON_BLANK)
+    agency: str = Field("", max_length=150)
+
+
+class ContextConferenceIn(Schema):
+    version: int | None = Field(None, description="The assessment's version")
+    held_on: date
+    chair_id: int = Field(..., description="A child protection chair of the partnership")
+    attendees: list[ContextAttendeeIn] = Field(..., min_length=1, max_length=60)
+    discussion: str = Field(..., min_length=1, max_length=20000, pattern=NON_BLANK)
+    decisions: str = Field(..., min_length=1, max_length=20000, pattern=NON_BLANK)
+
+
+class ContextReviewPost(Schema):
+    held_on: date
+    attendees: str = Field(..., min_length=1, max_length=5000, pattern=NON_BLANK)
+    progress: str = Field(..., min_length=1, max_length=20000, pattern=NON_BLANK)
+    safer: str = Field(..., pattern=r"^[a-z_]{1,20}$")
+    decision: str = Field(..., pattern=r"^[a-z_]{1,20}$", description="continue or close")
+    next_review_on: date | None = None
+
+
+_STEP_RESPONSES: dict[int, Any] = {
+    200: ContextAssessmentOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: VersionConflictOut,
+    422: ErrorOut,
+}
+
+
+def _assessment(request: HttpRequest, assessment_id: int) -> Any:
+    return selectors.context_for_user(request.user, assessment_id, purpose="api")
+
+
+@router.put(
+    "/context-assessments/{assessment_id}/scope",
+    response=_STEP_RESPONSES,
+    summary="Scope the assessment: the area, and the children in scope (only children linked to it)",
+)
+def put_context_scope(request: HttpRequest, assessment_id: int, payload: ContextScopeIn) -> Status[Any]:
+    try:
+        a = _assessment(request, assessment_id)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    allowed = selectors.scope_candidates(request.user, a.subject)
+    if any(pk not in allowed for pk in payload.children):
+        return Status(
+            422, {"detail": "Name only children linked to the place or group whose records you may see"}
+        )
+    services.context_scope(
+        assessment=a,
+        area=payload.area,
+        children=selectors.people_by_ids(payload.children),
+        by=signed_in(request),
+        version=payload.version,
+    )
+    a.refresh_from_db()
+    return Status(200, _context(a))
+
+
+@router.post(
+    "/context-assessments/{assessment_id}/observations",
+    response=_STEP_RESPONSES,
+    summary="Record an observation and young people's own safety mapping (no names)",
+)
+def post_context_observation(
+    request: HttpRequest, assessment_id: int, payload: ContextObservationIn
+) -> Status[Any]:
+    try:
+        a = _assessment(request, assessment_id)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    services.context_observe(
+        assessment=a,
+        on=payload.on,
+        where=payload.where,
+        what=payload.what,
+        safety=[services.SafetyIn(x.place, x.feels, x.why) for x in payload.safety],
+        by=signed_in(request),
+        version=payload.version,
+    )
+    a.refresh_from_db()
+    return Status(200, _context(a))
+
+
+@router.put(
+    "/context-assessments/{assessment_id}/weighing",
+    response=_STEP_RESPONSES,
+    summary="Weigh the contexts: harm and protective factors in each, and a judgement",
+)
+def put_context_weighing(request: HttpRequest, assessment_id: int, payload: ContextWeighingIn) -> Status[Any]:
+    try:
+        a = _assessment(request, assessment_id)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    services.context_weigh(
+        assessment=a,
+        contexts=[services.ContextIn(x.context, x.harm, x.protective) for x in payload.contexts],
+        judgement=payload.judgement,
+        by=signed_in(request),
+        version=payload.version,
+    )
+    a.refresh_from_db()
+    return Status(200, _context(a))
+
+
+@router.post(
+    "/context-assessments/{assessment_id}/conference",
+    response=_STEP_RESPONSES,
+    summary="Record the context conference (a child protection chair; about the place, not individuals)",
+)
+def post_context_conference(
+    request: HttpRequest, assessment_id: int, payload: ContextConferenceIn
+) -> Status[Any]:
+    try:
+        a = _assessment(request, assessment_id)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    services.context_conference(
+        assessment=a,
+        data=services.ConferenceIn(
+            held_on=payload.held_on,
+            chair=selectors.chair_by_id(request.user, payload.chair_id),
+            attendees=[services.AttendeeIn(x.name, x.agency) for x in payload.attendees],
+            discussion=payload.discussion,
+            decisions=payload.decisions,
+        ),
+        by=signed_in(request),
+        version=payload.version,
+    )
+    a.refresh_from_db()
+    return Status(200, _context(a))
+
+
+@router.post(
+    "/context-assessments/{assessment_id}/plan/reviews",
+    response={200: ContextAssessmentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Review the context plan: progress, whether the place is safer, continue or close",
+)
+def post_context_review(request: HttpRequest, assessment_id: int, payload: ContextReviewPost) -> Status[Any]:
+    try:
+        a = _assessment(request, assessment_id)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    plan = selectors.context_plan(a)
+    if plan is None:
+        return Status(422, {"detail": "Write the context plan before reviewing it."})
+    services.context_review(
+        plan=plan,
+        data=services.ContextReviewIn(
+            held_on=payload.held_on,
+            attendees=payload.attendees,
+            progress=payload.progress,
+            safer=payload.safer,
+            decision=payload.decision,
+            next_review_on=payload.next_review_on,
+        ),
+        by=signed_in(request),
+    )
+    a.refresh_from_db()
+    return Status(200, _context(a))

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mace.accounts.models import Partnership
+from mace.accounts.actors import By
+from mace.accounts.models import Partnership, User
 from mace.core import audit, clocks
 from mace.core.conflict import Conflict
 from mace.core.models import AccessLogEntry, Notification
@@ -51,7 +52,7 @@ A = AccessLogEntry.Action
 EXPIRY_WARNING_WORKING_DAYS = 10
 
 
-def _user_id(by: Any) -> int | None:
+def _user_id(by: By) -> int | None:
     return None if isinstance(by, audit.Actor) else getattr(by, "pk", None)
 
 
@@ -111,7 +112,7 @@ def validate_subject(data: SubjectIn) -> dict[str, str]:
     return problems
 
 
-def subject_record(*, partnership: Partnership, data: SubjectIn, by: Any) -> Subject:
+def subject_record(*, partnership: Partnership, data: SubjectIn, by: By) -> Subject:
     require(by, "record_intelligence", "Only police intelligence roles record subjects.")
     problems = validate_subject(data)
     if problems:
@@ -166,7 +167,7 @@ def subject_record(*, partnership: Partnership, data: SubjectIn, by: Any) -> Sub
     return subject
 
 
-def group_adopt(*, group: Subject, by: Any, version: int | None) -> Subject:
+def group_adopt(*, group: Subject, by: By, version: int | None) -> Subject:
     """The MACE panel adopts a group the refresh proposed: it becomes a subject like any other (kept at the
     next refresh, worked on, disrupted)."""
     require(by, "meetings", "Only those who arrange and chair MACE panels adopt a group.")
@@ -202,7 +203,7 @@ class LinkIn:
     note: str = ""
 
 
-def _may_link_child(by: Any, person: Person, partnership_id: int) -> bool:
+def _may_link_child(by: By, person: Person, partnership_id: int) -> bool:
     if is_system(by):
         return True
     if person.partnership_id != partnership_id:
@@ -212,7 +213,7 @@ def _may_link_child(by: Any, person: Person, partnership_id: int) -> bool:
     )
 
 
-def validate_link(data: LinkIn, by: Any, partnership_id: int) -> dict[str, str]:
+def validate_link(data: LinkIn, by: By, partnership_id: int) -> dict[str, str]:
     problems: dict[str, str] = {}
     if data.kind not in Link.values:
         problems["kind"] = "Choose the type of link"
@@ -239,7 +240,7 @@ def validate_link(data: LinkIn, by: Any, partnership_id: int) -> dict[str, str]:
     return problems
 
 
-def association_record(*, partnership: Partnership, data: LinkIn, by: Any) -> Association:
+def association_record(*, partnership: Partnership, data: LinkIn, by: By) -> Association:
     require(by, "record_intelligence", "Only police intelligence roles record links.")
     problems = validate_link(data, by, partnership.pk)
     if problems:
@@ -259,7 +260,7 @@ def association_record(*, partnership: Partnership, data: LinkIn, by: Any) -> As
     return link
 
 
-def _create_link(partnership_id: int, data: LinkIn, by: Any) -> Association:
+def _create_link(partnership_id: int, data: LinkIn, by: By) -> Association:
     return Association.objects.create(
         partnership_id=partnership_id,
         kind=data.kind,
@@ -422,7 +423,7 @@ def proposals_refresh_job(now: datetime) -> int:
 
 
 def proposal_decide(
-    *, proposal: Proposal, confirm: bool, by: Any, reason: str = "", confidence: str = Confidence.MEDIUM
+    *, proposal: Proposal, confirm: bool, by: By, reason: str = "", confidence: str = Confidence.MEDIUM
 ) -> Proposal:
     """A person confirms (the link is made, from the source record) or rejects (with a reason) a proposal."""
     require(by, "record_intelligence", "Only police intelligence roles decide proposed links.")
@@ -469,7 +470,7 @@ def proposal_decide(
 # Merging two adults --------------------------------------------------------------------------------------
 
 
-def subject_merge(*, survivor: Subject, other: Subject, reason: str, by: Any) -> SubjectMerge:
+def subject_merge(*, survivor: Subject, other: Subject, reason: str, by: By) -> SubjectMerge:
     """Two records of one adult: the other's links and proposals move to the survivor, and the other is
     marked merged. Reversible (`merge_undo`): the moved rows are listed on the merge."""
     require(by, "record_intelligence", "Only police intelligence roles merge adults.")
@@ -516,7 +517,7 @@ def subject_merge(*, survivor: Subject, other: Subject, reason: str, by: Any) ->
     return merge
 
 
-def merge_undo(*, merge: SubjectMerge, by: Any) -> SubjectMerge:
+def merge_undo(*, merge: SubjectMerge, by: By) -> SubjectMerge:
     require(by, "record_intelligence", "Only police intelligence roles undo a merge.")
     if merge.undone_at is not None:
         raise ValidationError({"__all__": "This merge has already been undone."})
@@ -549,7 +550,7 @@ class DisruptionIn:
     lead_officer: Any = None
 
 
-def disruption_record(*, subject: Subject, data: DisruptionIn, by: Any) -> Disruption:
+def disruption_record(*, subject: Subject, data: DisruptionIn, by: By) -> Disruption:
     require(by, "record_intelligence", "Only police intelligence roles record disruption.")
     problems: dict[str, str] = {}
     if data.kind not in Disruption.Kind.values:
@@ -576,7 +577,7 @@ def disruption_record(*, subject: Subject, data: DisruptionIn, by: Any) -> Disru
             served_on=data.served_on,
             expires_on=data.expires_on,
             conditions=data.conditions.strip(),
-            lead_officer=data.lead_officer or (None if is_system(by) else by),
+            lead_officer=data.lead_officer or (by if isinstance(by, User) else None),
             recorded_by_label=label(by),
             recorded_at=timezone.now(),
         )
@@ -590,7 +591,7 @@ def disruption_record(*, subject: Subject, data: DisruptionIn, by: Any) -> Disru
     return d
 
 
-def breach_record(*, disruption: Disruption, on: date | None, details: str, by: Any) -> Breach:
+def breach_record(*, disruption: Disruption, on: date | None, details: str, by: By) -> Breach:
     """A breach of an order or notice: recorded, and the lead officer told at once."""
     require(by, "record_intelligence", "Only police intelligence roles record breaches.")
     problems = {}
@@ -666,7 +667,7 @@ def disruption_alerts(now: datetime) -> int:
 
 
 def nrm_refer(
-    *, person: Person, exploitation: str, first_responder: str, referred_on: date | None, by: Any
+    *, person: Person, exploitation: str, first_responder: str, referred_on: date | None, by: By
 ) -> NrmReferral:
     require(by, "nrm", "Only first responders record NRM referrals.")
     problems = {}
@@ -701,7 +702,7 @@ def nrm_refer(
 
 
 def nrm_decide(
-    *, referral: NrmReferral, stage: str, on: date | None, decision: str, by: Any, version: int | None
+    *, referral: NrmReferral, stage: str, on: date | None, decision: str, by: By, version: int | None
 ) -> NrmReferral:
     """Record the reasonable-grounds or the conclusive-grounds decision. Refused: a decision before the
     referral, a conclusive decision before (or without) the reasonable-grounds one."""
@@ -752,7 +753,7 @@ CONTEXT_KINDS = (Subject.Kind.PLACE, Subject.Kind.GROUP)
 CONTEXT_REVIEW_MONTHS = 3  # a context plan's first review, from the conference, unless the plan says
 
 
-def _context_require(by: Any, subject: Subject) -> None:
+def _context_require(by: By, subject: Subject) -> None:
     require(by, "meetings", "Only those who arrange and chair MACE panels work on context assessments.")
     if not (is_system(by) or selectors.may_see(by, subject)):
         raise PermissionError("You may not work on an assessment of a record you cannot see.")
@@ -809,7 +810,7 @@ NAMED_CHILD = (
 )
 
 
-def _audit_context(by: Any, action: str, a: ContextAssessment, **detail: Any) -> None:
+def _audit_context(by: By, action: str, a: ContextAssessment, **detail: Any) -> None:
     audit.record(actor(by), audit.Event(action, "network_context", str(a.pk), detail=detail))
 
 
@@ -821,7 +822,7 @@ class TriggerIn:
     source_id: str = ""
 
 
-def context_start(*, subject: Subject, data: TriggerIn, by: Any) -> ContextAssessment:
+def context_start(*, subject: Subject, data: TriggerIn, by: By) -> ContextAssessment:
     """Start an assessment of a place or a group: the trigger step (what prompted it and when)."""
     _context_require(by, subject)
     problems: dict[str, str] = {}
@@ -863,7 +864,7 @@ def context_start(*, subject: Subject, data: TriggerIn, by: Any) -> ContextAsses
 
 
 def context_scope(
-    *, assessment: ContextAssessment, area: str, children: list[Person], by: Any, version: int | None
+    *, assessment: ContextAssessment, area: str, children: list[Person], by: By, version: int | None
 ) -> ContextAssessment:
     """The scope: the area or context assessed, and the children in scope, chosen from the subject's
     links this user may see."""
@@ -916,7 +917,7 @@ def context_observe(
     where: str,
     what: str,
     safety: list[SafetyIn],
-    by: Any,
+    by: By,
     version: int | None,
 ) -> ContextAssessment:
     """Add a dated observation, and what young people said in their safety mapping (places that feel
@@ -990,7 +991,7 @@ class ContextIn:
 
 
 def context_weigh(
-    *, assessment: ContextAssessment, contexts: list[ContextIn], judgement: str, by: Any, version: int | None
+    *, assessment: ContextAssessment, contexts: list[ContextIn], judgement: str, by: By, version: int | None
 ) -> ContextAssessment:
     """Weigh the contexts (peer, school, neighbourhood, online, home): harm and protective factors in
     each, and a judgement. Closes the observation step."""
@@ -1045,7 +1046,7 @@ class ConferenceIn:
 
 
 def context_conference(
-    *, assessment: ContextAssessment, data: ConferenceIn, by: Any, version: int | None
+    *, assessment: ContextAssessment, data: ConferenceIn, by: By, version: int | None
 ) -> ContextConference:
     """The context conference: chaired by a child protection chair of the partnership, about the place or
     group, not individuals (text naming a child in scope is refused)."""
@@ -1130,7 +1131,7 @@ def _plan_attempted(data: ContextPlanIn) -> dict[str, Any]:
 
 
 def context_plan_save(
-    *, assessment: ContextAssessment, data: ContextPlanIn, by: Any, version: int | None
+    *, assessment: ContextAssessment, data: ContextPlanIn, by: By, version: int | None
 ) -> ContextPlanVersion:
     """Write the context plan's next version. `version` is the plan version the form was opened on (0: no
     plan yet); any other (or none) is a Conflict and nothing is saved. Each action is for a partner
@@ -1229,7 +1230,7 @@ class ContextReviewIn:
     next_review_on: date | None = None
 
 
-def context_review(*, plan: ContextPlan, data: ContextReviewIn, by: Any) -> ContextPlanReview:
+def context_review(*, plan: ContextPlan, data: ContextReviewIn, by: By) -> ContextPlanReview:
     """A review of the context plan, like a child's plan review: is the place or group safer, continue
     (with the next review date) or close. A review adds to the plan and never conflicts."""
     assessment = plan.assessment

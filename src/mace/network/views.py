@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mace.accounts.actors import signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core import audit
 from mace.core.access import capabilities
@@ -189,7 +190,7 @@ def subject_new(request: HttpRequest) -> HttpResponse:
                 raise ValidationError({"date_of_birth": "Enter a real date of birth, for example 27 3 1990"})
             if partnership is None:
                 raise ValidationError({"__all__": "Your account is not in a partnership"})
-            s = services.subject_record(partnership=partnership, data=data, by=request.user)
+            s = services.subject_record(partnership=partnership, data=data, by=signed_in(request))
         except ValidationError as exc:
             page_errors, fe = _errors(exc)
         else:
@@ -301,7 +302,7 @@ def link_new(request: HttpRequest, subject_id: int) -> HttpResponse:
                 confidence=p.get("confidence", ""),
                 note=p.get("note", ""),
             )
-            services.association_record(partnership=found.partnership, data=data, by=request.user)
+            services.association_record(partnership=found.partnership, data=data, by=signed_in(request))
         except ValidationError as exc:
             page_errors, fe = _errors(exc)
             fe["other"] = fe.pop("person", fe.get("other", "")) or fe.get("other", "")
@@ -332,7 +333,7 @@ def adopt(request: HttpRequest, subject_id: int) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         services.group_adopt(
-            group=found, by=request.user, version=int(version) if version.isdigit() else None
+            group=found, by=signed_in(request), version=int(version) if version.isdigit() else None
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -384,7 +385,7 @@ def disruption_new(request: HttpRequest, subject_id: int) -> HttpResponse:
                     conditions=p.get("conditions", ""),
                     children=selectors.people_by_ids(chosen),
                 ),
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             page_errors, fe = _errors(exc)
@@ -425,7 +426,9 @@ def disruption(request: HttpRequest, disruption_id: int) -> HttpResponse:
         try:
             if typed_on and on is None:
                 raise ValidationError({"on": "Enter a real date of the breach, for example 14 3 2026"})
-            services.breach_record(disruption=found, on=on, details=p.get("details", ""), by=request.user)
+            services.breach_record(
+                disruption=found, on=on, details=p.get("details", ""), by=signed_in(request)
+            )
         except PermissionError:
             raise Http404("Not found") from None
         except ValidationError as exc:
@@ -483,7 +486,7 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
             confirm=decision == "confirm",
             reason=request.POST.get("reason", ""),
             confidence=request.POST.get("confidence", Confidence.MEDIUM),
-            by=request.user,
+            by=signed_in(request),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
@@ -548,7 +551,7 @@ def nrm_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 exploitation=p.get("exploitation", ""),
                 first_responder=p.get("first_responder", ""),
                 referred_on=on,
-                by=request.user,
+                by=signed_in(request),
             )
         except ValidationError as exc:
             page_errors, fe = _errors(exc)
@@ -591,7 +594,7 @@ def nrm(request: HttpRequest, referral_id: int) -> HttpResponse:
                 stage=p.get("stage", ""),
                 on=on,
                 decision=p.get("decision", ""),
-                by=request.user,
+                by=signed_in(request),
                 version=int(version) if version.isdigit() else None,
             )
         except Conflict:
@@ -699,7 +702,7 @@ def context_new(request: HttpRequest, subject_id: int) -> HttpResponse:
                     source_kind=p.get("source_kind", ""),
                     source_id=p.get("source_id", "")[:64],
                 ),
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
@@ -787,7 +790,7 @@ def context_scope(request: HttpRequest, assessment_id: int) -> HttpResponse:
             assessment=a,
             area=p.get("area", ""),
             children=selectors.people_by_ids([c for c in chosen if c in allowed]),
-            by=request.user,
+            by=signed_in(request),
             version=_version(p),
         )
         return "Scope recorded: now record what was observed", "network:context-observation"
@@ -826,7 +829,7 @@ def context_observation(request: HttpRequest, assessment_id: int) -> HttpRespons
             where=p.get("where", ""),
             what=p.get("what", ""),
             safety=safety,
-            by=request.user,
+            by=signed_in(request),
             version=_version(p),
         )
         if p.get("then") == "weigh":
@@ -854,7 +857,7 @@ def context_weighing(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 for k in ContextKind.values
             ],
             judgement=p.get("judgement", ""),
-            by=request.user,
+            by=signed_in(request),
             version=_version(p),
         )
         return "Contexts weighed: now record the context conference", "network:context-conference"
@@ -895,7 +898,7 @@ def context_conference(request: HttpRequest, assessment_id: int) -> HttpResponse
                 discussion=p.get("discussion", ""),
                 decisions=p.get("decisions", ""),
             ),
-            by=request.user,
+            by=signed_in(request),
             version=_version(p),
         )
         return "Context conference recorded: now write the context plan", "network:context-plan"
@@ -949,7 +952,7 @@ def context_plan(request: HttpRequest, assessment_id: int) -> HttpResponse:
             data=services.ContextPlanIn(
                 summary=p.get("summary", ""), review_on=review_on, actions=actions, reason=p.get("reason", "")
             ),
-            by=request.user,
+            by=signed_in(request),
             version=_version(p),
         )
         return "Context plan saved", "network:context"
@@ -993,7 +996,7 @@ def context_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 decision=p.get("decision", ""),
                 next_review_on=next_on,
             ),
-            by=request.user,
+            by=signed_in(request),
         )
         return "Review recorded", "network:context"
 
