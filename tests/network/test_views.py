@@ -9,7 +9,7 @@ from django.test import Client
 
 from mace.core.models import AccessLogEntry
 from mace.network import services
-from mace.network.models import Association, Handling, Link, Proposal
+from mace.network.models import Association, Handling, Link, Proposal, SubjectMerge
 
 from ..conftest import sign_in
 from .conftest import NOW, episode, record
@@ -154,3 +154,59 @@ def test_an_officer_records_a_cawn_and_its_breach(area) -> None:
         {"on_day": "10", "on_month": "11", "on_year": "2026", "details": "Seen at the flat"},
     )
     assert d.breaches.count() == 1
+
+
+def test_an_officer_merges_two_records_of_one_adult_from_the_page_and_the_links_move(area) -> None:
+    one = record(area, name="Darren Mole")
+    two = record(area, name="Daz Mole", aliases="Daz")
+    link = _link(area, two)
+    client = _client(area.officer)
+    page = client.get(f"/network/subjects/{one.pk}/merge/").content.decode()
+    assert "Daz Mole" in page
+    done = client.post(
+        f"/network/subjects/{one.pk}/merge/", {"other": str(two.pk), "reason": "Same phone number"}
+    )
+    assert done.status_code == 302
+    link.refresh_from_db()
+    assert link.subject_id == one.pk
+    assert SubjectMerge.objects.get().reason == "Same phone number"
+
+
+def test_a_merge_without_a_reason_is_refused_and_nothing_moves(area) -> None:
+    one = record(area, name="Darren Mole")
+    two = record(area, name="Daz Mole")
+    link = _link(area, two)
+    refused = _client(area.officer).post(f"/network/subjects/{one.pk}/merge/", {"other": str(two.pk)})
+    assert refused.status_code == 400
+    assert "Say why they are the same person" in refused.content.decode()
+    link.refresh_from_db()
+    assert link.subject_id == two.pk and not SubjectMerge.objects.exists()
+
+
+def test_an_officer_undoes_a_merge_from_the_page_and_the_links_move_back(area) -> None:
+    one = record(area, name="Darren Mole")
+    two = record(area, name="Daz Mole")
+    link = _link(area, two)
+    merge = services.subject_merge(survivor=one, other=two, reason="Same phone", by=area.officer)
+    client = _client(area.officer)
+    assert "Undo this merge" in client.get(f"/network/subjects/{one.pk}/merge/").content.decode()
+    assert client.post(f"/network/merges/{merge.pk}/undo/").status_code == 302
+    link.refresh_from_db()
+    merge.refresh_from_db()
+    assert link.subject_id == two.pk and merge.undone_at is not None
+
+
+def test_a_social_worker_cannot_open_the_merge_page_or_undo_a_merge(area) -> None:
+    one = record(area, name="Darren Mole", handling=Handling.PARTNERS)
+    two = record(area, name="Daz Mole", handling=Handling.PARTNERS)
+    merge = services.subject_merge(survivor=one, other=two, reason="Same phone", by=area.officer)
+    client = _client(area.social_worker)
+    assert client.get(f"/network/subjects/{one.pk}/merge/").status_code == 404
+    assert client.post(f"/network/merges/{merge.pk}/undo/").status_code == 404
+    merge.refresh_from_db()
+    assert merge.undone_at is None
+
+
+def test_a_place_cannot_be_merged_from_the_page(area) -> None:
+    place = record(area, "place", "Kebab Palace", place_kind="takeaway")
+    assert _client(area.officer).get(f"/network/subjects/{place.pk}/merge/").status_code == 404

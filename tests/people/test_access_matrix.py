@@ -920,3 +920,39 @@ def test_context_assessment_routes_open_only_to_their_roles(role: str) -> None:
     assert (listed.status_code == 200 and len(listed.json()) == 1) is (role in RECORD_ROLES)
     posted = client.post(f"/network/context/{a.pk}/scope/", {"version": "1", "area": "The takeaway"})
     assert (posted.status_code == 200) is (role in MEETING_ROLES), posted.status_code  # refused: no children
+
+
+# Merging two records of one adult of concern (and undoing it) is police intelligence work: only roles that
+# record intelligence open the page or undo a merge; to every other role both are not found.
+@pytest.mark.parametrize("role", list(Role.values))
+def test_adult_merge_routes_open_only_to_intelligence_recorders(role: str) -> None:
+    from mace.network import services
+    from mace.network.models import SubjectMerge
+
+    officer = UserFactory(roles=[Role.POLICE_OFFICER])
+
+    def adult(name: str) -> Any:
+        return services.subject_record(
+            partnership=officer.team.partnership,
+            data=services.SubjectIn(
+                kind="adult",
+                name=name,
+                source="Intelligence report",
+                source_reliability="B",
+                information_assessment=2,
+                handling_code=2,
+            ),
+            by=officer,
+        )
+
+    one, two = adult("Darren Mole"), adult("Daz Mole")
+    merge = services.subject_merge(survivor=one, other=two, reason="Same phone", by=officer)
+    # Same partnership, same agency: only the role differs.
+    user = UserFactory(roles=[role], team=officer.team, agency=officer.agency)
+    client = Client()
+    sign_in(client, user)
+    allowed = role == Role.POLICE_OFFICER
+    assert (client.get(f"/network/subjects/{one.pk}/merge/").status_code == 200) is allowed
+    undone = client.post(f"/network/merges/{merge.pk}/undo/").status_code
+    assert (undone == 302) is allowed, undone
+    assert (SubjectMerge.objects.get().undone_at is not None) is allowed

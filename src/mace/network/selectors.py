@@ -41,6 +41,7 @@ from .models import (
     NrmReferral,
     Proposal,
     Subject,
+    SubjectMerge,
 )
 
 A = AccessLogEntry.Action
@@ -99,6 +100,42 @@ def subjects_visible_to(user: Any) -> QuerySet[Subject]:
 def may_open_network(user: Any) -> bool:
     caps = capabilities(user)
     return bool(caps.intelligence or allowed_codes(user) - PARTNER_CODES)
+
+
+def merge_candidates(user: Any, survivor: Subject, *, q: str = "", limit: int = 50) -> list[Subject]:
+    """Other records of adults this user may see in the survivor's partnership: those whose name shares a
+    word with the survivor's first (a duplicate usually does), or those matching `q`."""
+    qs = (
+        subjects_visible_to(user)
+        .filter(kind=Subject.Kind.ADULT, partnership_id=survivor.partnership_id)
+        .exclude(pk=survivor.pk)
+    )
+    if q.strip():
+        qs = qs.filter(Q(name_key__icontains=q.strip().lower()) | Q(aliases__icontains=q.strip()))
+    else:
+        words = [w for w in survivor.name_key.split() if len(w) > 2]
+        if words:
+            match = Q()
+            for w in words:
+                match |= Q(name_key__icontains=w) | Q(aliases__icontains=w)
+            qs = qs.filter(match)
+    return list(qs.order_by("name_key", "pk")[:limit])
+
+
+def merges_into(survivor: Subject) -> list[SubjectMerge]:
+    return list(SubjectMerge.objects.filter(survivor=survivor).select_related("other").order_by("-merged_at"))
+
+
+def merge_for_user(user: Any, merge_id: int) -> SubjectMerge:
+    """A merge whose surviving adult this user may see."""
+    merge = SubjectMerge.objects.select_related("survivor", "other").filter(pk=merge_id).first()
+    if (
+        merge is None
+        or not may_see(user, merge.survivor)
+        or merge.survivor.partnership_id not in partnership_ids(user)
+    ):
+        raise NotFound("Not found")
+    return merge
 
 
 def subject_list(user: Any, *, kind: str = "", q: str = "", limit: int = 100) -> list[Subject]:

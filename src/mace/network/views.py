@@ -1012,3 +1012,78 @@ def context_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "plan": selectors.context_plan(a),
         },
     )
+
+
+def subject_merge(request: HttpRequest, subject_id: int) -> HttpResponse:
+    """Merge another record of the same adult into this one (police intelligence roles). Reversible."""
+    found = _subject(request, subject_id, purpose="merge")
+    if found.kind != Subject.Kind.ADULT or not capabilities(request.user).record_intelligence:
+        raise Http404("Not found")
+    q = request.GET.get("q", "")
+    candidates = selectors.merge_candidates(request.user, found, q=q)
+    page_errors: list[dict[str, str]] = []
+    fe: dict[str, str] = {}
+    typed: dict[str, Any] = {}
+    if request.method == "POST":
+        typed = request.POST.dict()
+        other_id = request.POST.get("other", "")
+        other = next((c for c in candidates if str(c.pk) == other_id), None)
+        if other is None and other_id.isdigit():
+            try:
+                other = selectors.subject_for_user(request.user, int(other_id), purpose="merge")
+            except selectors.NotFound:
+                other = None
+        try:
+            if other is None:
+                raise ValidationError({"other": "Choose the other record of this adult"})
+            services.subject_merge(
+                survivor=found, other=other, reason=request.POST.get("reason", ""), by=signed_in(request)
+            )
+        except ValidationError as exc:
+            page_errors, fe = _errors(exc)
+        except PermissionError:
+            raise Http404("Not found") from None
+        else:
+            assert other is not None
+            messages.success(request, f"{other.name} merged into this record; the merge can be undone")
+            return redirect(url("network:subject", found.pk))
+    return render(
+        request,
+        "network/subject_merge.html",
+        {
+            "title": f"Merge another record into {found.name}",
+            "subject": found,
+            "q": q,
+            "candidates": candidates,
+            "merges": selectors.merges_into(found),
+            "page_errors": page_errors,
+            "fe": fe,
+            "typed": typed,
+            "choices": [
+                (
+                    str(c.pk),
+                    f"{c.name} (S{c.pk}){', also known as ' + c.aliases if c.aliases else ''}"
+                    + (f", born {c.date_of_birth:%-d %B %Y}" if c.date_of_birth else ""),
+                )
+                for c in candidates
+            ],
+        },
+        status=400 if page_errors else 200,
+    )
+
+
+@require_POST
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    _signed_in(request)
+    if not capabilities(request.user).record_intelligence:
+        raise Http404("Not found")
+    try:
+        merge = selectors.merge_for_user(request.user, merge_id)
+        services.merge_undo(merge=merge, by=signed_in(request))
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, f"Merge undone: {merge.other.name} is a separate record again")
+    return redirect(url("network:subject", merge.survivor_id))
