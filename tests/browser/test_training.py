@@ -161,7 +161,7 @@ def test_a_trainer_sets_up_a_course_a_teams_level_and_its_register_and_complianc
         assert_accessible(page)
 
         page.goto(f"{live_server.url}/improvement/training/")
-        page.get_by_role("link", name="Add a course").click()
+        page.get_by_role("button", name="Add a course").click()
         assert_accessible(page)
         page.get_by_label("Title", exact=True).fill("Targeted: exploitation on the ward")
         page.get_by_label("Level 2: targeted").check()
