@@ -142,3 +142,66 @@ def test_the_business_manager_records_a_rapid_review_and_sees_its_clock(
     page.get_by_role("button", name="Add the recommendation").click()
     expect(page.get_by_role("heading", name="Recommendation 1")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_business_manager_adds_and_agrees_the_programme_and_the_lead_reassigns_a_record(
+    page: Any, live_server: Any, assert_accessible: Any, ed_area: Any
+) -> None:
+    from mace.core.audit import Actor
+    from mace.improvement.audits import services as audit_services
+    from mace.improvement.audits.models import AuditAssignment, AuditProgramme
+
+    board = AgencyFactory(kind="partnership", partnerships=[ed_area.partnership])
+    manager = UserFactory(
+        team=TeamFactory(agency=board, partnership=ed_area.partnership), roles=["business_manager"]
+    )
+    sign_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/improvement/audits/")
+    page.get_by_role("button", name="Add the year's audit programme").click()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Add the programme").click()
+    expect(page.get_by_role("link", name="Enter the programme's title")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Multi-agency audit programme 2026 to 2027")
+    page.get_by_role("button", name="Add the programme").click()
+    expect(page.get_by_text("Not yet agreed")).to_be_visible()
+    assert_accessible(page)
+    _date(page, "Agreed on", timezone.localtime(NOW).date() - timedelta(days=7))
+    page.get_by_label("Agreed by").fill("LSCP Executive")
+    page.get_by_role("button", name="Record the agreement").click()
+    expect(page.get_by_text("Agreement recorded")).to_be_visible()
+    page.get_by_role("link", name="Edit the title and what it covers").click()
+    page.get_by_label("What the programme covers").fill("ED and front door audits each quarter")
+    page.get_by_role("button", name="Save the programme").click()
+    expect(page.get_by_text("ED and front door audits each quarter")).to_be_visible()
+    assert_accessible(page)
+    programme = AuditProgramme.objects.get()
+    assert (programme.agreed_by, programme.version) == ("LSCP Executive", 3)
+
+    attendance = _discharged(ed_area, "Amber")
+    day = timezone.localtime(attendance.arrived_at).date()
+    audit = audit_services.audit_draw(
+        partnership=ed_area.partnership,
+        rule=audit_services.Rule(
+            tool_code="ed", period_start=day, period_end=day, size=None, seed=1, trust=ed_area.trust
+        ),
+        by=Actor.system("test"),
+    )
+    audit_services.audit_assign(
+        audited=audit, agency_kind="health", auditors=[ed_area.nurse], by=Actor.system("test")
+    )
+    page.context.clear_cookies()
+    sign_in(page, live_server, ed_area.lead)
+    page.goto(f"{live_server.url}/improvement/audits/{audit.pk}/")
+    page.get_by_role("link", name="Reassign record 1").click()
+    assert_accessible(page)
+    page.get_by_label("Auditor for the Health part").select_option(
+        label=f"{ed_area.lead.get_full_name()}, {ed_area.trust.name}"
+    )
+    page.get_by_role("button", name="Assign the Health part").click()
+    expect(
+        page.get_by_text(f"Health part of the record assigned to {ed_area.lead.get_full_name()}")
+    ).to_be_visible()
+    assert_accessible(page)
+    assert AuditAssignment.objects.get().auditor == ed_area.lead

@@ -15,7 +15,13 @@ from playwright.sync_api import expect
 from mace.accounts.models import Agency, Role
 from mace.core.audit import Actor
 from mace.improvement.training import services
-from mace.improvement.training.models import Level, TrainingBooking, TrainingFollowUp
+from mace.improvement.training.models import (
+    Level,
+    TrainingBooking,
+    TrainingCourse,
+    TrainingFollowUp,
+    TrainingRequirement,
+)
 
 from ..factories import AgencyFactory, PartnershipFactory, TeamFactory, UserFactory
 from ..improvement.training.conftest import NOW
@@ -115,3 +121,78 @@ def test_a_trainer_records_attendance_and_a_three_month_follow_up(
         "Sister Ward",
         "yes",
     )
+
+
+def test_a_trainer_sets_up_a_course_a_teams_level_and_its_register_and_compliance_moves(
+    page: Any, live_server: Any, assert_accessible: Any, transactional_db: Any
+) -> None:
+    """Everything through the pages: a team's required level, a practitioner on its register, a new
+    course refused without its agency and then added, a session today, the booking and the attendance;
+    the team goes from 0 of 1 to 1 of 1 trained."""
+    with time_machine.travel(NOW, tick=False):
+        partnership = PartnershipFactory()
+        trust = AgencyFactory(
+            name="East Shire NHS Trust", kind=Agency.Kind.HEALTH, partnerships=[partnership]
+        )
+        ward = TeamFactory(agency=trust, partnership=partnership, name="Paediatric ward")
+        trainer = UserFactory(
+            roles=[Role.BUSINESS_MANAGER], team__partnership=partnership, team__agency=trust
+        )
+    with time_machine.travel(NOW, tick=True):
+        sign_in(page, live_server, trainer)
+        page.get_by_role("link", name="Training").first.click()
+        page.get_by_role("link", name="Teams and the training register").click()
+        expect(page.get_by_role("heading", name="Teams and the training register")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("link", name="Paediatric ward").click()
+        assert_accessible(page)
+        page.get_by_role("link", name="Set the required level").click()
+        assert_accessible(page)
+        page.get_by_label("Level 2: targeted").check()
+        page.get_by_label("Why (optional)").fill("Admits children found exploited")
+        page.get_by_role("button", name="Save the required level").click()
+        expect(page.get_by_text("must now be trained to level 2")).to_be_visible()
+        page.get_by_role("link", name="The team's training register").click()
+        page.get_by_label("Name", exact=True).fill("Dara Flynn")
+        page.get_by_label("Job title (optional)").fill("Staff nurse")
+        page.get_by_label("Manager (optional)").fill("Sister Ward")
+        page.get_by_role("button", name="Add to the register").click()
+        expect(page.get_by_text("Dara Flynn added to the training register")).to_be_visible()
+        assert_accessible(page)
+
+        page.goto(f"{live_server.url}/improvement/training/")
+        page.get_by_role("button", name="Add a course").click()
+        assert_accessible(page)
+        page.get_by_label("Title", exact=True).fill("Targeted: exploitation on the ward")
+        page.get_by_label("Level 2: targeted").check()
+        page.get_by_label("Single agency").check()
+        page.get_by_role("button", name="Add the course").click()
+        expect(page.get_by_role("link", name="A single-agency course names the agency")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("Agency that runs it").select_option(label="East Shire NHS Trust")
+        page.get_by_role("button", name="Add the course").click()
+        expect(page.get_by_role("heading", name="Targeted: exploitation on the ward")).to_be_visible()
+        assert_accessible(page)
+        group = page.get_by_role("group", name="Date of the session")
+        group.get_by_label("Day").fill(str(NOW.day))
+        group.get_by_label("Month").fill(str(NOW.month))
+        group.get_by_label("Year").fill(str(NOW.year))
+        page.get_by_label("Venue (or online)").fill("Ward seminar room")
+        page.get_by_role("button", name="Schedule the session").click()
+        expect(page.get_by_text("Session on 3 March 2023 scheduled")).to_be_visible()
+        page.get_by_label("Practitioner from the training register").select_option(
+            label="Dara Flynn, Paediatric ward"
+        )
+        page.get_by_role("button", name="Book", exact=True).click()
+        expect(page.get_by_text("Dara Flynn booked")).to_be_visible()
+        page.get_by_role("group", name="Dara Flynn").get_by_label("Attended", exact=True).check()
+        page.get_by_role("button", name="Save attendance").click()
+        expect(page.get_by_text("Attendance saved")).to_be_visible()
+        page.get_by_role("link", name="Back to training").click()
+        page.get_by_role("link", name="Paediatric ward").first.click()
+        expect(page.get_by_text("1 of 1 (100%)").first).to_be_visible()
+        assert_accessible(page)
+    course = TrainingCourse.objects.get()
+    assert (course.level, course.agency, course.multi_agency) == (2, trust, False)
+    assert TrainingBooking.objects.get().status == "attended"
+    assert TrainingRequirement.objects.get(team=ward).level == 2

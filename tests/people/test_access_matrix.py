@@ -425,6 +425,12 @@ def test_forbidden_and_missing_look_the_same_in_the_api() -> None:
         ("/improvement/", set(Role.values)),
         # Training is partnership business too: every signed-in role reads compliance (no child named).
         ("/improvement/training/", set(Role.values)),
+        ("/improvement/training/teams/", set(Role.values)),
+        # Adding a course is a trainer's (business manager, health safeguarding lead, administrator).
+        (
+            "/improvement/training/courses/new/",
+            {Role.BUSINESS_MANAGER, Role.HEALTH_SAFEGUARDING_LEAD, Role.ADMINISTRATOR},
+        ),
         ("/improvement/governance/", set(Role.values)),
         # Thematic reports carry figures and children's (anonymised) words: the roles that see figures.
         ("/improvement/thematic/", AGGREGATE_ROLES),
@@ -589,6 +595,11 @@ TRAINING_ROUTES = [
     "evaluation",
     "follow-up",
     "schedule",
+    "teams",
+    "register",
+    "course-new",
+    "register-add",
+    "requirement",
 ]
 
 
@@ -618,10 +629,21 @@ def test_training_pages_open_to_the_partnership_and_writes_only_to_trainers(role
         "course": f"{base}/courses/{course.pk}/",
         "session": f"{base}/sessions/{session.pk}/",
         "booking": f"{base}/bookings/{booking.pk}/",
+        "teams": f"{base}/teams/",
+        "register": f"{base}/teams/{team.pk}/practitioners/",
     }
     if route in reads:
         assert client.get(reads[route]).status_code == 200
         return
+    from mace.improvement.training.models import Practitioner, TrainingCourse, TrainingRequirement
+
+    trainer_only = {
+        "course-new": f"{base}/courses/new/",
+        "requirement": f"{base}/teams/{team.pk}/requirement/",
+    }
+    if route in trainer_only:
+        opened = client.get(trainer_only[route]).status_code
+        assert opened == (200 if role in TRAINER_ROLES else 404), opened
     path, body, written = {
         "attendance": (
             f"{base}/sessions/{session.pk}/attendance/",
@@ -655,6 +677,21 @@ def test_training_pages_open_to_the_partnership_and_writes_only_to_trainers(role
                 "changed": "yes",
             },
             lambda: TrainingFollowUp.objects.exists(),
+        ),
+        "course-new": (
+            f"{base}/courses/new/",
+            {"title": "New course", "level": "1", "delivery": "multi"},
+            lambda: TrainingCourse.objects.filter(title="New course").exists(),
+        ),
+        "register-add": (
+            f"{base}/teams/{team.pk}/practitioners/",
+            {"name": "C"},
+            lambda: Practitioner.objects.filter(name="C").exists(),
+        ),
+        "requirement": (
+            f"{base}/teams/{team.pk}/requirement/",
+            {"level": "3"},
+            lambda: TrainingRequirement.objects.get(team=team).level == 3,
         ),
     }[route]
     status = client.post(path, body).status_code
@@ -786,6 +823,50 @@ def test_audit_and_review_pages_follow_the_policy(role: str) -> None:
 
     client.post("/improvement/audits/programme/", {"year": "2026", "title": "Programme"})
     assert AuditProgramme.objects.exists() is (role in IMPROVEMENT_ROLES)
+    opened = client.get("/improvement/audits/programme/").status_code
+    assert (opened == 200) is (role in IMPROVEMENT_ROLES), opened
+    programme = audits.programme_create(
+        partnership=partnership, year=2027, title="Next", agreed_on=None, agreed_by="", by=Actor.system("t")
+    )
+    assert client.get(f"/improvement/audits/programme/{programme.pk}/").status_code == 200
+    edit = client.get(f"/improvement/audits/programme/{programme.pk}/edit/").status_code
+    assert (edit == 200) is (role in IMPROVEMENT_ROLES), edit
+    agreed = {"version": "1", "agreed_by": "Executive"}
+    agreed |= {"agreed_on_day": "1", "agreed_on_month": "12", "agreed_on_year": "2026"}
+    client.post(f"/improvement/audits/programme/{programme.pk}/", agreed)
+    programme.refresh_from_db()
+    assert (programme.agreed_on is not None) is (role in IMPROVEMENT_ROLES)
+    # Reassigning a record: whoever runs the audit (a front door audit: whoever runs the plans).
+    reassign = client.get(f"/improvement/audits/{audit.pk}/records/{record.pk}/assign/").status_code
+    assert (reassign == 200) is (role in IMPROVEMENT_ROLES), reassign
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_an_actions_owner_is_set_only_by_whoever_runs_the_plans(role: str) -> None:
+    from mace.improvement.models import Action, ActionPlan, PriorityArea
+
+    user = UserFactory(roles=[role])
+    partnership = user.team.partnership
+    plan = ActionPlan.objects.create(
+        partnership=partnership,
+        title="Plan",
+        kind="inspection",
+        starts=date(2026, 1, 1),
+        created_at=NOW,
+        created_by_label="test",
+    )
+    area = PriorityArea.objects.create(plan=plan, section=1, section_title="S", number="1.1", title="A")
+    action = Action.objects.create(
+        area=area, ref="1.1a", text="Do", owner="Group", owner_rag="amber", opened_on=date(2026, 1, 1)
+    )
+    client = Client()
+    sign_in(client, user)
+    url = f"/improvement/plans/{plan.pk}/actions/1.1a/owner/"
+    allowed = role in IMPROVEMENT_ROLES
+    assert (client.get(url).status_code == 200) is allowed
+    client.post(url, {"version": "1", "owner": "", "owner_user": user.pk})
+    action.refresh_from_db()
+    assert (action.owner_user == user) is allowed
 
 
 @pytest.mark.parametrize("role", list(Role.values))

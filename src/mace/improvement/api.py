@@ -41,6 +41,7 @@ class ImprovementActionOut(Schema):
     area: str
     text: str
     owner: str
+    owner_user_id: int | None = Field(None, description="The owner's MACE account, if one is set")
     due: date | None
     due_note: str
     owner_rag: str = Field(..., description="The owner's latest judgement")
@@ -86,6 +87,7 @@ def _action(row: selectors.ActionRow) -> dict[str, Any]:
         "area": a.area.number,
         "text": a.text,
         "owner": a.owner,
+        "owner_user_id": a.owner_user_id,
         "due": a.due,
         "due_note": a.due_note,
         "owner_rag": a.owner_rag,
@@ -166,6 +168,51 @@ def post_update(
     )
     fresh = selectors.action_by_ref(request.user, ref, action.area.plan_id)
     return Status(201, _action(selectors.as_at(fresh, timezone.localdate())))
+
+
+class ImprovementActionOwnerIn(Schema):
+    owner: str = Field(
+        "", max_length=300, description="A person or a partnership group; blank: the account's name"
+    )
+    owner_user_id: int | None = Field(None, description="A user of the plan's partnership, or null for none")
+    version: int = Field(..., ge=1, description="The action's version you read")
+
+
+@router.put(
+    "/actions/{ref}/owner",
+    response={
+        200: ImprovementActionOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: VersionConflictOut,
+        422: ErrorOut,
+    },
+    summary="Set who owns an action: in words and, optionally, their MACE account",
+)
+def put_owner(
+    request: HttpRequest, ref: str, payload: ImprovementActionOwnerIn, plan: int | None = None
+) -> Status[Any]:
+    try:
+        action = selectors.action_by_ref(request.user, ref, plan)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    chosen = None
+    if payload.owner_user_id is not None:
+        chosen = next(
+            (
+                u
+                for u in selectors.owner_candidates(action.area.plan.partnership_id)
+                if u.pk == payload.owner_user_id
+            ),
+            None,
+        )
+        if chosen is None:
+            raise ValidationError({"owner_user": ["Choose a user of the plan's partnership"]})
+    services.action_owner_set(
+        action=action, owner=payload.owner, owner_user=chosen, version=payload.version, by=request.user
+    )
+    fresh = selectors.action_by_ref(request.user, ref, action.area.plan_id)
+    return Status(200, _action(selectors.as_at(fresh, timezone.localdate())))
 
 
 from .training.api import router as training_router  # noqa: E402

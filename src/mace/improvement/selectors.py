@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mace.accounts.models import Partnership
@@ -331,3 +332,16 @@ def falls(user: Any, plan: ActionPlan) -> list[tuple[PriorityArea, Watch]]:
         for w in watched_measures(user, area)
         if w.fell
     ]
+
+
+def owner_candidates(partnership_id: int) -> list[Any]:
+    """Who may own an action of a partnership's plan: the active users of the partnership (in one of its
+    teams, or in an agency that serves it), by name."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(team__partnership_id=partnership_id) | Q(agency__partnerships__id=partnership_id))
+        .select_related("agency")
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )

@@ -16,9 +16,10 @@ from mace.accounts.models import Partnership
 from mace.core import audit, locks
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
+from mace.core.services import label
 from mace.core.versioning import require_version, save_next_version
 
-from . import plan_file, rag
+from . import plan_file, rag, selectors
 from .models import Action, ActionPlan, Evidence, PriorityArea, ProgressUpdate
 
 A = AccessLogEntry.Action
@@ -354,18 +355,32 @@ def next_ref(area: PriorityArea) -> str:
 
 
 def action_add(
-    *, area: PriorityArea, text: str, owner: str, due: date | None, opened_on: date, source: str, by: Any
+    *,
+    area: PriorityArea,
+    text: str,
+    owner: str,
+    due: date | None,
+    opened_on: date,
+    source: str,
+    by: Any,
+    owner_user: Any = None,
 ) -> Action:
     """Add an action to a priority area of a plan, with the area's next reference. Refused without an
-    owner or a due date (an action nobody owns, with no date, is not an action)."""
+    owner or a due date (an action nobody owns, with no date, is not an action). The owner may also be
+    a user of the plan's partnership (`owner_user`); with no words, the owner is that user's name."""
     if not capabilities(by).manage_improvement and not (isinstance(by, audit.Actor) and by.user_id is None):
         raise PermissionError("Only the business manager, a manager or an administrator can add actions.")
     actor = by if isinstance(by, audit.Actor) else audit.Actor.of(by)
     errors: dict[str, list[str]] = {}
     if not text.strip():
         errors["action_text"] = ["Say what the action is"]
-    if not owner.strip():
+    owner = owner.strip() or (label(owner_user) if owner_user is not None else "")
+    if not owner:
         errors["owner"] = ["Name the action's owner: a person or a partnership group"]
+    if owner_user is not None and owner_user.pk not in {
+        u.pk for u in selectors.owner_candidates(area.plan.partnership_id)
+    }:
+        errors["owner_user"] = ["Choose a user of the plan's partnership"]
     if due is None:
         errors["due"] = ["Enter the date the action is due by"]
     elif due < opened_on:
@@ -378,7 +393,8 @@ def action_add(
             area=area,
             ref=next_ref(area),
             text=text.strip(),
-            owner=owner.strip(),
+            owner=owner,
+            owner_user=owner_user,
             due=due,
             owner_rag=rag.AMBER,
             opened_on=opened_on,
@@ -393,3 +409,41 @@ def action_add(
             ),
         )
     return action
+
+
+def action_owner_set(*, action: Action, owner: str, owner_user: Any, version: int | None, by: Any) -> Action:
+    """Who owns an action: a person or a partnership group in words (whose chair is accountable) and,
+    optionally, the owner's MACE account, a user of the plan's partnership. With an account and no words,
+    the owner is the account's name. Versioned: a stale page is a conflict."""
+    if not capabilities(by).manage_improvement and not (isinstance(by, audit.Actor) and by.user_id is None):
+        raise PermissionError("Only the business manager, a manager or an administrator changes an owner.")
+    errors: dict[str, list[str]] = {}
+    words = owner.strip() or (label(owner_user) if owner_user is not None else "")
+    if not words:
+        errors["owner"] = ["Name the action's owner: a person or a partnership group"]
+    elif len(words) > 300:
+        errors["owner"] = ["The owner is 300 characters or fewer"]
+    partnership_id = action.area.plan.partnership_id
+    if owner_user is not None and owner_user.pk not in {
+        u.pk for u in selectors.owner_candidates(partnership_id)
+    }:
+        errors["owner_user"] = ["Choose a user of the plan's partnership"]
+    if errors:
+        raise ValidationError(errors)
+    attempted = {"owner": words, "owner_user": owner_user.pk if owner_user is not None else None}
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        require_version(locked, version, attempted)
+        old = {"owner": locked.owner, "owner_user": locked.owner_user_id}
+        locked.owner, locked.owner_user = words, owner_user
+        save_next_version(locked, ["owner", "owner_user"])
+        audit.record(
+            by if isinstance(by, audit.Actor) else audit.Actor.of(by),
+            audit.Event(
+                A.UPDATE,
+                "improvement_action",
+                str(locked.pk),
+                detail={"ref": locked.ref, "owner": attempted, "old": old},
+            ),
+        )
+    return locked

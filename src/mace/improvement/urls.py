@@ -11,6 +11,7 @@ urlpatterns = [
     path("improvement/plans/<int:plan_id>/monthly-review.pdf", views.review_pdf, name="review-pdf"),
     path("improvement/plans/<int:plan_id>/actions/<str:ref>/", views.action, name="action"),
     path("improvement/plans/<int:plan_id>/actions/<str:ref>/updates/", views.update, name="update"),
+    path("improvement/plans/<int:plan_id>/actions/<str:ref>/owner/", views.owner, name="owner"),
     path("improvement/plans/<int:plan_id>/areas/<str:number>/", views.area, name="area"),
     path("improvement/plans/<int:plan_id>/areas/<str:number>/sign-off/", views.sign_off, name="sign-off"),
 ]

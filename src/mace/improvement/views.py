@@ -359,3 +359,68 @@ def review_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     on = context["review"].on.isoformat()
     response["Content-Disposition"] = f'attachment; filename="monthly-review-{context["plan"].pk}-{on}.pdf"'
     return response
+
+
+OWNER_ANCHORS = {"owner": "#owner", "owner_user": "#owner-user", "__all__": "#owner"}
+
+
+def owner(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
+    """Who owns an action: the owner in words (a person or a partnership group) and, optionally, their
+    MACE account, chosen from the partnership's users with a plain select (no script needed)."""
+    found = _plan(request, plan_id)
+    if not capabilities(request.user).manage_improvement:
+        raise Http404("Not found")
+    try:
+        item = selectors.action_for(request.user, found, ref)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    users = selectors.owner_candidates(found.partnership_id)
+    context: dict[str, Any] = {
+        "title": f"{item.ref}: owner",
+        "plan": found,
+        "action": item,
+        "users": users,
+        "typed": {
+            "owner": item.owner,
+            "owner_user": str(item.owner_user_id or ""),
+            "version": str(item.version),
+        },
+        "fe": {},
+    }
+    if request.method == "POST":
+        post = request.POST
+        raw = post.get("owner_user", "")
+        chosen = {str(u.pk): u for u in users}.get(raw)
+        try:
+            if raw and chosen is None:
+                raise ValidationError({"owner_user": ["Choose a user of the plan's partnership"]})
+            services.action_owner_set(
+                action=item,
+                owner=post.get("owner", "")[:400],
+                owner_user=chosen,
+                version=_version(post),
+                by=request.user,
+            )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except Conflict as exc:
+            return render(
+                request,
+                "core/conflict.html",
+                {
+                    "title": "Someone else changed this record",
+                    "record": exc.record,
+                    "saved": {"Owner": exc.record.owner, "Owner's RAG": exc.record.get_owner_rag_display()},
+                    "attempted": {"Owner": exc.attempted.get("owner", "")},
+                    "back": url("improvement:action", found.pk, item.ref),
+                },
+                status=409,
+            )
+        except ValidationError as exc:
+            context["page_errors"] = _errors(exc, OWNER_ANCHORS)
+            context["fe"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            context["typed"] = {k: v for k, v in post.items() if k != "csrfmiddlewaretoken"}
+            return render(request, "improvement/owner.html", context, status=400)
+        messages.success(request, f"Owner of {item.ref} saved")
+        return redirect("improvement:action", found.pk, item.ref)
+    return render(request, "improvement/owner.html", context)

@@ -109,3 +109,64 @@ def test_a_reader_who_is_not_a_trainer_may_not_post_a_follow_up(attended: Any, p
     )
     assert response.status_code == 403
     assert not TrainingFollowUp.objects.exists()
+
+
+def test_a_trainer_adds_a_course_through_the_api(partnership: Any, trust: Any) -> None:
+    response = _client(Role.BUSINESS_MANAGER, partnership).post(
+        "/api/v1/improvement/training/courses",
+        {"title": "Level 2: targeted", "level": 2, "multi_agency": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json() | {"id": 0} == {
+        "id": 0,
+        "code": "level-2-targeted",
+        "title": "Level 2: targeted",
+        "level": 2,
+        "multi_agency": True,
+        "agency": None,
+    }
+
+
+def test_a_single_agency_course_without_its_agency_is_refused_through_the_api(partnership: Any) -> None:
+    from mace.improvement.training.models import TrainingCourse
+
+    response = _client(Role.BUSINESS_MANAGER, partnership).post(
+        "/api/v1/improvement/training/courses",
+        {"title": "Ours", "level": 3, "multi_agency": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "names the agency" in response.content.decode()
+    assert not TrainingCourse.objects.exists()
+
+
+def test_a_trainer_adds_a_practitioner_and_sets_the_level_through_the_api(partnership: Any, ed: Any) -> None:
+    from mace.improvement.training.models import Practitioner, TrainingRequirement
+
+    client = _client(Role.HEALTH_SAFEGUARDING_LEAD, partnership)
+    added = client.post(
+        f"/api/v1/improvement/training/teams/{ed.pk}/practitioners",
+        {"name": "Nia Nurse", "job_title": "Staff nurse"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201, added.content
+    assert Practitioner.objects.get().name == "Nia Nurse"
+    level = client.put(
+        f"/api/v1/improvement/training/teams/{ed.pk}/requirement",
+        {"level": 2, "reason": "Sees children"},
+        content_type="application/json",
+    )
+    assert level.status_code == 200 and TrainingRequirement.objects.get(team=ed).level == 2
+
+
+def test_a_reader_who_is_not_a_trainer_may_not_add_to_the_register_through_the_api(
+    partnership: Any, ed: Any
+) -> None:
+    from mace.improvement.training.models import Practitioner
+
+    response = _client(Role.EXECUTIVE, partnership).post(
+        f"/api/v1/improvement/training/teams/{ed.pk}/practitioners",
+        {"name": "Me"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403 and not Practitioner.objects.exists()

@@ -13,16 +13,18 @@ from django.conf import settings
 from django.db import models
 
 from mace.accounts.models import Agency, Partnership, Team
+from mace.core.models import VersionedModel
 from mace.people.models import Person
 
 
-class AuditProgramme(models.Model):
+class AuditProgramme(VersionedModel):
     """The partnership's audits for a year, as agreed (1.2e: scrutinised by the quality assurance subgroup
-    and agreed by the executive)."""
+    and agreed by the executive). Versioned: an edit or agreement from a stale page is a conflict."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()  # the year the programme starts in (April to March)
     title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)  # what the year's programme covers and why
     agreed_on = models.DateField(null=True, blank=True)
     agreed_by = models.CharField(max_length=300, blank=True)  # the group that agreed it
     created_at = models.DateTimeField()

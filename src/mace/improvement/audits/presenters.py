@@ -62,6 +62,7 @@ def record_rows(
     answerable: set[int],
     mine: set[int],
     audit_id: int,
+    can_assign: bool = False,
 ) -> list[list[dict[str, Any]]]:
     rows = []
     for n, r in enumerate(records, 1):
@@ -77,14 +78,20 @@ def record_rows(
             if r.pk in answerable
             else {"text": label}
         )
-        rows.append(
-            [
-                cell,
-                {"text": r.team.name if r.team else "No team"},
-                {"text": who or "Not assigned"},
-                {"text": f"{answered} of {len(t.questions)}" + (" (yours)" if r.pk in mine else "")},
-            ]
-        )
+        row = [
+            cell,
+            {"text": r.team.name if r.team else "No team"},
+            {"text": who or "Not assigned"},
+            {"text": f"{answered} of {len(t.questions)}" + (" (yours)" if r.pk in mine else "")},
+        ]
+        if can_assign:
+            row.append(
+                {
+                    "html": f'<a class="govuk-link" href="{href}assign/">Reassign'
+                    f'<span class="govuk-visually-hidden"> record {n}</span></a>'
+                }
+            )
+        rows.append(row)
     return rows
 
 

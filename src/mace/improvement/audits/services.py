@@ -17,6 +17,7 @@ from mace.core import audit as access_log
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
 from mace.core.services import actor, is_system, label
+from mace.core.versioning import require_version, save_next_version
 from mace.frontdoor import selectors as frontdoor_selectors
 from mace.health import selectors as health_selectors
 
@@ -393,3 +394,131 @@ def summary_line(audited: Audit) -> str:
 
     r = results(audited)
     return "; ".join(f"{row.question.text} in {row.rate.text}" for row in r.rows if row.rate.of)
+
+
+def _may_plan(by: Any) -> bool:
+    return is_system(by) or capabilities(by).manage_improvement
+
+
+def programme_update(
+    *, programme: AuditProgramme, title: str, description: str, version: int | None, by: Any
+) -> AuditProgramme:
+    """Edit the programme's title and what it covers. Versioned: a stale page is a conflict."""
+    if not _may_plan(by):
+        raise PermissionError("Only the business manager, a manager or an administrator edits the programme.")
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["Enter the programme's title"]
+    elif len(title.strip()) > 300:
+        errors["title"] = ["The title is 300 characters or fewer"]
+    if len(description) > 5000:
+        errors["description"] = ["What it covers is 5,000 characters or fewer"]
+    if errors:
+        raise ValidationError(errors)
+    attempted = {"title": title.strip(), "description": description.strip()}
+    with transaction.atomic():
+        locked = AuditProgramme.objects.select_for_update().get(pk=programme.pk)
+        require_version(locked, version, attempted)
+        old = {"title": locked.title, "description": locked.description}
+        locked.title, locked.description = attempted["title"], attempted["description"]
+        save_next_version(locked, ["title", "description"])
+        access_log.record(
+            actor(by),
+            access_log.Event(
+                A.UPDATE, "audit_programme", str(locked.pk), detail={"new": attempted, "old": old}
+            ),
+        )
+    return locked
+
+
+def programme_agree(
+    *, programme: AuditProgramme, agreed_on: date | None, agreed_by: str, version: int | None, by: Any
+) -> AuditProgramme:
+    """Record that the programme was agreed (1.2e: by the executive), on a date not in the future and not
+    before the year it was written for began to be planned (the year before it starts)."""
+    if not _may_plan(by):
+        raise PermissionError("Only the business manager, a manager or an administrator records agreement.")
+    errors: dict[str, list[str]] = {}
+    if agreed_on is None:
+        errors["agreed_on"] = ["Enter the date the programme was agreed"]
+    elif agreed_on > timezone.localdate():
+        errors["agreed_on"] = ["The programme cannot be agreed in the future"]
+    elif agreed_on.year < programme.year - 1:
+        errors["agreed_on"] = [f"A programme for {programme.year} is agreed from {programme.year - 1}"]
+    if not agreed_by.strip():
+        errors["agreed_by"] = ["Say which group agreed it, for example the LSCP Executive"]
+    elif len(agreed_by.strip()) > 300:
+        errors["agreed_by"] = ["Enter 300 characters or fewer"]
+    if errors:
+        raise ValidationError(errors)
+    assert agreed_on is not None
+    attempted = {"agreed_on": agreed_on.isoformat(), "agreed_by": agreed_by.strip()}
+    with transaction.atomic():
+        locked = AuditProgramme.objects.select_for_update().get(pk=programme.pk)
+        require_version(locked, version, attempted)
+        old = {
+            "agreed_on": locked.agreed_on.isoformat() if locked.agreed_on else "",
+            "agreed_by": locked.agreed_by,
+        }
+        locked.agreed_on, locked.agreed_by = agreed_on, agreed_by.strip()
+        save_next_version(locked, ["agreed_on", "agreed_by"])
+        access_log.record(
+            actor(by),
+            access_log.Event(
+                A.UPDATE, "audit_programme", str(locked.pk), detail={"agreed": attempted, "old": old}
+            ),
+        )
+    return locked
+
+
+def record_reassign(*, record: AuditRecord, agency_kind: str, auditor: Any, by: Any) -> AuditAssignment:
+    """Give one record's part for an agency to another auditor of that agency kind in the audit's
+    partnership (of the trust, for a trust's ED audit). Refused, changing nothing, once that part of the
+    record is fully answered, or for an auditor who may not answer it."""
+    audited = record.audit
+    if not may_run_audit(by, audited.tool_code, audited.trust):
+        raise PermissionError("Only whoever runs the audit reassigns its records.")
+    t = tool.get(audited.tool_code, audited.tool_version)
+    errors: dict[str, list[str]] = {}
+    if agency_kind not in t.agencies:
+        errors["agency_kind"] = ["The tool has no part for that agency"]
+    else:
+        eligible = {u.pk for u in _auditors(audited, agency_kind)}
+        if auditor is None:
+            errors["auditor"] = ["Choose the auditor"]
+        elif auditor.pk not in eligible:
+            who = auditor.get_full_name() or auditor.username
+            errors["auditor"] = [f"{who} is not an auditor of that agency kind in the audit's partnership"]
+        codes = {q.code for q in t.parts[t.agencies.index(agency_kind)].questions}
+        if codes and codes <= set(record.answers.values_list("question", flat=True)):
+            errors["__all__"] = ["That part of the record is answered: it cannot be reassigned"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = (
+            AuditAssignment.objects.select_for_update().filter(record=record, agency_kind=agency_kind).first()
+        )
+        before = existing.auditor_id if existing else None
+        if existing is None:
+            existing = AuditAssignment.objects.create(
+                record=record, agency_kind=agency_kind, auditor=auditor, assigned_at=timezone.now()
+            )
+        else:
+            existing.auditor, existing.assigned_at = auditor, timezone.now()
+            existing.save(update_fields=["auditor", "assigned_at"])
+        access_log.record(
+            actor(by),
+            access_log.Event(
+                A.UPDATE,
+                "audit_record",
+                str(record.pk),
+                detail={"audit": audited.pk, "reassigned": agency_kind, "from": before, "to": auditor.pk},
+            ),
+        )
+    return existing
+
+
+def _auditors(audited: Audit, agency_kind: str) -> list[Any]:
+    from .selectors import auditors_for  # reads only: who may be given an agency's part
+
+    return auditors_for(audited, agency_kind)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mace.core.access import capabilities
+from mace.core.conflict import Conflict
 
 from ..selectors import NotFound
 from . import presenters, selectors, services, tool
@@ -81,9 +82,6 @@ def audits(request: HttpRequest) -> HttpResponse:
             "tool_code": tool_code,
             "can_run": services.may_run(request.user),
             "can_plan": capabilities(request.user).manage_improvement,
-            "year": timezone.localdate().year
-            if timezone.localdate().month >= 4
-            else timezone.localdate().year - 1,
         },
     )
 
@@ -236,6 +234,7 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
                 answerable=answerable,
                 mine=selectors.my_records(request.user, found),
                 audit_id=found.pk,
+                can_assign=can_run,
             ),
             "can_run": can_run,
             "can_learn": capabilities(request.user).manage_improvement,
@@ -363,37 +362,258 @@ def folded(request: HttpRequest, old_id: int) -> HttpResponse:
     return redirect("improvement:audit", found.pk)
 
 
-@require_http_methods(["POST"])
-def programme_new(request: HttpRequest) -> HttpResponse:
-    """The year's audit programme, as the executive agreed it."""
+def _programme_year() -> int:
+    today = timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def _may_plan(request: HttpRequest) -> None:
     _signed_in(request)
-    post = request.POST
+    if not capabilities(request.user).manage_improvement:
+        raise Http404("Not found")
+
+
+def _typed(request: HttpRequest) -> dict[str, Any]:
+    return {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+
+
+def _version(post: Any) -> int | None:
+    raw = post.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@require_http_methods(["GET", "POST"])
+def programme_new(request: HttpRequest) -> HttpResponse:
+    """The year's audit programme: its year, title and what it covers, and (if already agreed) by whom
+    and when. Refused input writes nothing and the form comes back with its reasons."""
+    _may_plan(request)
     partnerships = selectors.partnerships_for(request.user)
-    partnership = {str(p.pk): p for p in partnerships}.get(post.get("partnership", "")) or (
-        partnerships[0] if len(partnerships) == 1 else None
-    )
-    agreed_on, typed = _date(post, "agreed_on")
-    year = post.get("year", "").strip()
-    try:
-        if partnership is None:
-            raise ValidationError({"partnership": ["Choose the partnership"]})
-        if typed and agreed_on is None:
-            raise ValidationError({"agreed_on": ["Enter a real date, for example 12 12 2026"]})
-        if agreed_on is not None and agreed_on > timezone.localdate():
-            raise ValidationError({"agreed_on": ["The programme cannot be agreed in the future"]})
-        services.programme_create(
-            partnership=partnership,
-            year=int(year) if year.isdigit() else 0,
-            title=post.get("title", "")[:300],
-            agreed_on=agreed_on,
-            agreed_by=post.get("agreed_by", "")[:300],
-            by=request.user,
+    year = _programme_year()
+    context: dict[str, Any] = {
+        "title": "Add the year's audit programme",
+        "partnerships": partnerships,
+        "typed": {"year": str(year), "title": f"Multi-agency audit programme {year} to {year + 1}"},
+        "fe": {},
+    }
+    if request.method == "POST":
+        post = request.POST
+        partnership = {str(p.pk): p for p in partnerships}.get(post.get("partnership", "")) or (
+            partnerships[0] if len(partnerships) == 1 else None
         )
-    except PermissionError:
-        raise Http404("Not found") from None
-    except ValidationError as exc:
-        for m in (m for ms in exc.message_dict.values() for m in ms):
-            messages.error(request, m)
-    else:
+        agreed_on, typed = _date(post, "agreed_on")
+        raw_year = post.get("year", "").strip()
+        try:
+            if partnership is None:
+                raise ValidationError({"partnership": ["Choose the partnership"]})
+            if typed and agreed_on is None:
+                raise ValidationError({"agreed_on": ["Enter a real date, for example 12 12 2026"]})
+            if agreed_on is not None and agreed_on > timezone.localdate():
+                raise ValidationError({"agreed_on": ["The programme cannot be agreed in the future"]})
+            if agreed_on is not None and not post.get("agreed_by", "").strip():
+                raise ValidationError(
+                    {"agreed_by": ["Say which group agreed it, for example the LSCP Executive"]}
+                )
+            saved = services.programme_create(
+                partnership=partnership,
+                year=int(raw_year) if raw_year.isdigit() else 0,
+                title=post.get("title", "")[:300],
+                agreed_on=agreed_on,
+                agreed_by=post.get("agreed_by", "")[:300],
+                by=request.user,
+            )
+            if post.get("description", "").strip():
+                saved = services.programme_update(
+                    programme=saved,
+                    title=saved.title,
+                    description=post.get("description", "")[:5000],
+                    version=saved.version,
+                    by=request.user,
+                )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except ValidationError as exc:
+            context["page_errors"], context["fe"] = _problems(exc)
+            context["typed"] = _typed(request)
+            return render(request, "improvement/audits/programme_new.html", context, status=400)
         messages.success(request, "Audit programme added")
-    return redirect("improvement:audits")
+        return redirect("improvement:audit-programme-page", saved.pk)
+    return render(request, "improvement/audits/programme_new.html", context)
+
+
+def _programme(request: HttpRequest, programme_id: int) -> Any:
+    _signed_in(request)
+    found = selectors.programmes_for(request.user).filter(pk=programme_id).first()
+    if found is None:
+        raise Http404("Not found")
+    return found
+
+
+def _programme_context(request: HttpRequest, found: Any) -> dict[str, Any]:
+    audits = list(found.audits.order_by("period_start", "pk"))
+    return {
+        "title": found.title,
+        "programme": found,
+        "rows": [
+            [
+                {"html": presenters.link_html(f"/improvement/audits/{a.pk}/", a.title)},
+                {"text": f"{a.period_start:%-d %b %Y} to {a.period_end:%-d %b %Y}"},
+                {"text": presenters.status_text(a)},
+            ]
+            for a in audits
+        ],
+        "can_plan": capabilities(request.user).manage_improvement,
+        "typed": {},
+        "fe": {},
+    }
+
+
+def _programme_conflict(request: HttpRequest, exc: Conflict, found: Any) -> HttpResponse:
+    saved = exc.record
+    return render(
+        request,
+        "core/conflict.html",
+        {
+            "title": "Someone else changed this record",
+            "record": saved,
+            "saved": {
+                "Title": saved.title,
+                "What it covers": saved.description or "Not given",
+                "Agreed": f"{saved.agreed_by}, {saved.agreed_on:%-d %B %Y}" if saved.agreed_on else "Not yet",
+            },
+            "attempted": {k.replace("_", " ").capitalize(): v for k, v in exc.attempted.items()},
+            "back": f"/improvement/audits/programme/{found.pk}/",
+        },
+        status=409,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The programme with its audits; whoever runs the plans records that it was agreed (versioned)."""
+    found = _programme(request, programme_id)
+    context = _programme_context(request, found)
+    if request.method == "POST":
+        if not context["can_plan"]:
+            raise Http404("Not found")
+        agreed_on, typed = _date(request.POST, "agreed_on")
+        try:
+            if typed and agreed_on is None:
+                raise ValidationError({"agreed_on": ["Enter a real date, for example 12 12 2026"]})
+            services.programme_agree(
+                programme=found,
+                agreed_on=agreed_on,
+                agreed_by=request.POST.get("agreed_by", "")[:400],
+                version=_version(request.POST),
+                by=request.user,
+            )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except Conflict as exc:
+            return _programme_conflict(request, exc, found)
+        except ValidationError as exc:
+            context["page_errors"], context["fe"] = _problems(exc)
+            context["typed"] = _typed(request)
+            return render(request, "improvement/audits/programme.html", context, status=400)
+        messages.success(request, "Agreement recorded")
+        return redirect("improvement:audit-programme-page", found.pk)
+    return render(request, "improvement/audits/programme.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Edit the programme's title and what it covers (versioned: a stale page is the conflict page)."""
+    _may_plan(request)
+    found = _programme(request, programme_id)
+    context: dict[str, Any] = {
+        "title": f"Edit {found.title}",
+        "programme": found,
+        "typed": {"title": found.title, "description": found.description, "version": str(found.version)},
+        "fe": {},
+    }
+    if request.method == "POST":
+        try:
+            services.programme_update(
+                programme=found,
+                title=request.POST.get("title", "")[:400],
+                description=request.POST.get("description", "")[:6000],
+                version=_version(request.POST),
+                by=request.user,
+            )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except Conflict as exc:
+            return _programme_conflict(request, exc, found)
+        except ValidationError as exc:
+            context["page_errors"], context["fe"] = _problems(exc)
+            context["typed"] = _typed(request)
+            return render(request, "improvement/audits/programme_edit.html", context, status=400)
+        messages.success(request, "Programme saved")
+        return redirect("improvement:audit-programme-page", found.pk)
+    return render(request, "improvement/audits/programme_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def record_assign(request: HttpRequest, audit_id: int, record_id: int) -> HttpResponse:
+    """Whoever runs the audit gives one record's part for an agency to another auditor of that agency
+    kind. The record is named as on the audit page (its child only to a reader who may know the child)."""
+    found = _audit(request, audit_id)
+    if not services.may_run_audit(request.user, found.tool_code, found.trust):
+        raise Http404("Not found")
+    t = tool.get(found.tool_code, found.tool_version)
+    try:
+        item, visible = selectors.record_for(request.user, found, record_id)
+    except NotFound:
+        raise Http404("Not found") from None
+    assignments = {a.agency_kind: a for a in item.assignments.select_related("auditor")}
+    answered = set(item.answers.values_list("question", flat=True))
+    parts: list[dict[str, Any]] = [
+        {
+            "kind": p.agency,
+            "label": presenters.AGENCY_LABELS[p.agency],
+            "auditors": selectors.auditors_for(found, p.agency),
+            "current": assignments[p.agency].auditor if p.agency in assignments else None,
+            "answered": {q.code for q in p.questions} <= answered,
+        }
+        for p in t.parts
+    ]
+    summary: list[dict[str, str]] = []
+    fields: dict[str, str] = {}
+    if request.method == "POST":
+        kind = request.POST.get("agency_kind", "")
+        raw = request.POST.get("auditor", "")
+        chosen = next(
+            (u for p in parts if p["kind"] == kind for u in p["auditors"] if str(u.pk) == raw), None
+        )
+        try:
+            if kind in t.agencies and raw and chosen is None:
+                raise ValidationError(
+                    {"auditor": ["Choose an auditor of that agency kind in the partnership"]}
+                )
+            services.record_reassign(record=item, agency_kind=kind, auditor=chosen, by=request.user)
+        except PermissionError:
+            raise Http404("Not found") from None
+        except ValidationError as exc:
+            summary, fields = _problems(exc)
+        else:
+            assert chosen is not None  # the service refuses no auditor
+            who = chosen.get_full_name() or chosen.username
+            messages.success(
+                request, f"{presenters.AGENCY_LABELS[kind]} part of the record assigned to {who}"
+            )
+            return redirect("improvement:audit", found.pk)
+    records = list(found.records.values_list("pk", flat=True))
+    number = records.index(item.pk) + 1
+    return render(
+        request,
+        "improvement/audits/record_assign.html",
+        {
+            "title": f"{found.title}: assign record {number}",
+            "audit": found,
+            "label": presenters.record_label(item, number, visible=visible),
+            "parts": parts,
+            "posted_kind": request.POST.get("agency_kind", "") if request.method == "POST" else "",
+            "page_errors": summary,
+            "fe": fields,
+        },
+        status=400 if summary else 200,
+    )

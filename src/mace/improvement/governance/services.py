@@ -157,6 +157,7 @@ def decision_add(
     owner: str = "",
     due: date | None = None,
     by: Any,
+    owner_user: Any = None,
 ) -> GovernanceDecision:
     """A decision of the meeting; with an area, its action goes into that area of the action plan, with
     the area's next reference, opened on the meeting's date. Refused (nothing written) if the action has
@@ -173,6 +174,7 @@ def decision_add(
                 area=area,
                 text=action_text or text,
                 owner=owner,
+                owner_user=owner_user,
                 due=due,
                 opened_on=meeting.held_on,
                 source=f"{meeting.get_kind_display()}, {meeting.held_on:%-d %B %Y}",

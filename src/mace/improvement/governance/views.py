@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from mace.core.access import capabilities
 from mace.core.ui import url
 
+from .. import selectors as plan_selectors
 from ..views import _date_from, _errors, _signed_in
 from . import selectors, services
 from .models import GovernanceAttendance, GovernanceMeeting
@@ -130,6 +131,9 @@ def _meeting_context(request: HttpRequest, found: Any) -> dict[str, Any]:
         "sees_pack": capabilities(request.user).aggregates,
         "agencies": list(selectors.agencies_for(request.user)),
         "areas": selectors.areas_for(request.user),
+        "owner_users": plan_selectors.owner_candidates(found.partnership_id)
+        if capabilities(request.user).manage_improvement
+        else [],
         "statuses": GovernanceAttendance.Status.choices,
         "can_manage": capabilities(request.user).manage_improvement,
         "typed": {},
@@ -182,15 +186,22 @@ def decision(request: HttpRequest, meeting_id: int) -> HttpResponse:
     raw = post.get("area", "")
     area = next((a for a in selectors.areas_for(request.user) if str(a.pk) == raw), None)
     due, typed = _date_from(post, "due")
+    raw_user = post.get("owner_user", "")
+    owner_user = next(
+        (u for u in plan_selectors.owner_candidates(found.partnership_id) if str(u.pk) == raw_user), None
+    )
     try:
         if typed and due is None:
             raise ValidationError({"due": ["Enter a real date, for example 31 3 2027"]})
+        if raw_user and owner_user is None:
+            raise ValidationError({"owner_user": ["Choose a user of the partnership"]})
         saved = services.decision_add(
             meeting=found,
             text=post.get("text", ""),
             area=area,
             action_text=post.get("action_text", ""),
             owner=post.get("owner", ""),
+            owner_user=owner_user,
             due=due,
             by=request.user,
         )
@@ -204,6 +215,7 @@ def decision(request: HttpRequest, meeting_id: int) -> HttpResponse:
             {
                 "text": "#decision-text",
                 "owner": "#owner",
+                "owner_user": "#owner-user",
                 "due": "#due-day",
                 "action_text": "#action-text",
                 "area": "#area",

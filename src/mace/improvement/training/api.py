@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -125,3 +126,141 @@ def post_follow_up(request: HttpRequest, booking_id: int, payload: TrainingFollo
             "recorded_by": saved.recorded_by_label,
         },
     )
+
+
+class TrainingCourseIn(Schema):
+    title: str = Field(..., min_length=1, max_length=300, pattern=NON_BLANK)
+    level: int = Field(
+        ..., ge=1, le=3, description="Exploitation level: 1 awareness, 2 targeted, 3 specialist"
+    )
+    multi_agency: bool
+    agency_id: int | None = Field(None, description="The agency that runs a single-agency course")
+    description: str = Field("", max_length=5000)
+    partnership_id: int | None = Field(None, description="Needed only by a reader of several partnerships")
+
+
+class TrainingCourseOut(Schema):
+    id: int
+    code: str
+    title: str
+    level: int
+    multi_agency: bool
+    agency: str | None
+
+
+def _one_partnership(request: HttpRequest, wanted: int | None) -> Any:
+    found = selectors.partnerships_for(request.user)
+    if wanted is not None:
+        return next((p for p in found if p.pk == wanted), None)
+    return found[0] if len(found) == 1 else None
+
+
+@router.post(
+    "/courses",
+    response={201: TrainingCourseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a course (single or multi-agency, at an exploitation level)",
+)
+def post_course(request: HttpRequest, payload: TrainingCourseIn) -> Status[Any]:
+    partnership = _one_partnership(request, payload.partnership_id)
+    if partnership is None:
+        return Status(404, {"detail": "Not found"})
+    agency = None
+    if payload.agency_id is not None:
+        agency = next((a for a in selectors.agencies_for(request.user) if a.pk == payload.agency_id), None)
+        if agency is None:
+            raise ValidationError({"agency": ["Choose an agency that serves the partnership"]})
+    saved = services.course_create(
+        partnership=partnership,
+        code=services.course_code(partnership, payload.title),
+        title=payload.title,
+        level=payload.level,
+        multi_agency=payload.multi_agency,
+        agency=agency,
+        description=payload.description,
+        by=request.user,
+    )
+    return Status(
+        201,
+        {
+            "id": saved.pk,
+            "code": saved.code,
+            "title": saved.title,
+            "level": saved.level,
+            "multi_agency": saved.multi_agency,
+            "agency": saved.agency.name if saved.agency else None,
+        },
+    )
+
+
+class TrainingPractitionerIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
+    job_title: str = Field("", max_length=150)
+    manager_name: str = Field("", max_length=200)
+    joined_on: date | None = Field(None, description="Joined the team (blank: before MACE kept the register)")
+
+
+class TrainingPractitionerOut(Schema):
+    id: int
+    team_id: int
+    name: str
+    job_title: str
+    manager_name: str
+    joined_on: date | None
+
+
+@router.post(
+    "/teams/{team_id}/practitioners",
+    response={201: TrainingPractitionerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a practitioner to a team's training register",
+)
+def post_practitioner(request: HttpRequest, team_id: int, payload: TrainingPractitionerIn) -> Status[Any]:
+    try:
+        team = selectors.register_team_for(request.user, team_id)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    assert team.partnership is not None  # teams_for keeps the reader's partnerships' teams only
+    saved = services.practitioner_add(
+        partnership=team.partnership,
+        team=team,
+        name=payload.name,
+        job_title=payload.job_title,
+        manager_name=payload.manager_name,
+        joined_on=payload.joined_on,
+        by=request.user,
+    )
+    return Status(
+        201,
+        {
+            "id": saved.pk,
+            "team_id": team.pk,
+            "name": saved.name,
+            "job_title": saved.job_title,
+            "manager_name": saved.manager_name,
+            "joined_on": saved.joined_on,
+        },
+    )
+
+
+class TrainingRequirementIn(Schema):
+    level: int = Field(..., ge=1, le=3, description="1 awareness, 2 targeted, 3 specialist")
+    reason: str = Field("", max_length=300)
+
+
+class TrainingRequirementOut(Schema):
+    team_id: int
+    level: int
+    reason: str
+
+
+@router.put(
+    "/teams/{team_id}/requirement",
+    response={200: TrainingRequirementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Set the level a team that works with exploited children must be trained to",
+)
+def put_requirement(request: HttpRequest, team_id: int, payload: TrainingRequirementIn) -> Status[Any]:
+    try:
+        team = selectors.register_team_for(request.user, team_id)
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    saved = services.requirement_set(team=team, level=payload.level, reason=payload.reason, by=request.user)
+    return Status(200, {"team_id": team.pk, "level": saved.level, "reason": saved.reason})

@@ -160,3 +160,52 @@ def booking_rows(session: TrainingSession) -> list[list[dict[str, Any]]]:
             ]
         )
     return rows
+
+
+REGISTER_TEAM_HEAD = [
+    {"text": "Team"},
+    {"text": "Agency"},
+    {"text": "Required level"},
+    {"text": "On the register", "format": "numeric"},
+]
+
+
+def register_team_rows(
+    teams: list[Any], requirements: dict[int, Any], counts: dict[int, int]
+) -> list[list[dict[str, Any]]]:
+    rows: list[list[dict[str, Any]]] = []
+    for t in teams:
+        required = requirements.get(t.pk)
+        rows.append(
+            [
+                {"html": link(url("improvement:training-practitioners", t.pk), t.name)},
+                {"text": t.agency.name},
+                {
+                    "html": link(url("improvement:training-team", t.pk), required.get_level_display())
+                    if required
+                    else "None set"
+                },
+                {"text": str(counts.get(t.pk, 0)), "format": "numeric"},
+            ]
+        )
+    return rows
+
+
+REGISTER_HEAD = [{"text": "Name"}, {"text": "Job title"}, {"text": "Manager"}, {"text": "In the team"}]
+
+
+def register_rows(found: list[Any]) -> list[list[dict[str, Any]]]:
+    def since(p: Any) -> str:
+        if p.left_on:
+            return f"Left {uk_date(p.left_on)}"
+        return f"Since {uk_date(p.joined_on)}" if p.joined_on else "Yes"
+
+    return [
+        [
+            {"text": p.name + (" (has a MACE account)" if p.user_id else "")},
+            {"text": p.job_title or "Not given"},
+            {"text": p.manager_name or "Not given"},
+            {"text": since(p)},
+        ]
+        for p in found
+    ]

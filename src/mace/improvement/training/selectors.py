@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
-from mace.accounts.models import Agency, Team
+from mace.accounts.models import Agency, Partnership, Team
 from mace.core.clocks import add_calendar_months
 
 from ..selectors import NotFound, partnership_ids
@@ -311,3 +312,65 @@ def bookable(user: Any, session: TrainingSession) -> list[Practitioner]:
         for p in practitioners_for(user).filter(partnership_id=session.course.partnership_id)
         if p.pk not in booked and p.left_on is None
     ]
+
+
+# The register and the teams it covers -------------------------------------------------------------------
+
+
+def partnerships_for(user: Any) -> list[Partnership]:
+    return list(Partnership.objects.filter(pk__in=partnership_ids(user)).order_by("name"))
+
+
+def agencies_for(user: Any) -> list[Agency]:
+    """The agencies serving the reader's partnerships: who may run a single-agency course."""
+    return list(Agency.objects.filter(partnerships__in=partnership_ids(user)).distinct().order_by("name"))
+
+
+def teams_for(user: Any) -> QuerySet[Team]:
+    """Every team of the reader's partnerships, whether or not it has a required level yet."""
+    return (
+        Team.objects.filter(partnership_id__in=partnership_ids(user))
+        .select_related("agency", "partnership")
+        .order_by("agency__name", "name")
+    )
+
+
+def register_team_for(user: Any, team_id: int) -> Team:
+    found = teams_for(user).filter(pk=team_id).first()
+    if found is None:
+        raise NotFound(team_id)
+    return found
+
+
+def requirement_of(team: Team) -> TrainingRequirement | None:
+    return TrainingRequirement.objects.filter(team=team).first()
+
+
+def requirements_by_team(user: Any) -> dict[int, TrainingRequirement]:
+    return {
+        r.team_id: r
+        for r in TrainingRequirement.objects.filter(team__partnership_id__in=partnership_ids(user))
+    }
+
+
+def register_counts(user: Any) -> dict[int, int]:
+    """Practitioners on the register by team (those who have not left)."""
+    counts: dict[int, int] = defaultdict(int)
+    for team_id in practitioners_for(user).filter(left_on__isnull=True).values_list("team_id", flat=True):
+        counts[team_id] += 1
+    return dict(counts)
+
+
+def register_of(team: Team) -> list[Practitioner]:
+    return list(Practitioner.objects.filter(team=team).order_by("name", "pk"))
+
+
+def linkable_users(team: Team) -> list[Any]:
+    """MACE accounts of the team not yet on the training register: a practitioner may be one of them."""
+    taken = Practitioner.objects.filter(user__isnull=False).values_list("user_id", flat=True)
+    return list(
+        get_user_model()
+        .objects.filter(team=team, is_active=True)
+        .exclude(pk__in=taken)
+        .order_by("last_name", "first_name", "pk")
+    )

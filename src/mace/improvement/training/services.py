@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from mace.accounts.models import Agency, Partnership, Team
 from mace.core import audit
@@ -55,10 +56,18 @@ def course_create(
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["Enter the course's title"]
+    elif len(title.strip()) > 300:
+        errors["title"] = ["The title is 300 characters or fewer"]
     if level not in Level.values:
         errors["level"] = ["Choose level 1, 2 or 3"]
     if not multi_agency and agency is None:
         errors["agency"] = ["A single-agency course names the agency that runs it"]
+    elif (
+        not multi_agency and agency is not None and not agency.partnerships.filter(pk=partnership.pk).exists()
+    ):
+        errors["agency"] = ["The agency does not serve the partnership"]
+    if not code:
+        errors["code"] = ["The course needs a code"]
     if TrainingCourse.objects.filter(partnership=partnership, code=code).exists():
         errors["code"] = [f"The partnership already has a course {code!r}"]
     if errors:
@@ -82,11 +91,30 @@ def course_create(
     return course
 
 
-def requirement_set(*, team: Team, level: int, reason: str = "", by: Any) -> TrainingRequirement:
+def course_code(partnership: Partnership, title: str) -> str:
+    """A code for a new course from its title, unique in the partnership ("level-3-safeguarding", then
+    "level-3-safeguarding-2")."""
+    base = slugify(title)[:50].strip("-") or "course"
+    code, n = base, 1
+    while TrainingCourse.objects.filter(partnership=partnership, code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def requirement_set(*, team: Team, level: int | None, reason: str = "", by: Any) -> TrainingRequirement:
     """The level a team that works with exploited children must be trained to."""
     _require(by)
+    errors: dict[str, list[str]] = {}
     if level not in Level.values:
-        raise ValidationError({"level": ["Choose level 1, 2 or 3"]})
+        errors["level"] = ["Choose level 1, 2 or 3"]
+    if len(reason.strip()) > 300:
+        errors["reason"] = ["The reason is 300 characters or fewer"]
+    if team.partnership_id is None:
+        errors["__all__"] = ["The team belongs to no partnership: its training is not counted"]
+    if errors:
+        raise ValidationError(errors)
+    assert level is not None
     with transaction.atomic():
         found, created = TrainingRequirement.objects.update_or_create(
             team=team, defaults={"level": level, "reason": reason.strip()}
@@ -115,10 +143,24 @@ def practitioner_add(
     by: Any,
 ) -> Practitioner:
     _require(by)
+    errors: dict[str, list[str]] = {}
     if not name.strip():
-        raise ValidationError({"name": ["Enter the practitioner's name"]})
+        errors["name"] = ["Enter the practitioner's name"]
+    for field, value, most in (
+        ("name", name, 200),
+        ("job_title", job_title, 150),
+        ("manager_name", manager_name, 200),
+    ):
+        if len(value.strip()) > most and field not in errors:
+            errors[field] = [f"Enter {most} characters or fewer"]
     if team.partnership_id not in (None, partnership.pk):
-        raise ValidationError({"team": ["The team is in another partnership"]})
+        errors["team"] = ["The team is in another partnership"]
+    if user is not None and Practitioner.objects.filter(user=user).exists():
+        errors["user"] = [f"{label(user)} is already on the training register"]
+    if joined_on is not None and joined_on > timezone.localdate():
+        errors["joined_on"] = ["Add a practitioner from the day they join the team, not before"]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         found = Practitioner.objects.create(
             partnership=partnership,

@@ -6,7 +6,19 @@ from . import views
 
 urlpatterns = [
     path("improvement/training/", views.overview, name="training"),
+    path("improvement/training/teams/", views.teams, name="training-teams"),
     path("improvement/training/teams/<int:team_id>/", views.team, name="training-team"),
+    path(
+        "improvement/training/teams/<int:team_id>/practitioners/",
+        views.practitioners,
+        name="training-practitioners",
+    ),
+    path(
+        "improvement/training/teams/<int:team_id>/requirement/",
+        views.requirement,
+        name="training-requirement",
+    ),
+    path("improvement/training/courses/new/", views.course_new, name="training-course-new"),
     path("improvement/training/courses/<int:course_id>/", views.course, name="training-course"),
     path("improvement/training/courses/<int:course_id>/sessions/", views.schedule, name="training-schedule"),
     path("improvement/training/sessions/<int:session_id>/", views.session, name="training-session"),

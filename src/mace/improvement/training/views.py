@@ -20,7 +20,7 @@ from mace.core.ui import uk_date
 from .. import presenters as plan_presenters
 from ..views import _date_from, _errors, _signed_in, _version
 from . import presenters, selectors, services
-from .models import TrainingBooking, TrainingFollowUp
+from .models import Level, TrainingBooking, TrainingFollowUp
 
 
 def _on(request: HttpRequest) -> Any:
@@ -51,6 +51,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "session_head": presenters.SESSION_HEAD,
             "session_rows": presenters.session_rows(sessions),
             "courses": list(selectors.courses_for(request.user)),
+            "can_manage": capabilities(request.user).manage_training,
         },
     )
 
@@ -77,6 +78,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
             "rate": presenters.rate(row.trained, row.counted),
             "untrained_head": presenters.UNTRAINED_HEAD,
             "untrained_rows": presenters.untrained_rows(row, history),
+            "can_manage": capabilities(request.user).manage_training,
         },
     )
 
@@ -351,3 +353,205 @@ def follow_up(request: HttpRequest, booking_id: int) -> HttpResponse:
         return _booking_refused(request, found, exc, FOLLOW_UP_ANCHORS)
     messages.success(request, "Follow-up saved")
     return redirect("improvement:training-booking", found.pk)
+
+
+# Courses, the register and required levels ----------------------------------------------------------------
+
+
+def _trainer(request: HttpRequest) -> None:
+    _signed_in(request)
+    if not capabilities(request.user).manage_training:
+        raise Http404("Not found")
+
+
+def _typed(request: HttpRequest) -> dict[str, Any]:
+    return {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+
+
+def _level(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+COURSE_ANCHORS = {
+    "partnership": "#partnership",
+    "title": "#title",
+    "level": "#level",
+    "delivery": "#delivery",
+    "agency": "#agency",
+    "code": "#title",
+    "__all__": "#title",
+}
+
+
+def course_new(request: HttpRequest) -> HttpResponse:
+    """A trainer adds a course: single-agency (naming the agency that runs it) or multi-agency, at an
+    exploitation level. Refused input writes nothing and the form comes back with what was typed."""
+    _trainer(request)
+    partnerships = selectors.partnerships_for(request.user)
+    context: dict[str, Any] = {
+        "title": "Add a course",
+        "partnerships": partnerships,
+        "agencies": selectors.agencies_for(request.user),
+        "levels": Level.choices,
+        "typed": {},
+    }
+    if request.method == "POST":
+        post = request.POST
+        chosen = {str(p.pk): p for p in partnerships}.get(post.get("partnership", ""))
+        partnership = chosen or (partnerships[0] if len(partnerships) == 1 else None)
+        delivery = post.get("delivery", "")
+        agencies = {str(a.pk): a for a in context["agencies"]}
+        title = post.get("title", "")
+        try:
+            problems: dict[str, list[str]] = {}
+            if partnership is None:
+                problems["partnership"] = ["Choose the partnership the course is for"]
+            if delivery not in ("multi", "single"):
+                problems["delivery"] = ["Choose whether the course is multi-agency or single agency"]
+            if problems:
+                raise ValidationError(problems)
+            assert partnership is not None
+            saved = services.course_create(
+                partnership=partnership,
+                code=services.course_code(partnership, title),
+                title=title,
+                level=_level(post.get("level", "")) or 0,
+                multi_agency=delivery == "multi",
+                agency=agencies.get(post.get("agency", "")),
+                description=post.get("description", "")[:5000],
+                by=request.user,
+            )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except ValidationError as exc:
+            context["page_errors"] = _errors(exc, COURSE_ANCHORS)
+            context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            context["typed"] = _typed(request)
+            return render(request, "improvement/training/course_new.html", context, status=400)
+        messages.success(request, f"Course {saved.title} added: schedule its first session")
+        return redirect("improvement:training-course", saved.pk)
+    return render(request, "improvement/training/course_new.html", context)
+
+
+def teams(request: HttpRequest) -> HttpResponse:
+    """Every team of the partnership with its required level (if it works with exploited children) and
+    the number on its training register."""
+    _signed_in(request)
+    requirements = selectors.requirements_by_team(request.user)
+    counts = selectors.register_counts(request.user)
+    found = list(selectors.teams_for(request.user))
+    return render(
+        request,
+        "improvement/training/teams.html",
+        {
+            "title": "Teams and the training register",
+            "head": presenters.REGISTER_TEAM_HEAD,
+            "rows": presenters.register_team_rows(found, requirements, counts),
+            "can_manage": capabilities(request.user).manage_training,
+        },
+    )
+
+
+def _register_team(request: HttpRequest, team_id: int) -> Any:
+    _signed_in(request)
+    try:
+        return selectors.register_team_for(request.user, team_id)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+
+
+PRACTITIONER_ANCHORS = {
+    "name": "#name",
+    "job_title": "#job-title",
+    "manager_name": "#manager-name",
+    "user": "#user",
+    "joined_on": "#joined-on-day",
+    "team": "#name",
+    "__all__": "#name",
+}
+
+
+def practitioners(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A team's training register (every member reads it: staff, not children); a trainer adds a
+    practitioner, who may be one of the team's MACE accounts."""
+    found = _register_team(request, team_id)
+    can = capabilities(request.user).manage_training
+    users = selectors.linkable_users(found) if can else []
+    context: dict[str, Any] = {
+        "title": f"Training register: {found.name}",
+        "team": found,
+        "requirement": selectors.requirement_of(found),
+        "head": presenters.REGISTER_HEAD,
+        "rows": presenters.register_rows(selectors.register_of(found)),
+        "can_manage": can,
+        "users": users,
+        "typed": {},
+    }
+    if request.method == "POST":
+        if not can:
+            raise Http404("Not found")
+        post = request.POST
+        joined_on, typed_date = _date_from(post, "joined_on")
+        raw_user = post.get("user", "")
+        user = {str(u.pk): u for u in users}.get(raw_user)
+        try:
+            if typed_date and joined_on is None:
+                raise ValidationError({"joined_on": ["Enter a real date, for example 1 9 2026"]})
+            if raw_user and user is None:
+                raise ValidationError({"user": ["Choose one of the team's MACE accounts, or none"]})
+            assert found.partnership is not None
+            saved = services.practitioner_add(
+                partnership=found.partnership,
+                team=found,
+                name=post.get("name", ""),
+                job_title=post.get("job_title", ""),
+                manager_name=post.get("manager_name", ""),
+                user=user,
+                joined_on=joined_on,
+                by=request.user,
+            )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except ValidationError as exc:
+            context["page_errors"] = _errors(exc, PRACTITIONER_ANCHORS)
+            context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            context["typed"] = _typed(request)
+            return render(request, "improvement/training/practitioners.html", context, status=400)
+        messages.success(request, f"{saved.name} added to the training register")
+        return redirect("improvement:training-practitioners", found.pk)
+    return render(request, "improvement/training/practitioners.html", context)
+
+
+def requirement(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A trainer sets the level a team that works with exploited children must be trained to."""
+    _trainer(request)
+    found = _register_team(request, team_id)
+    current = selectors.requirement_of(found)
+    context: dict[str, Any] = {
+        "title": f"Required level: {found.name}",
+        "team": found,
+        "current": current,
+        "levels": Level.choices,
+        "typed": {"level": str(current.level), "reason": current.reason} if current else {},
+    }
+    if request.method == "POST":
+        post = request.POST
+        try:
+            services.requirement_set(
+                team=found,
+                level=_level(post.get("level", "")),
+                reason=post.get("reason", ""),
+                by=request.user,
+            )
+        except PermissionError:
+            raise Http404("Not found") from None
+        except ValidationError as exc:
+            context["page_errors"] = _errors(
+                exc, {"level": "#level", "reason": "#reason", "__all__": "#level"}
+            )
+            context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            context["typed"] = _typed(request)
+            return render(request, "improvement/training/requirement.html", context, status=400)
+        messages.success(request, f"{found.name} must now be trained to level {post.get('level')}")
+        return redirect("improvement:training-team", found.pk)
+    return render(request, "improvement/training/requirement.html", context)
