@@ -172,3 +172,29 @@ def test_the_discharge_review_queue_pages_longest_waiting_first(
     assert f"/health/discharge-reviews/{oldest.pk}/" in first and f"/{newest.pk}/" not in first
     assert f"/health/discharge-reviews/{newest.pk}/" in second and f"/{oldest.pk}/" not in second
     assert 'href="?page=2"' in first
+
+
+def test_a_stale_discharge_shows_what_was_tried_beside_what_is_saved_and_writes_nothing(ed_area: Any) -> None:
+    client = _client(ed_area.nurse)
+    client.post("/health/ed/attendances/new/", _form(exploitation_concern="no"))
+    attendance = Attendance.objects.get()
+    now = timezone.localtime()
+    body = {
+        "version": attendance.version,
+        "discharged_day": now.day,
+        "discharged_month": now.month,
+        "discharged_year": now.year,
+        "discharged_time": now.strftime("%H:%M"),
+        "discharge_plan": "Home with mum",
+    }
+    assert client.post(f"/health/ed/attendances/{attendance.pk}/discharge/", body).status_code == 302
+    saved = Attendance.objects.get()
+    stale = client.post(
+        f"/health/ed/attendances/{attendance.pk}/discharge/", {**body, "discharge_plan": "To nan's"}
+    )
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "What you tried to save" in page and "What is saved now" in page
+    assert "Discharged: awaiting review" in page
+    after = Attendance.objects.get()
+    assert after.version == saved.version and after.discharge_plan == "Home with mum"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from mace.accounts.actors import signed_in
 from mace.core import tabular, ui
-from mace.core.access import capabilities, names_allowed
+from mace.core.access import names_allowed
 from mace.core.ui import apply_errors, error_list
 from mace.core.ui import require as _require
 from mace.people.selectors import PersonNotFound
@@ -58,7 +58,6 @@ def child(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "title": f"Visits and supervision: {c.person.display_name}",
             "c": c,
-            "caps": capabilities(request.user),
             "today": timezone.localdate(),
             "voice_days": settings.MACE_VOICE_DAYS,
         },
@@ -114,7 +113,6 @@ def timetable(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "title": f"Activity timetable: {t.person.display_name}",
             "t": t,
-            "caps": capabilities(request.user),
             "weekdays": services.WEEKDAYS,
         },
     )

@@ -17,7 +17,6 @@ def home(request: HttpRequest) -> HttpResponse:
     caps = capabilities(user)
     context = {
         "title": "Home",
-        "caps": caps,
         "notifications": unread_notifications(user),
         **home_panels.context_for(user, caps),
     }

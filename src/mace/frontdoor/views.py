@@ -186,7 +186,6 @@ def _render_contact(
         {
             "title": f"Contact {contact.pk}",
             "c": contact,
-            "caps": caps,
             "clock_lines": presenters.contact_clocks(contact, now),
             "requests": selectors.contact_requests(contact),
             "history": selectors.contact_history(contact),
@@ -209,8 +208,20 @@ def _render_contact(
 def _conflict(request: HttpRequest, exc: services.Conflict) -> HttpResponse:
     return render(
         request,
-        "frontdoor/conflict.html",
-        {"title": "Someone else changed this contact", "c": exc.record, "attempted": exc.attempted},
+        "core/conflict.html",
+        {
+            "title": "Someone else changed this contact",
+            "record": exc.record,
+            "attempted": exc.attempted,
+            "saved_rows": [
+                ("Status", exc.record.get_status_display()),
+                ("Analysis", exc.record.analysis or "None yet"),
+                ("Risk", exc.record.get_risk_display()),
+                ("Decision", exc.record.get_decision_display() or "None yet"),
+                ("Child's voice", exc.record.child_voice or "Not recorded"),
+            ],
+            "back": reverse("frontdoor:contact", args=[exc.record.pk]),
+        },
         status=409,
     )
 

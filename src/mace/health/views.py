@@ -173,8 +173,18 @@ def attendance_discharge(request: HttpRequest, attendance_id: int) -> HttpRespon
             except services.Conflict as exc:
                 return render(
                     request,
-                    "health/conflict.html",
-                    {"title": "Someone else changed this attendance", "a": exc.record},
+                    "core/conflict.html",
+                    {
+                        "title": "Someone else changed this attendance",
+                        "record": exc.record,
+                        "attempted": exc.attempted,
+                        "saved_rows": [
+                            ("Status", exc.record.get_status_display()),
+                            ("Left", exc.record.discharged_at),
+                            ("Going to", exc.record.discharge_destination or "Not recorded"),
+                        ],
+                        "back": reverse("health:attendance", args=[exc.record.pk]),
+                    },
                     status=409,
                 )
             except ValidationError as exc:
@@ -347,11 +357,20 @@ def wait_outcome(request: HttpRequest, person_id: int, wait_id: int) -> HttpResp
                 by=signed_in(request),
                 version=form.cleaned_data["version"],
             )
-        except services.Conflict:
+        except services.Conflict as exc:
             return render(
                 request,
-                "health/wait_conflict.html",
-                {"title": "Someone else changed this referral", "back": _record_href(person_id)},
+                "core/conflict.html",
+                {
+                    "title": "Someone else changed this referral",
+                    "record": exc.record,
+                    "attempted": exc.attempted,
+                    "saved_rows": [
+                        ("Assessed on", exc.record.assessed_on),
+                        ("Outcome", exc.record.get_outcome_display() or "Not recorded"),
+                    ],
+                    "back": _record_href(person_id),
+                },
                 status=409,
             )
         except ValidationError as exc:

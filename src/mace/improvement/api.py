@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.core.api import NON_BLANK, ErrorOut, VersionConflictOut, conflict_shows
 
 from . import rag as rules
@@ -164,7 +165,7 @@ def post_update(
         ],
         no_evidence_reason=payload.no_evidence_reason,
         version=payload.version,
-        by=request.user,
+        by=signed_in(request),
     )
     fresh = selectors.action_by_ref(request.user, ref, action.area.plan_id)
     return Status(201, _action(selectors.as_at(fresh, timezone.localdate())))
@@ -209,7 +210,7 @@ def put_owner(
         if chosen is None:
             raise ValidationError({"owner_user": ["Choose a user of the plan's partnership"]})
     services.action_owner_set(
-        action=action, owner=payload.owner, owner_user=chosen, version=payload.version, by=request.user
+        action=action, owner=payload.owner, owner_user=chosen, version=payload.version, by=signed_in(request)
     )
     fresh = selectors.action_by_ref(request.user, ref, action.area.plan_id)
     return Status(200, _action(selectors.as_at(fresh, timezone.localdate())))

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mace.accounts.models import Partnership
+from mace.accounts.actors import By
+from mace.accounts.models import Partnership, User
 from mace.core import audit, locks
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -183,7 +184,7 @@ def update_add(
     evidence: list[EvidenceIn] | None = None,
     no_evidence_reason: str = "",
     version: int | None,
-    by: Any,
+    by: User,
 ) -> ProgressUpdate:
     """The owner's progress on an action, as of a date, with their RAG judgement and any evidence.
     Refused if dated before the action existed or in the future; refused to readers who may only read."""
@@ -284,7 +285,7 @@ def area_sign_off(
     note: str,
     monitoring: str,
     version: int | None,
-    by: Any,
+    by: User,
 ) -> PriorityArea:
     """The improvement board agrees the area is fully addressed, on the date of its meeting, with the
     evidence it accepted and how the area will be monitored from now on. Refused while any of the area's
@@ -362,7 +363,7 @@ def action_add(
     due: date | None,
     opened_on: date,
     source: str,
-    by: Any,
+    by: By,
     owner_user: Any = None,
 ) -> Action:
     """Add an action to a priority area of a plan, with the area's next reference. Refused without an
@@ -411,7 +412,7 @@ def action_add(
     return action
 
 
-def action_owner_set(*, action: Action, owner: str, owner_user: Any, version: int | None, by: Any) -> Action:
+def action_owner_set(*, action: Action, owner: str, owner_user: Any, version: int | None, by: By) -> Action:
     """Who owns an action: a person or a partnership group in words (whose chair is accountable) and,
     optionally, the owner's MACE account, a user of the plan's partnership. With an account and no words,
     the owner is the account's name. Versioned: a stale page is a conflict."""

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from mace.accounts.actors import signed_in
 from mace.core import audit
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
@@ -193,7 +194,7 @@ def update(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
             evidence=evidence,
             no_evidence_reason=post.get("no_evidence_reason", ""),
             version=_version(post),
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -278,7 +279,7 @@ def sign_off(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
             note=post.get("note", ""),
             monitoring=post.get("monitoring", ""),
             version=_version(post),
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -399,7 +400,7 @@ def owner(request: HttpRequest, plan_id: int, ref: str) -> HttpResponse:
                 owner=post.get("owner", "")[:400],
                 owner_user=chosen,
                 version=_version(post),
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None

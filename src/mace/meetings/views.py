@@ -58,7 +58,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "unshared": rows,
             "coming_pager": coming,
             "minutes_pager": due,
-            "caps": caps,
         },
     )
 
@@ -194,7 +193,7 @@ def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def _conflict(request: HttpRequest, c: services.Conflict) -> HttpResponse:
     return render(
         request,
-        "missing/conflict.html",
+        "core/conflict.html",
         {
             "title": "Someone else changed this meeting",
             "record": c.record,

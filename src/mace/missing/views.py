@@ -63,7 +63,7 @@ def _conflict(request: HttpRequest, record: Any, attempted: dict[str, Any]) -> H
         back = reverse("missing:interview", args=[record.pk])
     return render(
         request,
-        "missing/conflict.html",
+        "core/conflict.html",
         {
             "title": "Someone else changed this record",
             "record": record,
@@ -120,7 +120,6 @@ def missing_now(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "to_identify": selectors.to_identify_rows(request.user).count(),
             "strategy_open": selectors.open_strategy_requirements(request.user),
-            "caps": caps,
             "openable": openable(request.user, [r.episode.person_id for r in view.rows]),
             "downloads": {f: tabular.filters_query(request, f) for f in tabular.FORMATS},
         },
@@ -195,7 +194,6 @@ def episode(request: HttpRequest, episode_id: int) -> HttpResponse:
         detail = selectors.episode_detail(request.user, episode_id)
     except PersonNotFound:
         return _not_found(request)
-    caps = capabilities(request.user)
     now = timezone.now()
     e = detail.episode
     strategy_rag = clocks.rag(e.strategy_due_at, now, started=e.last_seen_at)
@@ -206,7 +204,6 @@ def episode(request: HttpRequest, episode_id: int) -> HttpResponse:
             "title": f"Missing episode {e.police_ref}",
             "d": detail,
             "e": e,
-            "caps": caps,
             "now": now,
             "missing_for": (e.returned_at or now) - e.last_seen_at,
             "strategy_rag": strategy_rag,

@@ -218,12 +218,10 @@ def subject(request: HttpRequest, subject_id: int) -> HttpResponse:
     filters = _filters(request)
     net = selectors.network_around_subject(request.user, found, filters)
     context = _network_context(request, net, filters, url("network:subject-export", found.pk))
-    caps = capabilities(request.user)
     context.update(
         {
             "title": found.name,
             "subject": found,
-            "caps": caps,
             "disruptions": selectors.disruptions_for(request.user, found),
             "group": selectors.group_page(request.user, found) if found.kind == Subject.Kind.GROUP else None,
             "contexts": selectors.context_assessments_for(request.user, subject=found),
@@ -515,7 +513,6 @@ def child(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "title": f"{person.display_name}: network",
             "person": person,
-            "caps": capabilities(request.user),
             "nrm": selectors.nrm_for_child(request.user, person),
         }
     )

@@ -244,8 +244,19 @@ def agree(request: HttpRequest, screening_id: int) -> HttpResponse:
         except services.Conflict as exc:
             return render(
                 request,
-                "screening/conflict.html",
-                {"title": "Someone else changed this screening", "s": exc.record},
+                "core/conflict.html",
+                {
+                    "title": "Someone else changed this screening",
+                    "record": exc.record,
+                    "attempted": exc.attempted,
+                    "saved_rows": [
+                        ("Status", exc.record.get_status_display()),
+                        ("Judgement", exc.record.get_judgement_display()),
+                        ("Agreed by", exc.record.agreed_by_label or "Nobody yet"),
+                        ("Manager's note", exc.record.agreement_note or "No note"),
+                    ],
+                    "back": reverse("screening:detail", args=[exc.record.pk]),
+                },
                 status=409,
             )
         except ValidationError as exc:

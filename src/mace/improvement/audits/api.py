@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.core.api import ErrorOut
 
 from ..selectors import NotFound
@@ -106,6 +107,6 @@ def post_answers(request: HttpRequest, audit_id: int, record_id: int, payload: A
         record=record,
         answers={a.question: a.answer for a in payload.answers},
         notes={a.question: a.note for a in payload.answers},
-        by=request.user,
+        by=signed_in(request),
     )
     return Status(200, _audit(request.user, selectors.audit_for(request.user, audit_id)))

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mace.accounts.models import Agency, Partnership
+from mace.accounts.actors import By
+from mace.accounts.models import Agency, Partnership, User
 from mace.core import audit as access_log
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -31,7 +32,7 @@ FLAGS = {"": "Any child", "cse": "Children with a CSE flag", "cce": "Children wi
 MAX_SAMPLE = 500
 
 
-def may_run(by: Any) -> bool:
+def may_run(by: By) -> bool:
     """May draw dip samples and assign them: whoever runs the action plan, or a trust's safeguarding lead
     (for ED audits of their own trust)."""
     if is_system(by):
@@ -40,8 +41,10 @@ def may_run(by: Any) -> bool:
     return caps.manage_improvement or caps.discharge_review
 
 
-def may_run_audit(by: Any, tool_code: str, trust: Agency | None) -> bool:
-    if is_system(by) or capabilities(by).manage_improvement:
+def may_run_audit(by: By, tool_code: str, trust: Agency | None) -> bool:
+    if not isinstance(by, User):
+        return is_system(by)
+    if capabilities(by).manage_improvement:
         return True
     return (
         capabilities(by).discharge_review
@@ -52,7 +55,7 @@ def may_run_audit(by: Any, tool_code: str, trust: Agency | None) -> bool:
 
 
 def programme_create(
-    *, partnership: Partnership, year: int, title: str, agreed_on: date | None, agreed_by: str, by: Any
+    *, partnership: Partnership, year: int, title: str, agreed_on: date | None, agreed_by: str, by: By
 ) -> AuditProgramme:
     if not (is_system(by) or capabilities(by).manage_improvement):
         raise PermissionError("Only the business manager, a manager or an administrator sets the programme.")
@@ -132,7 +135,7 @@ def audit_draw(
     rule: Rule,
     title: str = "",
     programme: AuditProgramme | None = None,
-    by: Any,
+    by: By,
 ) -> Audit:
     """Draw a dip sample by the rule and make the audit of it. A rule that matches no records is refused
     with that reason, and no audit is made."""
@@ -219,11 +222,11 @@ def audit_draw(
     return made
 
 
-def may_answer(by: Any, audited: Audit, agency_kind: str, assignments: dict[str, int]) -> bool:
+def may_answer(by: By, audited: Audit, agency_kind: str, assignments: dict[str, int]) -> bool:
     """The auditor assigned to this agency's part of the record, or, while nobody is, a member of an
     agency of that kind in the partnership who may run audits (for a trust's ED audit: of that trust)."""
-    if is_system(by):
-        return True
+    if not isinstance(by, User):
+        return is_system(by)
     if agency_kind in assignments:
         return assignments[agency_kind] == by.pk
     agency = getattr(by, "agency", None)
@@ -238,7 +241,7 @@ def may_answer(by: Any, audited: Audit, agency_kind: str, assignments: dict[str,
     return agency.partnerships.filter(pk=audited.partnership_id).exists()
 
 
-def audit_assign(*, audited: Audit, agency_kind: str, auditors: list[Any], by: Any) -> int:
+def audit_assign(*, audited: Audit, agency_kind: str, auditors: list[Any], by: By) -> int:
     """Share the audit's records out among auditors of one agency kind for that agency's part, in turn
     (record 1 to the first auditor, record 2 to the second, …). Replaces earlier assignments of that part
     for records not yet answered in it. Returns how many records were assigned."""
@@ -294,7 +297,7 @@ def audit_assign(*, audited: Audit, agency_kind: str, auditors: list[Any], by: A
 
 
 def record_answer(
-    *, record: AuditRecord, answers: dict[str, str], notes: dict[str, str] | None = None, by: Any
+    *, record: AuditRecord, answers: dict[str, str], notes: dict[str, str] | None = None, by: By
 ) -> AuditRecord:
     """The auditor's answers for one record: {question: answer}. Refused, writing nothing, if any question
     is not the tool's, any answer is outside its question's scale, or the auditor may not answer that
@@ -349,7 +352,7 @@ def record_answer(
     return record
 
 
-def learning_record(*, audited: Audit, learning: str, action: Action | None, by: Any) -> Audit:
+def learning_record(*, audited: Audit, learning: str, action: Action | None, by: User) -> Audit:
     """What the audit found. With an action of the plan, the learning goes to that action as a dated
     progress update with the audit as its evidence (through improvement's services, so every rule of a
     progress update holds)."""
@@ -396,12 +399,12 @@ def summary_line(audited: Audit) -> str:
     return "; ".join(f"{row.question.text} in {row.rate.text}" for row in r.rows if row.rate.of)
 
 
-def _may_plan(by: Any) -> bool:
+def _may_plan(by: By) -> bool:
     return is_system(by) or capabilities(by).manage_improvement
 
 
 def programme_update(
-    *, programme: AuditProgramme, title: str, description: str, version: int | None, by: Any
+    *, programme: AuditProgramme, title: str, description: str, version: int | None, by: By
 ) -> AuditProgramme:
     """Edit the programme's title and what it covers. Versioned: a stale page is a conflict."""
     if not _may_plan(by):
@@ -432,7 +435,7 @@ def programme_update(
 
 
 def programme_agree(
-    *, programme: AuditProgramme, agreed_on: date | None, agreed_by: str, version: int | None, by: Any
+    *, programme: AuditProgramme, agreed_on: date | None, agreed_by: str, version: int | None, by: By
 ) -> AuditProgramme:
     """Record that the programme was agreed (1.2e: by the executive), on a date not in the future and not
     before the year it was written for began to be planned (the year before it starts)."""
@@ -471,7 +474,7 @@ def programme_agree(
     return locked
 
 
-def record_reassign(*, record: AuditRecord, agency_kind: str, auditor: Any, by: Any) -> AuditAssignment:
+def record_reassign(*, record: AuditRecord, agency_kind: str, auditor: Any, by: By) -> AuditAssignment:
     """Give one record's part for an agency to another auditor of that agency kind in the audit's
     partnership (of the trust, for a trust's ED audit). Refused, changing nothing, once that part of the
     record is fully answered, or for an auditor who may not answer it."""

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 
@@ -80,7 +81,7 @@ def audits(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "tools": tool.latest(),
             "tool_code": tool_code,
-            "can_run": services.may_run(request.user),
+            "can_run": services.may_run(signed_in(request)),
             "can_plan": capabilities(request.user).manage_improvement,
         },
     )
@@ -89,7 +90,7 @@ def audits(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_new(request: HttpRequest) -> HttpResponse:
     _signed_in(request)
-    if not services.may_run(request.user):
+    if not services.may_run(signed_in(request)):
         raise Http404("Not found")
     today = timezone.localdate()
     partnerships = selectors.partnerships_for(request.user)
@@ -111,7 +112,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
                 rule=rule,
                 title=post.get("title", "")[:300],
                 programme=programme,
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
@@ -208,13 +209,13 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
         for r in records
         if any(
             services.may_answer(
-                request.user, found, a, {x.agency_kind: x.auditor_id for x in r.assignments.all()}
+                signed_in(request), found, a, {x.agency_kind: x.auditor_id for x in r.assignments.all()}
             )
             for a in t.agencies
         )
     }
     suppress = selectors.suppress(request.user)
-    can_run = services.may_run_audit(request.user, found.tool_code, found.trust)
+    can_run = services.may_run_audit(signed_in(request), found.tool_code, found.trust)
     return render(
         request,
         "improvement/audits/audit.html",
@@ -256,7 +257,9 @@ def assign(request: HttpRequest, audit_id: int) -> HttpResponse:
     chosen = set(request.POST.getlist("auditors"))
     auditors = [u for u in selectors.auditors_for(found, kind) if str(u.pk) in chosen] if kind else []
     try:
-        count = services.audit_assign(audited=found, agency_kind=kind, auditors=auditors, by=request.user)
+        count = services.audit_assign(
+            audited=found, agency_kind=kind, auditors=auditors, by=signed_in(request)
+        )
     except PermissionError:
         raise Http404("Not found") from None
     except ValidationError as exc:
@@ -277,7 +280,7 @@ def learning(request: HttpRequest, audit_id: int) -> HttpResponse:
         return redirect("improvement:audit", found.pk)
     try:
         services.learning_record(
-            audited=found, learning=request.POST.get("learning", ""), action=action, by=request.user
+            audited=found, learning=request.POST.get("learning", ""), action=action, by=signed_in(request)
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -298,7 +301,7 @@ def record(request: HttpRequest, audit_id: int, record_id: int) -> HttpResponse:
     except NotFound:
         raise Http404("Not found") from None
     assignments = {a.agency_kind: a.auditor_id for a in item.assignments.all()}
-    mine = [p for p in t.parts if services.may_answer(request.user, found, p.agency, assignments)]
+    mine = [p for p in t.parts if services.may_answer(signed_in(request), found, p.agency, assignments)]
     if not mine:
         raise Http404("Not found")
     answers = selectors.answers_of(item)
@@ -320,7 +323,7 @@ def record(request: HttpRequest, audit_id: int, record_id: int) -> HttpResponse:
             q.code: request.POST.get(f"{q.code}_note", "")[:2000] for p in mine for q in p.questions
         }
         try:
-            services.record_answer(record=item, answers=posted, notes=posted_notes, by=request.user)
+            services.record_answer(record=item, answers=posted, notes=posted_notes, by=signed_in(request))
         except PermissionError:
             raise Http404("Not found") from None
         except ValidationError as exc:
@@ -419,7 +422,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                 title=post.get("title", "")[:300],
                 agreed_on=agreed_on,
                 agreed_by=post.get("agreed_by", "")[:300],
-                by=request.user,
+                by=signed_in(request),
             )
             if post.get("description", "").strip():
                 saved = services.programme_update(
@@ -427,7 +430,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                     title=saved.title,
                     description=post.get("description", "")[:5000],
                     version=saved.version,
-                    by=request.user,
+                    by=signed_in(request),
                 )
         except PermissionError:
             raise Http404("Not found") from None
@@ -504,7 +507,7 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
                 agreed_on=agreed_on,
                 agreed_by=request.POST.get("agreed_by", "")[:400],
                 version=_version(request.POST),
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
@@ -537,7 +540,7 @@ def programme_edit(request: HttpRequest, programme_id: int) -> HttpResponse:
                 title=request.POST.get("title", "")[:400],
                 description=request.POST.get("description", "")[:6000],
                 version=_version(request.POST),
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
@@ -557,7 +560,7 @@ def record_assign(request: HttpRequest, audit_id: int, record_id: int) -> HttpRe
     """Whoever runs the audit gives one record's part for an agency to another auditor of that agency
     kind. The record is named as on the audit page (its child only to a reader who may know the child)."""
     found = _audit(request, audit_id)
-    if not services.may_run_audit(request.user, found.tool_code, found.trust):
+    if not services.may_run_audit(signed_in(request), found.tool_code, found.trust):
         raise Http404("Not found")
     t = tool.get(found.tool_code, found.tool_version)
     try:
@@ -589,7 +592,7 @@ def record_assign(request: HttpRequest, audit_id: int, record_id: int) -> HttpRe
                 raise ValidationError(
                     {"auditor": ["Choose an auditor of that agency kind in the partnership"]}
                 )
-            services.record_reassign(record=item, agency_kind=kind, auditor=chosen, by=request.user)
+            services.record_reassign(record=item, agency_kind=kind, auditor=chosen, by=signed_in(request))
         except PermissionError:
             raise Http404("Not found") from None
         except ValidationError as exc:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mace.accounts.actors import By
 from mace.accounts.models import Agency, Partnership
 from mace.core import audit
 from mace.core.models import AccessLogEntry
@@ -32,7 +33,7 @@ def lead_professional_set(
     job_title: str = "",
     contact: str = "",
     since: date | None,
-    by: Any,
+    by: By,
 ) -> LeadProfessional:
     """Name the agency's lead professional for exploitation in the partnership from a date; the one
     before is kept, ended that day."""
@@ -84,7 +85,7 @@ def lead_professional_set(
 
 
 def meeting_record(
-    *, partnership: Partnership, kind: str, held_on: date | None, chair: str, notes: str = "", by: Any
+    *, partnership: Partnership, kind: str, held_on: date | None, chair: str, notes: str = "", by: By
 ) -> GovernanceMeeting:
     require(by, "manage_improvement", REFUSED)
     errors: dict[str, list[str]] = {}
@@ -122,7 +123,7 @@ def meeting_record(
 
 
 def attendance_add(
-    *, meeting: GovernanceMeeting, name: str, agency: Agency | None, status: str, by: Any
+    *, meeting: GovernanceMeeting, name: str, agency: Agency | None, status: str, by: By
 ) -> GovernanceAttendance:
     require(by, "manage_improvement", REFUSED)
     errors: dict[str, list[str]] = {}
@@ -156,7 +157,7 @@ def decision_add(
     action_text: str = "",
     owner: str = "",
     due: date | None = None,
-    by: Any,
+    by: By,
     owner_user: Any = None,
 ) -> GovernanceDecision:
     """A decision of the meeting; with an area, its action goes into that area of the action plan, with

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.ui import url
 
@@ -74,7 +75,7 @@ def lead_set(request: HttpRequest) -> HttpResponse:
             job_title=post.get("job_title", ""),
             contact=post.get("contact", ""),
             since=since,
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -99,7 +100,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             held_on=held_on,
             chair=post.get("chair", ""),
             notes=post.get("notes", ""),
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -168,7 +169,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
             name=post.get("attendee", ""),
             agency=agency,
             status=post.get("status", ""),
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -203,7 +204,7 @@ def decision(request: HttpRequest, meeting_id: int) -> HttpResponse:
             owner=post.get("owner", ""),
             owner_user=owner_user,
             due=due,
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None

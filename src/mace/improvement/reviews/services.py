@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mace.accounts.actors import By
 from mace.accounts.models import Partnership
 from mace.core import audit as access_log
 from mace.core.models import AccessLogEntry
@@ -22,11 +23,11 @@ A = AccessLogEntry.Action
 REFUSED = "Only the business manager, a manager or an administrator records reviews."
 
 
-def _allowed(by: Any) -> None:
+def _allowed(by: By) -> None:
     require(by, "manage_improvement", REFUSED)
 
 
-def _user(by: Any) -> Any:
+def _user(by: By) -> Any:
     return None if is_system(by) or isinstance(by, access_log.Actor) else by
 
 
@@ -47,7 +48,7 @@ def review_create(
     summary: str,
     notified_on: date | None,
     themes: list[str],
-    by: Any,
+    by: By,
 ) -> Review:
     _allowed(by)
     today = timezone.localdate()
@@ -84,7 +85,7 @@ def review_create(
     return review
 
 
-def recommendation_add(*, review: Review, text: str, by: Any) -> Recommendation:
+def recommendation_add(*, review: Review, text: str, by: By) -> Recommendation:
     _allowed(by)
     if not text.strip():
         raise ValidationError({"text": ["Enter the recommendation"]})
@@ -106,7 +107,7 @@ def recommendation_add(*, review: Review, text: str, by: Any) -> Recommendation:
 
 
 def action_add(
-    *, recommendation: Recommendation, text: str, owner: str, due: date | None, by: Any
+    *, recommendation: Recommendation, text: str, owner: str, due: date | None, by: By
 ) -> ReviewAction:
     """An action answering a recommendation: refused without an owner or a due date, or due before the
     review was notified."""
@@ -144,7 +145,7 @@ def action_add(
 
 
 def action_update(
-    *, action: ReviewAction, on: date | None, text: str, completed: bool, by: Any
+    *, action: ReviewAction, on: date | None, text: str, completed: bool, by: By
 ) -> ReviewActionUpdate:
     """Dated progress on an action; `completed` marks it done on that date. Refused if dated before the
     action existed or in the future."""
@@ -184,7 +185,7 @@ def action_update(
     return update
 
 
-def review_complete(*, review: Review, completed_on: date | None, by: Any) -> Review:
+def review_complete(*, review: Review, completed_on: date | None, by: By) -> Review:
     """The review done (a rapid review sent to the national panel): its clock stops."""
     _allowed(by)
     today = timezone.localdate()
@@ -208,7 +209,7 @@ def review_complete(*, review: Review, completed_on: date | None, by: Any) -> Re
     return review
 
 
-def learning_share(*, review: Review, learning: str, shared_on: date | None, how: str, by: Any) -> Review:
+def learning_share(*, review: Review, learning: str, shared_on: date | None, how: str, by: By) -> Review:
     """The themes' learning and how and when it was shared across the partnership (5.2c)."""
     _allowed(by)
     today = timezone.localdate()

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 
 from ..selectors import NotFound
@@ -98,7 +99,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
                 summary=post.get("summary", "")[:5000],
                 notified_on=_date(post, "notified_on"),
                 themes=post.getlist("themes"),
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
@@ -149,7 +150,7 @@ def review_post(request: HttpRequest, review_id: int, what: str) -> HttpResponse
     post = request.POST
     try:
         if what == "recommendation":
-            services.recommendation_add(review=found, text=post.get("text", "")[:5000], by=request.user)
+            services.recommendation_add(review=found, text=post.get("text", "")[:5000], by=signed_in(request))
         elif what == "action":
             rec = selectors.recommendation_of(found, int(post.get("recommendation", "0") or 0))
             if rec is None:
@@ -159,7 +160,7 @@ def review_post(request: HttpRequest, review_id: int, what: str) -> HttpResponse
                 text=post.get("text", "")[:5000],
                 owner=post.get("owner", "")[:300],
                 due=_date(post, "due"),
-                by=request.user,
+                by=signed_in(request),
             )
         elif what == "update":
             act = selectors.action_of(found, int(post.get("action", "0") or 0))
@@ -170,7 +171,7 @@ def review_post(request: HttpRequest, review_id: int, what: str) -> HttpResponse
                 on=_date(post, "on"),
                 text=post.get("text", "")[:5000],
                 completed=post.get("completed") == "yes",
-                by=request.user,
+                by=signed_in(request),
             )
         elif what == "learning":
             services.learning_share(
@@ -178,10 +179,12 @@ def review_post(request: HttpRequest, review_id: int, what: str) -> HttpResponse
                 learning=post.get("learning", "")[:10000],
                 shared_on=_date(post, "shared_on"),
                 how=post.get("how", "")[:2000],
-                by=request.user,
+                by=signed_in(request),
             )
         elif what == "complete":
-            services.review_complete(review=found, completed_on=_date(post, "completed_on"), by=request.user)
+            services.review_complete(
+                review=found, completed_on=_date(post, "completed_on"), by=signed_in(request)
+            )
         else:
             raise Http404("Not found")
     except PermissionError:

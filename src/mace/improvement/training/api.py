@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.core.api import NON_BLANK, ErrorOut
 
 from . import selectors, services
@@ -115,7 +116,7 @@ def post_follow_up(request: HttpRequest, booking_id: int, payload: TrainingFollo
         manager_name=payload.manager_name,
         manager_says=payload.manager_says,
         changed=payload.changed,
-        by=request.user,
+        by=signed_in(request),
     )
     return Status(
         201,
@@ -177,7 +178,7 @@ def post_course(request: HttpRequest, payload: TrainingCourseIn) -> Status[Any]:
         multi_agency=payload.multi_agency,
         agency=agency,
         description=payload.description,
-        by=request.user,
+        by=signed_in(request),
     )
     return Status(
         201,
@@ -226,7 +227,7 @@ def post_practitioner(request: HttpRequest, team_id: int, payload: TrainingPract
         job_title=payload.job_title,
         manager_name=payload.manager_name,
         joined_on=payload.joined_on,
-        by=request.user,
+        by=signed_in(request),
     )
     return Status(
         201,
@@ -262,5 +263,7 @@ def put_requirement(request: HttpRequest, team_id: int, payload: TrainingRequire
         team = selectors.register_team_for(request.user, team_id)
     except selectors.NotFound:
         return Status(404, {"detail": "Not found"})
-    saved = services.requirement_set(team=team, level=payload.level, reason=payload.reason, by=request.user)
+    saved = services.requirement_set(
+        team=team, level=payload.level, reason=payload.reason, by=signed_in(request)
+    )
     return Status(200, {"team_id": team.pk, "level": saved.level, "reason": saved.reason})

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mace.accounts.actors import By
 from mace.accounts.models import Agency, Partnership, Team
 from mace.core import audit
 from mace.core.models import AccessLogEntry
@@ -37,7 +38,7 @@ REFUSED = "Only a trainer (the business manager, a health safeguarding lead or a
 SCALE = range(1, 6)  # confidence, 1 (not at all) to 5 (very)
 
 
-def _require(by: Any) -> None:
+def _require(by: By) -> None:
     require(by, "manage_training", REFUSED)
 
 
@@ -50,7 +51,7 @@ def course_create(
     multi_agency: bool,
     agency: Agency | None = None,
     description: str = "",
-    by: Any,
+    by: By,
 ) -> TrainingCourse:
     _require(by)
     errors: dict[str, list[str]] = {}
@@ -102,7 +103,7 @@ def course_code(partnership: Partnership, title: str) -> str:
     return code
 
 
-def requirement_set(*, team: Team, level: int | None, reason: str = "", by: Any) -> TrainingRequirement:
+def requirement_set(*, team: Team, level: int | None, reason: str = "", by: By) -> TrainingRequirement:
     """The level a team that works with exploited children must be trained to."""
     _require(by)
     errors: dict[str, list[str]] = {}
@@ -140,7 +141,7 @@ def practitioner_add(
     manager_name: str = "",
     user: Any = None,
     joined_on: date | None = None,
-    by: Any,
+    by: By,
 ) -> Practitioner:
     _require(by)
     errors: dict[str, list[str]] = {}
@@ -182,7 +183,7 @@ def session_schedule(
     venue: str,
     trainer_label: str = "",
     capacity: int = 30,
-    by: Any,
+    by: By,
 ) -> TrainingSession:
     _require(by)
     errors: dict[str, list[str]] = {}
@@ -215,7 +216,7 @@ def session_schedule(
     return session
 
 
-def booking_add(*, session: TrainingSession, practitioner: Practitioner, by: Any) -> TrainingBooking:
+def booking_add(*, session: TrainingSession, practitioner: Practitioner, by: By) -> TrainingBooking:
     _require(by)
     errors: list[str] = []
     if practitioner.partnership_id != session.course.partnership_id:
@@ -238,7 +239,7 @@ def booking_add(*, session: TrainingSession, practitioner: Practitioner, by: Any
 
 
 def attendance_record(
-    *, session: TrainingSession, statuses: dict[int, str], version: int | None, by: Any
+    *, session: TrainingSession, statuses: dict[int, str], version: int | None, by: By
 ) -> TrainingSession:
     """Who attended: each booking's status (attended, did not attend, cancelled). Refused before the day
     of the session, for a booking that is not the session's, and for a status that is not one of those."""
@@ -313,7 +314,7 @@ def evaluation_record(
     confidence_before: int | None,
     confidence_after: int | None,
     will_do: str,
-    by: Any,
+    by: By,
 ) -> TrainingEvaluation:
     """The attendee's evaluation on the day of the session (or soon after, never before)."""
     _require(by)
@@ -360,7 +361,7 @@ def follow_up_record(
     manager_name: str,
     manager_says: str,
     changed: str,
-    by: Any,
+    by: By,
 ) -> TrainingFollowUp:
     """The follow-up with the attendee and their manager on what changed in practice (5.1e). Due three
     months after the session; refused if dated before the session, in the future, or for an attendee who

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
 from mace.core.ui import uk_date
@@ -133,7 +134,7 @@ def schedule(request: HttpRequest, course_id: int) -> HttpResponse:
             venue=post.get("venue", ""),
             trainer_label=post.get("trainer", ""),
             capacity=int(raw) if raw else 30,
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -190,7 +191,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             statuses[int(key[8:])] = request.POST.get(key, "")
     try:
         services.attendance_record(
-            session=found, statuses=statuses, version=_version(request.POST), by=request.user
+            session=found, statuses=statuses, version=_version(request.POST), by=signed_in(request)
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -236,7 +237,7 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         if practitioner is None:
             raise ValidationError({"practitioner": ["Choose a practitioner from the register"]})
-        services.booking_add(session=found, practitioner=practitioner, by=request.user)
+        services.booking_add(session=found, practitioner=practitioner, by=signed_in(request))
     except PermissionError:
         raise Http404("Not found") from None
     except ValidationError as exc:
@@ -309,7 +310,7 @@ def evaluation(request: HttpRequest, booking_id: int) -> HttpResponse:
             confidence_before=_int(post.get("confidence_before", "")),
             confidence_after=_int(post.get("confidence_after", "")),
             will_do=post.get("will_do", ""),
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -345,7 +346,7 @@ def follow_up(request: HttpRequest, booking_id: int) -> HttpResponse:
             manager_name=post.get("manager_name", ""),
             manager_says=post.get("manager_says", ""),
             changed=post.get("changed", ""),
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
@@ -419,7 +420,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
                 multi_agency=delivery == "multi",
                 agency=agencies.get(post.get("agency", "")),
                 description=post.get("description", "")[:5000],
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
@@ -508,7 +509,7 @@ def practitioners(request: HttpRequest, team_id: int) -> HttpResponse:
                 manager_name=post.get("manager_name", ""),
                 user=user,
                 joined_on=joined_on,
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
@@ -541,7 +542,7 @@ def requirement(request: HttpRequest, team_id: int) -> HttpResponse:
                 team=found,
                 level=_level(post.get("level", "")),
                 reason=post.get("reason", ""),
-                by=request.user,
+                by=signed_in(request),
             )
         except PermissionError:
             raise Http404("Not found") from None
