@@ -377,9 +377,7 @@ class ContextObservationIn(Schema):
 
 
 class ContextWeighIn(Schema):
-    context: str = Field(
-        ..., pattern=r"^[a-z_]{1,20}$", description="peer, school, neighbourhood, online, home"
-    )
+    context: str = Field(..., pattern=r"^(peer|school|neighbourhood|online|home)$")
     harm: str = Field("", max_length=5000)
     protective: str = Field("", max_length=5000)
 
@@ -408,8 +406,8 @@ class ContextReviewPost(Schema):
     held_on: date
     attendees: str = Field(..., min_length=1, max_length=5000, pattern=NON_BLANK)
     progress: str = Field(..., min_length=1, max_length=20000, pattern=NON_BLANK)
-    safer: str = Field(..., pattern=r"^[a-z_]{1,20}$")
-    decision: str = Field(..., pattern=r"^[a-z_]{1,20}$", description="continue or close")
+    safer: str = Field(..., pattern=r"^(yes|no|unclear)$", description="Is the place or group safer?")
+    decision: str = Field(..., pattern=r"^(continue|close)$")
     next_review_on: date | None = None
 
 
