@@ -54,6 +54,14 @@ def test_the_business_manager_updates_an_action_with_evidence_and_the_board_sign
         page.get_by_role("link", name="1.1b").click()
         expect(page.get_by_role("heading", name="Action 1.1b")).to_be_visible()
         assert_accessible(page)
+        # The owner's MACE account is chosen from the partnership's users.
+        page.get_by_role("link", name="Change the owner").click()
+        expect(page.get_by_role("heading", name="Owner of action 1.1b")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("The owner's MACE account (optional)").select_option(str(manager.pk))
+        page.get_by_role("button", name="Save the owner").click()
+        expect(page.get_by_role("heading", name="Action 1.1b")).to_be_visible()
+        expect(page.get_by_text("(MACE account:")).to_be_visible()
         page.get_by_label("Day").fill("2")
         page.get_by_label("Month").fill("1")
         page.get_by_label("Year").fill("2023")
@@ -87,4 +95,5 @@ def test_the_business_manager_updates_an_action_with_evidence_and_the_board_sign
         assert_accessible(page)
     action = Action.objects.get(area__plan=plan, ref="1.1b")
     assert action.owner_rag == "green" and action.evidence.get().measure_code == "voice_3_months"
+    assert action.owner_user_id == manager.pk
     assert PriorityArea.objects.get(plan=plan, number="2.3").signed_off
