@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from mace.core import clocks
 from mace.missing import services
 from mace.missing.models import MissingEpisode, ReturnInterview, StrategyRequirement
 from tests.versions import saved_version
@@ -24,7 +25,7 @@ def _client(user: Any) -> Client:
 
 
 def _when(prefix: str, at: Any) -> dict[str, str]:
-    local = at.astimezone(services.clocks.LONDON)
+    local = at.astimezone(clocks.LONDON)
     return {
         f"{prefix}_day": str(local.day),
         f"{prefix}_month": str(local.month),
