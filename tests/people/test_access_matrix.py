@@ -600,6 +600,7 @@ TRAINING_ROUTES = [
     "course-new",
     "register-add",
     "requirement",
+    "left",
 ]
 
 
@@ -640,6 +641,7 @@ def test_training_pages_open_to_the_partnership_and_writes_only_to_trainers(role
     trainer_only = {
         "course-new": f"{base}/courses/new/",
         "requirement": f"{base}/teams/{team.pk}/requirement/",
+        "left": f"{base}/practitioners/{b.pk}/left/",
     }
     if route in trainer_only:
         opened = client.get(trainer_only[route]).status_code
@@ -692,6 +694,11 @@ def test_training_pages_open_to_the_partnership_and_writes_only_to_trainers(role
             f"{base}/teams/{team.pk}/requirement/",
             {"level": "3"},
             lambda: TrainingRequirement.objects.get(team=team).level == 3,
+        ),
+        "left": (
+            f"{base}/practitioners/{b.pk}/left/",
+            {"left_on_day": "20", "left_on_month": "11", "left_on_year": "2026"},
+            lambda: Practitioner.objects.get(pk=b.pk).left_on is not None,
         ),
     }[route]
     status = client.post(path, body).status_code

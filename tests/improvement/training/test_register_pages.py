@@ -209,3 +209,64 @@ def test_only_a_trainer_sets_a_required_level(ed: Any, now: Any) -> None:
     assert client.get(f"/improvement/training/teams/{ed.pk}/requirement/").status_code == 404
     client.post(f"/improvement/training/teams/{ed.pk}/requirement/", {"level": "1"})
     assert TrainingRequirement.objects.get(team=ed).level == 3
+
+
+def _member(ed: Any, partnership: Any, **kw: Any) -> Practitioner:
+    return Practitioner.objects.create(partnership=partnership, team=ed, name="Sam Leaver", **kw)
+
+
+def test_a_trainer_records_that_a_practitioner_left_and_they_are_no_longer_counted(
+    trainer: Any, ed: Any, partnership: Any, now: Any
+) -> None:
+    member = _member(ed, partnership)
+    client = _client(trainer)
+    register = client.get(f"/improvement/training/teams/{ed.pk}/practitioners/").content.decode()
+    assert f"/improvement/training/practitioners/{member.pk}/left/" in register
+    assert "0 of 1 (0%)" in client.get(f"/improvement/training/teams/{ed.pk}/").content.decode()
+    day = now.date()
+    response = client.post(
+        f"/improvement/training/practitioners/{member.pk}/left/",
+        {"left_on_day": str(day.day), "left_on_month": str(day.month), "left_on_year": str(day.year)},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.left_on == day
+    assert "0 of 1" not in client.get(f"/improvement/training/teams/{ed.pk}/").content.decode()
+    entry = AccessLogEntry.objects.filter(object_type="practitioner", object_id=str(member.pk)).get()
+    assert entry.detail["changed"]["left_on"] == [None, day.isoformat()]
+
+
+@pytest.mark.parametrize(
+    ("joined", "body", "reason"),
+    [
+        (None, {}, "Enter the date they left"),
+        (None, {"left_on_day": "1", "left_on_month": "1", "left_on_year": "2030"}, "not before"),
+        (
+            "2022-06-01",
+            {"left_on_day": "1", "left_on_month": "1", "left_on_year": "2022"},
+            "cannot have left",
+        ),
+        (None, {"left_on_day": "31", "left_on_month": "2", "left_on_year": "2022"}, "real date"),
+    ],
+)
+def test_a_bad_leaving_date_is_refused_and_nothing_changes(
+    trainer: Any, ed: Any, partnership: Any, now: Any, joined: Any, body: dict[str, str], reason: str
+) -> None:
+    from datetime import date
+
+    member = _member(ed, partnership, joined_on=date.fromisoformat(joined) if joined else None)
+    response = _client(trainer).post(f"/improvement/training/practitioners/{member.pk}/left/", body)
+    assert response.status_code == 400 and reason in response.content.decode()
+    member.refresh_from_db()
+    assert member.left_on is None
+
+
+def test_only_a_trainer_records_leaving(ed: Any, partnership: Any, now: Any) -> None:
+    member = _member(ed, partnership)
+    client = _client(UserFactory(team=ed, roles=[Role.ED_CLINICIAN]))
+    assert client.get(f"/improvement/training/practitioners/{member.pk}/left/").status_code == 404
+    day = now.date()
+    body = {"left_on_day": str(day.day), "left_on_month": str(day.month), "left_on_year": str(day.year)}
+    assert client.post(f"/improvement/training/practitioners/{member.pk}/left/", body).status_code == 404
+    member.refresh_from_db()
+    assert member.left_on is None

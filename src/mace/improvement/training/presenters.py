@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from markupsafe import Markup
+
 from mace.core.ui import link, uk_date, url
 
 from . import selectors
@@ -194,18 +196,24 @@ def register_team_rows(
 REGISTER_HEAD = [{"text": "Name"}, {"text": "Job title"}, {"text": "Manager"}, {"text": "In the team"}]
 
 
-def register_rows(found: list[Any]) -> list[list[dict[str, Any]]]:
-    def since(p: Any) -> str:
+def register_rows(found: list[Any], *, can_manage: bool = False) -> list[list[dict[str, Any]]]:
+    """The register's rows; a trainer also gets a "Record leaving" link on each current member."""
+
+    def since(p: Any) -> dict[str, Any]:
         if p.left_on:
-            return f"Left {uk_date(p.left_on)}"
-        return f"Since {uk_date(p.joined_on)}" if p.joined_on else "Yes"
+            return {"text": f"Left {uk_date(p.left_on)}"}
+        text = f"Since {uk_date(p.joined_on)}" if p.joined_on else "Yes"
+        if not can_manage:
+            return {"text": text}
+        leaving = link(url("improvement:training-practitioner-left", p.pk), "Record leaving", f"of {p.name}")
+        return {"html": Markup("{}<br>{}").format(text, leaving)}
 
     return [
         [
             {"text": p.name + (" (has a MACE account)" if p.user_id else "")},
             {"text": p.job_title or "Not given"},
             {"text": p.manager_name or "Not given"},
-            {"text": since(p)},
+            since(p),
         ]
         for p in found
     ]

@@ -92,6 +92,13 @@ def practitioners_for(user: Any) -> QuerySet[Practitioner]:
     )
 
 
+def practitioner_for(user: Any, practitioner_id: int) -> Practitioner:
+    found = practitioners_for(user).filter(pk=practitioner_id).first()
+    if found is None:
+        raise NotFound("Not found")
+    return found
+
+
 def follow_up_due(booking: TrainingBooking) -> date:
     return add_calendar_months(booking.session.on, FOLLOW_UP_MONTHS)
 

@@ -176,6 +176,31 @@ def practitioner_add(
     return found
 
 
+def practitioner_leave(*, practitioner: Practitioner, left_on: date | None, by: By) -> Practitioner:
+    """A practitioner has left the team: from that day they are not counted in its compliance (and a
+    course they attended stays in their history)."""
+    _require(by)
+    errors: dict[str, list[str]] = {}
+    if left_on is None:
+        errors["left_on"] = ["Enter the date they left the team, for example 31 10 2026"]
+    elif left_on > timezone.localdate():
+        errors["left_on"] = ["Record leaving on or after the day they leave, not before"]
+    elif practitioner.joined_on is not None and left_on < practitioner.joined_on:
+        errors["left_on"] = [
+            f"They joined the team on {uk_date(practitioner.joined_on)}: they cannot have left before that"
+        ]
+    if practitioner.left_on is not None:
+        errors["left_on"] = [f"{practitioner.name} already left the team on {uk_date(practitioner.left_on)}"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = audit.snapshot(practitioner)
+        practitioner.left_on = left_on
+        practitioner.save(update_fields=["left_on"])
+        audit.record_change(actor(by), A.UPDATE, practitioner, before=before)
+    return practitioner
+
+
 def session_schedule(
     *,
     course: TrainingCourse,

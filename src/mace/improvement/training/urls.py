@@ -18,6 +18,11 @@ urlpatterns = [
         views.requirement,
         name="training-requirement",
     ),
+    path(
+        "improvement/training/practitioners/<int:practitioner_id>/left/",
+        views.practitioner_left,
+        name="training-practitioner-left",
+    ),
     path("improvement/training/courses/new/", views.course_new, name="training-course-new"),
     path("improvement/training/courses/<int:course_id>/", views.course, name="training-course"),
     path("improvement/training/courses/<int:course_id>/sessions/", views.schedule, name="training-schedule"),

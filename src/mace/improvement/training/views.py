@@ -483,7 +483,7 @@ def practitioners(request: HttpRequest, team_id: int) -> HttpResponse:
         "team": found,
         "requirement": selectors.requirement_of(found),
         "head": presenters.REGISTER_HEAD,
-        "rows": presenters.register_rows(selectors.register_of(found)),
+        "rows": presenters.register_rows(selectors.register_of(found), can_manage=can),
         "can_manage": can,
         "users": users,
         "typed": {},
@@ -556,3 +556,31 @@ def requirement(request: HttpRequest, team_id: int) -> HttpResponse:
         messages.success(request, f"{found.name} must now be trained to level {post.get('level')}")
         return redirect("improvement:training-team", found.pk)
     return render(request, "improvement/training/requirement.html", context)
+
+
+def practitioner_left(request: HttpRequest, practitioner_id: int) -> HttpResponse:
+    """A trainer records that a practitioner left the team: from that day they are not counted."""
+    _trainer(request)
+    try:
+        found = selectors.practitioner_for(request.user, practitioner_id)
+    except selectors.NotFound:
+        raise Http404("Not found") from None
+    context: dict[str, Any] = {
+        "title": f"{found.name} left the team",
+        "practitioner": found,
+        "typed": {},
+    }
+    if request.method == "POST":
+        left_on, typed_date = _date_from(request.POST, "left_on")
+        try:
+            if typed_date and left_on is None:
+                raise ValidationError({"left_on": ["Enter a real date, for example 31 10 2026"]})
+            services.practitioner_leave(practitioner=found, left_on=left_on, by=signed_in(request))
+        except ValidationError as exc:
+            context["page_errors"] = _errors(exc, {"left_on": "#left-on-day", "__all__": "#left-on-day"})
+            context["field_errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            context["typed"] = _typed(request)
+            return render(request, "improvement/training/practitioner_left.html", context, status=400)
+        messages.success(request, f"{found.name} recorded as having left {found.team.name}")
+        return redirect("improvement:training-practitioners", found.team_id)
+    return render(request, "improvement/training/practitioner_left.html", context)
