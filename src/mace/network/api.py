@@ -3,6 +3,7 @@ same refusals as the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from mace.accounts.actors import signed_in
+from mace.accounts.actors import User, signed_in
 from mace.accounts.selectors import partnership_of
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, ErrorOut, VersionConflictOut, conflict_shows
@@ -420,8 +421,24 @@ _STEP_RESPONSES: dict[int, Any] = {
 }
 
 
-def _assessment(request: HttpRequest, assessment_id: int) -> Any:
-    return selectors.context_for_user(request.user, assessment_id, purpose="api")
+class _Refused(Exception):
+    """A step the endpoint itself refuses before calling the service (a 422 with the reason)."""
+
+
+def _step(request: HttpRequest, assessment_id: int, write: Callable[[Any, User], Any]) -> Status[Any]:
+    """One step of an assessment the caller may see: `write(assessment, user)` calls the service (which
+    checks the version, the order of the steps and the caller's role), then the assessment as it is now.
+    The service's own refusals map to 403, 409 and 422 as everywhere in the API."""
+    try:
+        a = selectors.context_for_user(request.user, assessment_id, purpose="api")
+    except selectors.NotFound:
+        return Status(404, {"detail": "Not found"})
+    try:
+        write(a, signed_in(request))
+    except _Refused as refused:
+        return Status(422, {"detail": str(refused)})
+    a.refresh_from_db()
+    return Status(200, _context(a))
 
 
 @router.put(
@@ -430,24 +447,19 @@ def _assessment(request: HttpRequest, assessment_id: int) -> Any:
     summary="Scope the assessment: the area, and the children in scope (only children linked to it)",
 )
 def put_context_scope(request: HttpRequest, assessment_id: int, payload: ContextScopeIn) -> Status[Any]:
-    try:
-        a = _assessment(request, assessment_id)
-    except selectors.NotFound:
-        return Status(404, {"detail": "Not found"})
-    allowed = selectors.scope_candidates(request.user, a.subject)
-    if any(pk not in allowed for pk in payload.children):
-        return Status(
-            422, {"detail": "Name only children linked to the place or group whose records you may see"}
+    def write(a: Any, user: User) -> None:
+        allowed = selectors.scope_candidates(user, a.subject)
+        if any(pk not in allowed for pk in payload.children):
+            raise _Refused("Name only children linked to the place or group whose records you may see")
+        services.context_scope(
+            assessment=a,
+            area=payload.area,
+            children=selectors.people_by_ids(payload.children),
+            by=user,
+            version=payload.version,
         )
-    services.context_scope(
-        assessment=a,
-        area=payload.area,
-        children=selectors.people_by_ids(payload.children),
-        by=signed_in(request),
-        version=payload.version,
-    )
-    a.refresh_from_db()
-    return Status(200, _context(a))
+
+    return _step(request, assessment_id, write)
 
 
 @router.post(
@@ -458,21 +470,20 @@ def put_context_scope(request: HttpRequest, assessment_id: int, payload: Context
 def post_context_observation(
     request: HttpRequest, assessment_id: int, payload: ContextObservationIn
 ) -> Status[Any]:
-    try:
-        a = _assessment(request, assessment_id)
-    except selectors.NotFound:
-        return Status(404, {"detail": "Not found"})
-    services.context_observe(
-        assessment=a,
-        on=payload.on,
-        where=payload.where,
-        what=payload.what,
-        safety=[services.SafetyIn(x.place, x.feels, x.why) for x in payload.safety],
-        by=signed_in(request),
-        version=payload.version,
+    safety = [services.SafetyIn(x.place, x.feels, x.why) for x in payload.safety]
+    return _step(
+        request,
+        assessment_id,
+        lambda a, user: services.context_observe(
+            assessment=a,
+            on=payload.on,
+            where=payload.where,
+            what=payload.what,
+            safety=safety,
+            by=user,
+            version=payload.version,
+        ),
     )
-    a.refresh_from_db()
-    return Status(200, _context(a))
 
 
 @router.put(
@@ -481,19 +492,14 @@ def post_context_observation(
     summary="Weigh the contexts: harm and protective factors in each, and a judgement",
 )
 def put_context_weighing(request: HttpRequest, assessment_id: int, payload: ContextWeighingIn) -> Status[Any]:
-    try:
-        a = _assessment(request, assessment_id)
-    except selectors.NotFound:
-        return Status(404, {"detail": "Not found"})
-    services.context_weigh(
-        assessment=a,
-        contexts=[services.ContextIn(x.context, x.harm, x.protective) for x in payload.contexts],
-        judgement=payload.judgement,
-        by=signed_in(request),
-        version=payload.version,
+    contexts = [services.ContextIn(x.context, x.harm, x.protective) for x in payload.contexts]
+    return _step(
+        request,
+        assessment_id,
+        lambda a, user: services.context_weigh(
+            assessment=a, contexts=contexts, judgement=payload.judgement, by=user, version=payload.version
+        ),
     )
-    a.refresh_from_db()
-    return Status(200, _context(a))
 
 
 @router.post(
@@ -504,24 +510,17 @@ def put_context_weighing(request: HttpRequest, assessment_id: int, payload: Cont
 def post_context_conference(
     request: HttpRequest, assessment_id: int, payload: ContextConferenceIn
 ) -> Status[Any]:
-    try:
-        a = _assessment(request, assessment_id)
-    except selectors.NotFound:
-        return Status(404, {"detail": "Not found"})
-    services.context_conference(
-        assessment=a,
-        data=services.ConferenceIn(
+    def write(a: Any, user: User) -> None:
+        data = services.ConferenceIn(
             held_on=payload.held_on,
-            chair=selectors.chair_by_id(request.user, payload.chair_id),
+            chair=selectors.chair_by_id(user, payload.chair_id),
             attendees=[services.AttendeeIn(x.name, x.agency) for x in payload.attendees],
             discussion=payload.discussion,
             decisions=payload.decisions,
-        ),
-        by=signed_in(request),
-        version=payload.version,
-    )
-    a.refresh_from_db()
-    return Status(200, _context(a))
+        )
+        services.context_conference(assessment=a, data=data, by=user, version=payload.version)
+
+    return _step(request, assessment_id, write)
 
 
 @router.post(
@@ -530,24 +529,18 @@ def post_context_conference(
     summary="Review the context plan: progress, whether the place is safer, continue or close",
 )
 def post_context_review(request: HttpRequest, assessment_id: int, payload: ContextReviewPost) -> Status[Any]:
-    try:
-        a = _assessment(request, assessment_id)
-    except selectors.NotFound:
-        return Status(404, {"detail": "Not found"})
-    plan = selectors.context_plan(a)
-    if plan is None:
-        return Status(422, {"detail": "Write the context plan before reviewing it."})
-    services.context_review(
-        plan=plan,
-        data=services.ContextReviewIn(
+    def write(a: Any, user: User) -> None:
+        plan = selectors.context_plan(a)
+        if plan is None:
+            raise _Refused("Write the context plan before reviewing it.")
+        data = services.ContextReviewIn(
             held_on=payload.held_on,
             attendees=payload.attendees,
             progress=payload.progress,
             safer=payload.safer,
             decision=payload.decision,
             next_review_on=payload.next_review_on,
-        ),
-        by=signed_in(request),
-    )
-    a.refresh_from_db()
-    return Status(200, _context(a))
+        )
+        services.context_review(plan=plan, data=data, by=user)
+
+    return _step(request, assessment_id, write)
