@@ -717,7 +717,7 @@ def context_new(request: HttpRequest, subject_id: int) -> HttpResponse:
             "typed": typed,
             "fe": fe,
             "page_errors": page_errors,
-            "sources": [("", "None"), *Source.choices],
+            "sources": [("", "Not from a record"), *Source.choices],
         },
     )
 
