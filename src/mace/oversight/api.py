@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from mace.accounts.actors import signed_in
 from mace.core.access import capabilities
 from mace.core.api import NON_BLANK, ErrorOut
 
@@ -150,7 +151,7 @@ def put_commentary(request: HttpRequest, code: str, payload: CommentaryIn) -> St
             text=payload.text,
             actions=payload.actions,
             version=payload.version,
-            by=request.user,
+            by=signed_in(request),
         )
     except LookupError:
         return Status(404, {"detail": "Not found"})

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from mace.accounts.models import Partnership
+from mace.accounts.models import Partnership, User
 from mace.core import audit, locks
 from mace.core.access import capabilities
 from mace.core.models import AccessLogEntry
@@ -52,7 +52,7 @@ def measureset_sync_shipped() -> MeasureSet | None:
         )
 
 
-def measureset_publish(*, definition: str | dict[str, Any], change_note: str, by: Any) -> MeasureSet:
+def measureset_publish(*, definition: str | dict[str, Any], change_note: str, by: User) -> MeasureSet:
     """An administrator publishes a new version of the scorecard's definition (a measure added, a
     target changed). Refused, with every problem listed, unless it parses."""
     if not capabilities(by).manage_tools:
@@ -176,7 +176,7 @@ def commentary_save(
     text: str,
     actions: str = "",
     version: int | None,
-    by: Any,
+    by: User,
 ) -> Commentary:
     """The measure's owner says why a red measure is red and what is being done; kept with the period.
     Refused for a measure that is not red, and for readers who may only read (executive, scrutineer)."""

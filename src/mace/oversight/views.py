@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from mace.accounts.actors import signed_in
 from mace.core import tabular
 from mace.core.access import capabilities
 from mace.core.conflict import Conflict
@@ -182,7 +183,7 @@ def commentary(request: HttpRequest, code: str) -> HttpResponse:
             text=request.POST.get("text", ""),
             actions=request.POST.get("actions", ""),
             version=version,
-            by=request.user,
+            by=signed_in(request),
         )
     except PermissionError:
         raise Http404("Not found") from None
