@@ -254,3 +254,24 @@ def test_identifying_a_contact_without_a_version_is_a_conflict_that_saves_nothin
     after = Contact.objects.get(pk=contact_id)
     assert response.status_code == 409
     assert (after.version, after.person_id, Person.objects.count()) == (before.version, None, people)
+
+
+def test_completing_a_task_is_written_once_and_logged_with_its_child(area) -> None:
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 11, 18, 10, 0, tzinfo=UTC), tick=False):
+        decided = _decided(area)
+        contact = services.contact_approve(contact=decided, by=area.manager, version=decided.version)
+        task = Task.objects.filter(contact=contact).first()
+        assert task is not None
+        held = timezone.now()
+        assert services.task_complete(
+            task_id=task.pk, at=held, by=area.manager, reason="Strategy meeting held"
+        )
+        assert not services.task_complete(
+            task_id=task.pk, at=held + timedelta(hours=1), by=area.manager, reason="Again"
+        )
+    task.refresh_from_db()
+    assert task.completed_at == held
+    entries = AccessLogEntry.objects.filter(object_type="task", object_id=str(task.pk))
+    assert [(e.person_id, e.reason) for e in entries] == [(task.person_id, "Strategy meeting held")]
