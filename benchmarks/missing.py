@@ -24,7 +24,17 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import configure, fresh_database, percentile, setup_django
+from _common import (
+    configure,
+    db_datetime,
+    fresh_database,
+    insert_rows,
+    next_id,
+    percentile,
+    prepared,
+    reset_sequence,
+    setup_django,
+)
 
 configure()
 
@@ -44,51 +54,54 @@ def pad_episodes(total: int, open_now: int, rng: random.Random) -> int:
     children = list(
         Person.objects.filter(partnership_id=partnership_id, kind="child").values_list("pk", flat=True)
     )
+    fields = list(MissingEpisode._meta.concrete_fields)
+    at = {f.attname: i for i, f in enumerate(fields)}
+    rows = [prepared(t, fields) for t in template]
+    notice_fields = [f for f in MissingNotice._meta.concrete_fields if f.attname != "id"]
+    interview_fields = [f for f in ReturnInterview._meta.concrete_fields if f.attname != "id"]
+    pk = next_id(MissingEpisode)
     made = 0
     started = time.perf_counter()
     while existing + made < total:
-        batch: list[MissingEpisode] = []
-        for t in template:
+        batch: list[list[object]] = []
+        notices: list[MissingNotice] = []
+        interviews: list[ReturnInterview] = []
+        for t, row in zip(template, rows, strict=True):
             if existing + made + len(batch) >= total:
                 break
-            e = MissingEpisode(
-                **{
-                    f.attname: getattr(t, f.attname)
-                    for f in MissingEpisode._meta.concrete_fields
-                    if f.attname != "id"
-                }
-            )
+            e = list(row)
             remaining = total - existing - made - len(batch)
             seen = now - timedelta(days=rng.uniform(0.5, 730))
             length = (t.returned_at or now) - t.last_seen_at
-            e.person_id = rng.choice(children)
-            e.police_ref = f"PAD/{existing + made + len(batch):08d}"
-            e.last_seen_at = seen
-            e.reported_at = seen + (t.reported_at - t.last_seen_at)
-            e.strategy_due_at = clocks.strategy_meeting_due(seen)
+            reported = seen + (t.reported_at - t.last_seen_at)
+            returned: datetime | None = None
+            e[at["id"]] = pk
+            e[at["person_id"]] = rng.choice(children)
+            e[at["police_ref"]] = f"PAD/{existing + made + len(batch):08d}"
+            e[at["strategy_due_at"]] = db_datetime(clocks.strategy_meeting_due(seen))
             if remaining <= open_now:
-                e.status, e.returned_at, e.found_place, e.found_place_key = "missing", None, "", ""
-                e.last_seen_at = now - timedelta(hours=rng.uniform(1, 90))
-                e.reported_at = e.last_seen_at + timedelta(hours=1)
-                e.strategy_due_at = clocks.strategy_meeting_due(e.last_seen_at)
+                seen = now - timedelta(hours=rng.uniform(1, 90))
+                reported = seen + timedelta(hours=1)
+                e[at["status"]], e[at["returned_at"]] = "missing", None
+                e[at["found_place"]], e[at["found_place_key"]] = "", ""
+                e[at["strategy_due_at"]] = db_datetime(clocks.strategy_meeting_due(seen))
             else:
-                e.returned_at = min(seen + length, now - timedelta(minutes=5))
-                e.return_recorded_at = e.returned_at
+                returned = min(seen + length, now - timedelta(minutes=5))
+                e[at["returned_at"]] = e[at["return_recorded_at"]] = db_datetime(returned)
+            e[at["last_seen_at"]] = db_datetime(seen)
+            e[at["reported_at"]] = db_datetime(reported)
             batch.append(e)
-        MissingEpisode.objects.bulk_create(batch, batch_size=5000)
-        notices, interviews = [], []
-        for e in batch:
             if rng.random() > 0.04:
-                notices.append(MissingNotice(episode=e, kind="reported", sent_at=e.reported_at, recipients=5))
-            if e.returned_at:
-                notices.append(MissingNotice(episode=e, kind="returned", sent_at=e.returned_at, recipients=5))
-                offered = e.returned_at + timedelta(hours=rng.uniform(2, 90))
+                notices.append(MissingNotice(episode_id=pk, kind="reported", sent_at=reported, recipients=5))
+            if returned is not None:
+                notices.append(MissingNotice(episode_id=pk, kind="returned", sent_at=returned, recipients=5))
+                offered = returned + timedelta(hours=rng.uniform(2, 90))
                 interviews.append(
                     ReturnInterview(
-                        episode=e,
-                        partnership_id=e.partnership_id,
-                        created_at=e.returned_at,
-                        offer_due_at=clocks.rhi_offer_due(e.returned_at),
+                        episode_id=pk,
+                        partnership_id=t.partnership_id,
+                        created_at=returned,
+                        offer_due_at=clocks.rhi_offer_due(returned),
                         offered_at=offered if offered < now else None,
                         response="accepted" if offered < now else "pending",
                         completed_at=offered + timedelta(hours=24)
@@ -98,10 +111,19 @@ def pad_episodes(total: int, open_now: int, rng: random.Random) -> int:
                         pull_factors=["friends"],
                     )
                 )
-        MissingNotice.objects.bulk_create(notices, batch_size=5000)
-        ReturnInterview.objects.bulk_create(interviews, batch_size=5000)
+            pk += 1
+        insert_rows(MissingEpisode, [f.column for f in fields], batch)
+        insert_rows(
+            MissingNotice, [f.column for f in notice_fields], [prepared(n, notice_fields) for n in notices]
+        )
+        insert_rows(
+            ReturnInterview,
+            [f.column for f in interview_fields],
+            [prepared(i, interview_fields) for i in interviews],
+        )
         made += len(batch)
         print(f"  {existing + made:,} episodes ({time.perf_counter() - started:.0f} s)", flush=True)
+    reset_sequence(MissingEpisode)
     return made
 
 

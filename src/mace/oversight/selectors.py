@@ -20,7 +20,7 @@ from . import disclosure, scorecard
 from .measures import Measure
 from .periods import Period
 from .scorecard import Row, Scorecard
-from .sources import Scope, cohort
+from .sources import Scope, cohort_levels
 
 AGE_BANDS = (
     ("Under 10", 0, 9),
@@ -82,7 +82,7 @@ def children_behind(user: Any, measure: Measure, period: Period, partnership_ids
     day = period.end
     levels: dict[int, str] = {}
     for pid in partnership_ids:
-        levels.update({k: v.level for k, v in cohort(Scope((pid,), period)).items()})
+        levels.update(cohort_levels(Scope((pid,), period)))
     people = list(
         Person.objects.filter(pk__in=list(ids)).values_list(
             "pk", "given_names", "family_name", "date_of_birth", "sex"
@@ -207,9 +207,9 @@ def highest_risk_not_improving(user: Any, card: Scorecard) -> HighestRisk:
     now_high: set[int] = set()
     before_high: set[int] = set()
     for p in card.partnerships:
-        now_high |= {k for k, v in cohort(Scope((p.pk,), card.period)).items() if v.level == "high"}
+        now_high |= {k for k, v in cohort_levels(Scope((p.pk,), card.period)).items() if v == "high"}
         before_high |= {
-            k for k, v in cohort(Scope((p.pk,), card.period.previous)).items() if v.level == "high"
+            k for k, v in cohort_levels(Scope((p.pk,), card.period.previous)).items() if v == "high"
         }
     stuck = now_high & before_high
     lines: list[ChildLine] = []

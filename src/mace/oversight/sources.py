@@ -165,7 +165,18 @@ def cohort(scope: Scope) -> dict[int, AtRisk]:
     return scope.memo("cohort", lambda: _cohort(scope))
 
 
-def _cohort(scope: Scope) -> dict[int, AtRisk]:
+def cohort_levels(scope: Scope) -> dict[int, str]:
+    """{child at risk at the end: their level}: the cohort without its models of exploitation, so without
+    reading a year of contacts' concerns (which only add models). For pages that need only the level."""
+    whole = f"cohort@{scope.partnership_ids}@{scope.end.isoformat()}"
+    if whole in scope._memo:
+        return {k: v.level for k, v in scope._memo[whole].items()}
+    return scope.memo(
+        "cohort_levels", lambda: {k: v.level for k, v in _cohort(scope, with_models=False).items()}
+    )
+
+
+def _cohort(scope: Scope, *, with_models: bool = True) -> dict[int, AtRisk]:
     end = scope.end
     models: dict[int, set[str]] = defaultdict(set)
     flagged = (
@@ -202,7 +213,7 @@ def _cohort(scope: Scope) -> dict[int, AtRisk]:
                 if code in INDICATOR_MODELS:
                     found.add(INDICATOR_MODELS[code])
         out[person_id] = AtRisk(level, frozenset(found))
-    if out:
+    if out and with_models:
         concerns = Contact.objects.filter(
             partnership_id__in=scope.partnership_ids,
             person_id__in=list(out),
