@@ -174,6 +174,7 @@ def test_the_discharge_review_queue_pages_longest_waiting_first(
     assert 'href="?page=2"' in first
 
 
+@time_machine.travel(datetime(2026, 11, 18, 10, 0, tzinfo=UTC), tick=False)
 def test_a_stale_discharge_shows_what_was_tried_beside_what_is_saved_and_writes_nothing(ed_area: Any) -> None:
     client = _client(ed_area.nurse)
     client.post("/health/ed/attendances/new/", _form(exploitation_concern="no"))
